@@ -1,0 +1,85 @@
+"""Command line: the same core as the GUI, one vocabulary for scenario files and flags.
+
+Exit codes: 0 success, 1 a check failed, 2 bad input (with a one-line reason on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from wizard import __version__
+from wizard.fields import FIELDS, Kind
+from wizard.scenario import Scenario, ScenarioFileError
+
+# Subcommand modules under wizard.commands, in the order --help lists them.
+COMMANDS: tuple[str, ...] = ("export", "verify", "analyze")
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """--scenario FILE plus one flag per scenario value (list values repeat the flag)."""
+    group = parser.add_argument_group("scenario", "a scenario file, and/or values that override it")
+    group.add_argument("--scenario", metavar="FILE", help="scenario JSON saved by the wizard")
+    for spec in FIELDS:
+        kwargs: dict[str, Any] = {"dest": spec.name, "help": spec.help}
+        if spec.kind is Kind.CHOICE:
+            kwargs["choices"] = spec.choices
+        elif spec.kind is Kind.LIST:
+            kwargs["action"] = "append"
+            kwargs["metavar"] = spec.name.upper().removesuffix("S")
+        else:
+            kwargs["metavar"] = "FILE" if spec.kind is Kind.PATH else spec.name.upper()
+        group.add_argument(spec.flag, **kwargs)
+
+
+def scenario_from_args(args: argparse.Namespace, *, base: Scenario | None = None) -> Scenario:
+    """Load --scenario (if any), apply the value flags, and reject anything invalid."""
+    scenario = base or Scenario()
+    if getattr(args, "scenario", None):
+        try:
+            scenario = Scenario.load(args.scenario)
+        except ScenarioFileError as exc:
+            raise UsageError(str(exc)) from None
+    values = {spec.name: getattr(args, spec.name, None) for spec in FIELDS}
+    problems = scenario.update({k: v for k, v in values.items() if v is not None})
+    problems.update(scenario.errors())
+    if problems:
+        name, message = next(iter(problems.items()))
+        flag = next(s.flag for s in FIELDS if s.name == name)
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise UsageError(f"{flag}: {message}{more}")
+    return scenario
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m wizard",
+        description="Wire Skype for Business / Lync to Exchange: export the commands, verify the result. "
+        "Without a subcommand the wizard window opens (--demo opens it on the built-in demo lab).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"wizard.commands.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args))
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
