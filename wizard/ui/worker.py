@@ -1,0 +1,117 @@
+"""The one way the GUI runs anything slow: a QRunnable on a thread pool that reports only by signals.
+
+Modelled on superqt's function worker. The worker keeps itself alive (a strong reference in
+`_ACTIVE`) until `finished` has been emitted, so a page that forgets it cannot get it collected
+mid-run. `finished` is emitted exactly once, after `returned`, `errored` or `aborted`. Signals are
+queued to the receiver's thread, so slots always run on the GUI thread and may touch widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class WorkerSignals(QObject):
+    """Lives on the GUI thread; the worker thread only emits (Qt queues the calls across threads)."""
+
+    started = Signal()
+    progress = Signal(object)  # whatever the function passes to its `report` callback
+    returned = Signal(object)
+    errored = Signal(object)  # the exception
+    aborted = Signal()
+    finished = Signal()
+
+
+class Worker(QRunnable):
+    """Run `fn(*args, **kwargs)` on a pool thread.
+
+    If `fn` takes a keyword argument named `report`, it is given a callable that emits `progress`
+    (for per-probe results). `abort()` sets the flag and runs the `on_abort` hook right away on the
+    calling thread (for probes: ProbeContext.cancel(), which closes the sockets the run waits on);
+    a worker aborted before it ends emits `aborted` instead of `returned`/`errored`.
+    """
+
+    _ACTIVE: ClassVar[set[Worker]] = set()
+    _ACTIVE_LOCK: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, on_abort: Callable[[], None] | None = None,
+                 wants_report: bool = False, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns the object; _ACTIVE keeps it alive while running
+        self.signals = WorkerSignals()
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+        self._on_abort = on_abort
+        self._wants_report = wants_report
+        self._abort = threading.Event()
+        self._done = threading.Event()
+        self.signals.finished.connect(self._release)
+
+    # ---- control (GUI thread) -----------------------------------------------------------
+    def start(self, pool: QThreadPool | None = None) -> Worker:
+        with Worker._ACTIVE_LOCK:
+            Worker._ACTIVE.add(self)
+        (pool or QThreadPool.globalInstance()).start(self)
+        return self
+
+    def abort(self) -> None:
+        """Ask the run to stop; never waits for it."""
+        if self._abort.is_set() or self._done.is_set():
+            return
+        self._abort.set()
+        if self._on_abort is not None:
+            try:
+                self._on_abort()
+            except Exception:  # a failing cancel hook must not take the GUI down
+                log.exception("abort hook failed")
+
+    @property
+    def abort_requested(self) -> bool:
+        return self._abort.is_set()
+
+    @property
+    def is_running(self) -> bool:
+        return not self._done.is_set()
+
+    # ---- pool thread ----------------------------------------------------------------------
+    def run(self) -> None:
+        signals = self.signals
+        try:
+            signals.started.emit()
+            kwargs = dict(self._kwargs)
+            if self._wants_report:
+                kwargs["report"] = signals.progress.emit
+            try:
+                value = self._fn(*self._args, **kwargs)
+            except Exception as exc:
+                if self._abort.is_set():
+                    signals.aborted.emit()
+                else:
+                    log.exception("background task failed")
+                    signals.errored.emit(exc)
+            else:
+                if self._abort.is_set():
+                    signals.aborted.emit()
+                else:
+                    signals.returned.emit(value)
+        finally:
+            self._done.set()
+            signals.finished.emit()
+
+    # ---- bookkeeping (GUI thread, via the queued finished signal) -------------------------
+    def _release(self) -> None:
+        with Worker._ACTIVE_LOCK:
+            Worker._ACTIVE.discard(self)
+
+    @classmethod
+    def active_count(cls) -> int:
+        with cls._ACTIVE_LOCK:
+            return len(cls._ACTIVE)
