@@ -1,0 +1,254 @@
+"""Runs the core's probes for the pages, one Worker per run, and keeps the latest result of each probe.
+
+A run probes a snapshot of the scenario (the user may keep typing), with its own ProbeContext so
+`cancel()` closes that run's sockets at once and returns without waiting. Results reach the GUI
+thread through the worker's queued signals; this object only stores them and re-announces them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from wizard.fields import FIELD_BY_NAME
+from wizard.probes.context import ProbeContext, ProbeSettings
+from wizard.probes.result import ProbeResult
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+from wizard.ui.model_adapter import ScenarioModel
+from wizard.ui.worker import Worker
+
+log = logging.getLogger(__name__)
+
+ALL = "all"  # run key of the verification page: every probe of every phase
+
+
+@dataclass(frozen=True)
+class PlannedProbe:
+    """What a page lists before (and while) a probe runs."""
+
+    id: str
+    phase: Phase
+    title: str
+
+
+@dataclass
+class Run:
+    key: str
+    phase: Phase | None
+    planned: list[PlannedProbe]
+    context: ProbeContext
+    worker: Worker | None = None
+    started: float = field(default_factory=time.monotonic)
+    done: set[str] = field(default_factory=set)
+    password: bytes | None = None
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def snapshot(scenario: Scenario) -> Scenario:
+    """An independent copy for a worker thread (no listeners, nothing shared with the form)."""
+    return Scenario.from_dict(scenario.to_dict())
+
+
+def plan(scenario: Scenario, phase: Phase | None) -> list[PlannedProbe]:
+    """The probes the core would run for this scenario and phase (all phases when None)."""
+    from wizard.probes.registry import probes_for  # lazy: pulls in dnspython, requests, cryptography
+
+    try:
+        probes = probes_for(scenario, phase)
+    except Exception:  # a half-typed scenario: nothing to list yet
+        log.debug("probes_for failed for a half-filled scenario", exc_info=True)
+        return []
+    return [PlannedProbe(p.id, p.phase, p.title) for p in probes]
+
+
+def _run_probes(probes: list[Any], scenario: Scenario, context: ProbeContext,
+                report: Callable[[object], None]) -> list[ProbeResult]:
+    from wizard.probes.runner import run_probes
+
+    return run_probes(probes, scenario, context, on_result=report)
+
+
+class ProbeSession(QObject):
+    """The window's probe state: settings, the pfx password (memory only), runs and latest results."""
+
+    runStarted = Signal(str)  # noqa: N815 - key
+    resultArrived = Signal(object)  # noqa: N815 - ProbeResult
+    runEnded = Signal(str, str)  # noqa: N815 - key, outcome: "done" | "cancelled" | error text
+    resultsChanged = Signal()  # noqa: N815 - stored results changed (new, cleared or gone stale)
+
+    def __init__(self, model: ScenarioModel, settings: ProbeSettings, *, pool: QThreadPool | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.settings = settings
+        self.certificate_password: bytes | None = None  # never written anywhere
+        self._pool = pool or QThreadPool.globalInstance()
+        self._runs: dict[str, Run] = {}
+        self._results: dict[str, ProbeResult] = {}
+        self._stale: set[str] = set()
+        model.fieldChanged.connect(self._mark_stale)
+        model.replaced.connect(self.clear)
+
+    # ---- queries ---------------------------------------------------------------------------
+    @property
+    def pool(self) -> QThreadPool:
+        return self._pool
+
+    def blocked_reason(self) -> str | None:
+        """Why probes cannot run now (invalid or missing input), or None."""
+        problems = self._model.scenario.errors()
+        if not problems:
+            return None
+        lines = []
+        for name, message in list(problems.items())[:4]:
+            spec = FIELD_BY_NAME[name]
+            lines.append(f"{spec.label} ({spec.phase.title} page): {message}")
+        more = f" … and {len(problems) - 4} more" if len(problems) > 4 else ""
+        return "Checks run once every value is valid. " + " · ".join(lines) + more
+
+    def is_running(self, key: str | None = None) -> bool:
+        if key is None:
+            return bool(self._runs)
+        return key in self._runs
+
+    def run_info(self, key: str) -> Run | None:
+        return self._runs.get(key)
+
+    def result(self, probe_id: str) -> ProbeResult | None:
+        return self._results.get(probe_id)
+
+    def results(self, phase: Phase | None = None) -> list[ProbeResult]:
+        return [r for r in self._results.values() if phase is None or r.phase is phase]
+
+    def is_stale(self, probe_id: str) -> bool:
+        return probe_id in self._stale
+
+    def is_pending(self, probe_id: str) -> bool:
+        """True while a running run has not reported this probe yet."""
+        return any(probe_id not in run.done and any(p.id == probe_id for p in run.planned)
+                   for run in self._runs.values())
+
+    # ---- control ---------------------------------------------------------------------------
+    def run(self, key: str, phase: Phase | None) -> str | None:
+        """Start the probes of `phase` (every phase for None); returns why not, or None when started."""
+        reason = self.blocked_reason()
+        if reason:
+            return reason
+        self.cancel(key)
+        scenario = snapshot(self._model.scenario)
+        from wizard.probes.registry import probes_for
+
+        probes = probes_for(scenario, phase)
+        if not probes:
+            return "No checks apply to this step for the chosen topology."
+        password = self.certificate_password
+        context = ProbeContext(self.settings, certificate_password=password)
+        run = Run(key, phase, [PlannedProbe(p.id, p.phase, p.title) for p in probes], context, password=password)
+        if password:
+            _protect(password)
+        worker = Worker(_run_probes, probes, scenario, context, on_abort=context.cancel, wants_report=True)
+        run.worker = worker
+        worker.signals.progress.connect(lambda result, r=run: self._on_result(r, result))
+        worker.signals.returned.connect(lambda results, r=run: self._on_returned(r, results))
+        worker.signals.aborted.connect(lambda r=run: self._end(r, "cancelled"))
+        worker.signals.errored.connect(lambda exc, r=run: self._end(r, f"The checks stopped: {exc}"))
+        worker.signals.finished.connect(lambda r=run: self._release(r))
+        self._runs[key] = run
+        self.runStarted.emit(key)
+        self.resultsChanged.emit()
+        worker.start(self._pool)
+        return None
+
+    def cancel(self, key: str) -> None:
+        """Stop waiting for a run now; never blocks (its sockets are closed, the thread ends by itself)."""
+        run = self._runs.pop(key, None)
+        if run is None:
+            return
+        if run.worker is not None:
+            run.worker.abort()
+        self.runEnded.emit(key, "cancelled")
+        self.resultsChanged.emit()
+
+    def cancel_all(self) -> None:
+        for key in list(self._runs):
+            self.cancel(key)
+
+    def clear(self) -> None:
+        """A different scenario was loaded: old results say nothing about it."""
+        self.cancel_all()
+        self._results.clear()
+        self._stale.clear()
+        self.resultsChanged.emit()
+
+    # ---- worker callbacks (GUI thread) -----------------------------------------------------
+    def _current(self, run: Run) -> bool:
+        return self._runs.get(run.key) is run
+
+    def _on_result(self, run: Run, result: object) -> None:
+        if not self._current(run) or not isinstance(result, ProbeResult):
+            return
+        run.done.add(result.id)
+        self._store(result)
+
+    def _on_returned(self, run: Run, results: object) -> None:
+        if not self._current(run):
+            return
+        for result in results if isinstance(results, list) else []:
+            if isinstance(result, ProbeResult) and result.id not in run.done:
+                run.done.add(result.id)
+                self._store(result)
+        self._end(run, "done")
+
+    def _store(self, result: ProbeResult) -> None:
+        self._results[result.id] = result
+        self._stale.discard(result.id)
+        _log_result(result)
+        self.resultArrived.emit(result)
+        self.resultsChanged.emit()
+
+    def _end(self, run: Run, outcome: str) -> None:
+        if self._current(run):
+            del self._runs[run.key]
+            self.runEnded.emit(run.key, outcome)
+            self.resultsChanged.emit()
+
+    def _release(self, run: Run) -> None:
+        if run.password:
+            _forget(run.password)
+        run.worker = None
+
+    def _mark_stale(self, _name: str) -> None:
+        if self._results:
+            self._stale.update(self._results)
+            self.resultsChanged.emit()
+
+
+def _log_result(result: ProbeResult) -> None:
+    with contextlib.suppress(ImportError):
+        from wizard.logs import log_probe_result
+
+        log_probe_result(result)
+
+
+def _protect(password: bytes) -> None:
+    with contextlib.suppress(ImportError):
+        from wizard.logs import protect_secret
+
+        protect_secret(password)
+
+
+def _forget(password: bytes) -> None:
+    with contextlib.suppress(ImportError):
+        from wizard.logs import forget_secret
+
+        forget_secret(password)
