@@ -20,8 +20,12 @@ MIB = 1024 * 1024
 DEFAULT_LOGIN_BASE_URL = "https://login.microsoftonline.com"
 
 
-class CancelledError(Exception):
-    """Raised inside helpers when the run was cancelled; the probe boundary turns it into a result."""
+class CancelledError(BaseException):
+    """Raised inside helpers when the run was cancelled; the probe boundary turns it into a result.
+
+    A BaseException (like asyncio.CancelledError) so that library retry loops written as
+    ``except Exception`` (dnspython's resolver is one) cannot swallow it and keep waiting.
+    """
 
 
 @dataclass(frozen=True)

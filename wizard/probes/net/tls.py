@@ -1,0 +1,176 @@
+"""Trust and TLS handshakes: the OS store (truststore) plus an optional extra CA bundle, set explicitly.
+
+Trust never comes from REQUESTS_CA_BUNDLE or SSL_CERT_FILE through requests; verification is never
+switched off silently. Where the admin explicitly accepts untrusted servers the probe still learns
+why the chain failed and reports a warning.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+
+import truststore
+
+from wizard.probes.context import ProbeContext
+from wizard.probes.net import sockets
+from wizard.probes.net.errors import (
+    CertificateLoadError,
+    TlsError,
+    TlsNameError,
+    TlsTrustError,
+    WaitTimeoutError,
+)
+
+# OpenSSL X509_V_ERR_* codes that matter for the messages.
+_EXPIRED = 10
+_NOT_YET_VALID = 9
+_SELF_SIGNED_LEAF = 18
+_SELF_SIGNED_IN_CHAIN = 19
+_HOSTNAME_MISMATCH = 62
+
+
+def trust_context(ctx: ProbeContext) -> ssl.SSLContext:
+    """The verifying client context of this run (built once; safe to share between threads)."""
+    return ctx.memo(("tls", "trust"), lambda: _build_trust_context(ctx.settings.ca_bundle))
+
+
+def inspect_context() -> ssl.SSLContext:
+    """A context that completes any handshake so the presented certificate can be examined.
+
+    It never carries application data except when the admin explicitly accepted untrusted servers.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _build_trust_context(ca_bundle: str | None) -> ssl.SSLContext:
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_bundle:
+        try:
+            context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise CertificateLoadError(f"cannot load the extra CA bundle {ca_bundle}: {exc}",
+                                       target=ca_bundle) from None
+    return context  # type: ignore[return-value]  # truststore.SSLContext quacks like ssl.SSLContext
+
+
+def trust_error(exc: BaseException, host: str, port: int) -> TlsError | None:
+    """Turn a certificate verification failure (anywhere in an exception chain) into a typed error."""
+    verify = _find(exc, ssl.SSLCertVerificationError)
+    if verify is None:
+        text = _chain_text(exc)
+        if "CERTIFICATE_VERIFY_FAILED" not in text and "certificate verify failed" not in text.lower():
+            return None
+        code, message = None, text
+    else:
+        code, message = getattr(verify, "verify_code", None), getattr(verify, "verify_message", "") or str(verify)
+    where = f"{host}:{port}"
+    lowered = (message or "").lower()
+    if code == _HOSTNAME_MISMATCH or "hostname mismatch" in lowered or "doesn't match" in lowered:
+        return TlsNameError(f"the certificate presented by {where} is not valid for the name {host} "
+                            f"({message})", target=where)
+    if code == _EXPIRED or "expired" in lowered:
+        reason = "expired"
+    elif code == _NOT_YET_VALID or "not yet valid" in lowered:
+        reason = "not-yet-valid"
+    elif code in (_SELF_SIGNED_LEAF, _SELF_SIGNED_IN_CHAIN) or "self-signed" in lowered or "self signed" in lowered:
+        reason = "self-signed"
+    else:
+        reason = "untrusted"
+    return TlsTrustError(f"the certificate chain presented by {where} is not trusted by this machine "
+                         f"({message}); Windows reports this as 'Could not establish trust relationship "
+                         "for the SSL/TLS secure channel'", target=where, reason=reason)
+
+
+def _find(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return current
+        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        stack += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+    return None
+
+
+def _chain_text(exc: BaseException) -> str:
+    parts, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        parts.append(str(current))
+        current = current.__cause__ or current.__context__ or getattr(current, "reason", None)
+    return " | ".join(parts)
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What a TLS handshake showed: the leaf certificate (DER) and whether this machine trusts it."""
+
+    host: str
+    address: str
+    port: int
+    version: str
+    cipher: str
+    certificate: bytes
+    trust_problem: TlsError | None  # None: chain trusted and name valid
+
+    @property
+    def trusted(self) -> bool:
+        return self.trust_problem is None
+
+
+def handshake(ctx: ProbeContext, host: str, address: str, port: int) -> Handshake:
+    """Handshake with SNI `host` at `address`; verify with the run's trust, then look at the certificate."""
+    return ctx.memo(("tls", "handshake", host.lower(), address, port), lambda: _handshake(ctx, host, address, port))
+
+
+def _handshake(ctx: ProbeContext, host: str, address: str, port: int) -> Handshake:
+    problem: TlsError | None = None
+    try:
+        _one_handshake(ctx, trust_context(ctx), host, address, port)
+    except TlsError as exc:
+        problem = exc
+    version, cipher, der = _one_handshake(ctx, inspect_context(), host, address, port)
+    return Handshake(host, address, port, version, cipher, der, problem)
+
+
+def _one_handshake(ctx: ProbeContext, context: ssl.SSLContext, host: str, address: str,
+                   port: int) -> tuple[str, str, bytes]:
+    timeout = ctx.settings.http_timeout
+    raw = sockets.connect(ctx, address, port, timeout, host=host)
+    interrupter = sockets.Interrupter(raw)
+    token = ctx.track(interrupter)
+    try:
+        raw.settimeout(timeout)
+        try:
+            tls = context.wrap_socket(raw, server_hostname=host)
+        except ssl.SSLError as exc:
+            ctx.check()
+            typed = trust_error(exc, host, port)
+            if typed is not None:
+                raise typed from None
+            raise TlsError(f"the TLS handshake with {host}:{port} failed: {exc.reason or exc}",
+                           target=f"{host}:{port}") from None
+        except TimeoutError:
+            ctx.check()
+            raise WaitTimeoutError(f"{host}:{port} accepted the connection but did not complete a TLS "
+                                   f"handshake within {timeout:g} s", target=f"{host}:{port}") from None
+        except OSError as exc:
+            ctx.check()
+            raise TlsError(f"the TLS handshake with {host}:{port} failed: {exc}", target=f"{host}:{port}") from None
+        with tls:
+            der = tls.getpeercert(binary_form=True) or b""
+            cipher = tls.cipher()
+            return tls.version() or "", cipher[0] if cipher else "", der
+    finally:
+        ctx.untrack(token)
+        interrupter.release()
+        raw.close()
