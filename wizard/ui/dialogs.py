@@ -1,0 +1,72 @@
+"""Every question the wizard asks the user goes through one object, so tests can answer it.
+
+The real implementation uses QMessageBox, QInputDialog and QFileDialog; tests swap in an object
+with the same methods that records the questions and returns scripted answers (nothing modal
+ever blocks a test).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+class SaveChoice(Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class Dialogs:
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+
+    # ---- questions -------------------------------------------------------------------------
+    def confirm(self, title: str, text: str, informative: str = "", *, yes: str = "Continue",
+                no: str = "Stay") -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self.parent)
+        box.setInformativeText(informative)
+        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.exec()
+        return box.clickedButton() is go
+
+    def ask_save_changes(self, name: str) -> SaveChoice:
+        answer = QMessageBox.question(
+            self.parent, "Unsaved changes", f"Save the changes to {name} before closing?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        return {QMessageBox.StandardButton.Save: SaveChoice.SAVE,
+                QMessageBox.StandardButton.Discard: SaveChoice.DISCARD}.get(answer, SaveChoice.CANCEL)
+
+    def ask_password(self, title: str, label: str) -> bytes | None:
+        text, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Password)
+        return text.encode("utf-8") if ok else None
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, text)
+        return value if ok else None
+
+    # ---- files -------------------------------------------------------------------------------
+    def open_file(self, caption: str, file_filter: str, start: str = "") -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, caption, start, file_filter)
+        return Path(name) if name else None
+
+    def save_file(self, caption: str, file_filter: str, start: str = "") -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, caption, start, file_filter)
+        return Path(name) if name else None
+
+    def directory(self, caption: str, start: str = "") -> Path | None:
+        name = QFileDialog.getExistingDirectory(self.parent, caption, start)
+        return Path(name) if name else None
+
+    # ---- messages ------------------------------------------------------------------------------
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.parent, title, text)
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)

@@ -1,0 +1,75 @@
+"""Paste what a cmdlet printed; the core's error decoder says what it means and what to do."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from wizard.ui.status_style import STATUS_COLOURS
+
+
+class DecoderBox(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        intro = QLabel("Paste the output of a cmdlet (for example Test-CsExStorageConnectivity or "
+                       "New-CsPartnerApplication) to see the cause and the fix.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.input = QPlainTextEdit()
+        self.input.setObjectName("decoder_input")
+        self.input.setPlaceholderText(
+            "Test-CsExStorageConnectivity : ExCreateItem exchange operation failed, code=50043")
+        self.input.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.input.setTabChangesFocus(True)
+        self.input.setAccessibleName("Cmdlet output to decode")
+        intro.setBuddy(self.input)
+        layout.addWidget(self.input, 1)
+        row = QHBoxLayout()
+        self.decode_button = QPushButton("&Decode")
+        self.decode_button.setObjectName("decode_button")
+        self.decode_button.clicked.connect(self.decode)
+        self.clear_button = QPushButton("Clea&r")
+        self.clear_button.clicked.connect(self._clear)
+        row.addWidget(self.decode_button)
+        row.addWidget(self.clear_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.output = QTextBrowser()
+        self.output.setObjectName("decoder_output")
+        self.output.setOpenExternalLinks(False)
+        self.output.setAccessibleName("Decoded errors")
+        layout.addWidget(self.output, 1)
+        self.decoded: list[object] = []
+
+    def decode(self) -> None:
+        from wizard.probes.decoder import decode
+
+        text = self.input.toPlainText()
+        self.decoded = list(decode(text)) if text.strip() else []
+        if not text.strip():
+            self.output.setHtml("<p>Paste some output first.</p>")
+            return
+        if not self.decoded:
+            self.output.setHtml("<p>No known error found in this text. The log folder (Help menu) and the "
+                                "checks on each page may still point at the cause.</p>")
+            return
+        colour = STATUS_COLOURS["fail"]
+        parts = []
+        for item in self.decoded:
+            parts.append(
+                f"<h4 style='color:{colour}; margin-bottom:2px'>{html.escape(item.title)}</h4>"
+                f"<p style='margin:2px 0'><b>Cause:</b> {html.escape(item.cause)}</p>"
+                f"<p style='margin:2px 0'><b>Fix:</b> {html.escape(item.fix)}</p>"
+                f"<p style='margin:2px 0'><small>Source: {html.escape(item.source)}</small></p>")
+        self.output.setHtml("".join(parts))
+
+    def _clear(self) -> None:
+        self.input.clear()
+        self.output.clear()
+        self.decoded = []
+        self.input.setFocus(Qt.FocusReason.OtherFocusReason)

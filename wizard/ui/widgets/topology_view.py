@@ -1,0 +1,169 @@
+"""The deployment as a picture: boxes for DNS, autodiscover, Exchange, the SfB pools and the tenant,
+arrows for the autodiscover, OAuth and partner-application links, each coloured by its checks.
+
+Painted with QPainter from a `topology_model.Diagram`, so it is crisp at any scale factor and
+takes its neutral colours from the palette (light or dark mode); only status colours are fixed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS, paint_status_badge
+from wizard.ui.topology_model import PENDING, Diagram, Edge, Node
+
+
+class TopologyView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topology_view")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setAccessibleName("Topology picture")
+        self.diagram: Diagram | None = None
+        self._rects: dict[str, QRectF] = {}
+
+    def show_diagram(self, diagram: Diagram) -> None:
+        self.diagram = diagram
+        self.setAccessibleDescription(self.describe())
+        self.setToolTip(self.describe())
+        self.update()
+
+    def describe(self) -> str:
+        """A text version of the picture, for screen readers and the tooltip."""
+        if self.diagram is None:
+            return ""
+        words = STATUS_WORDS
+        lines = [f"{n.title} ({n.subtitle}): {words.get(n.status, 'Not checked yet')}" for n in self.diagram.nodes]
+        names = {n.id: n.title for n in self.diagram.nodes}
+        lines += [f"{names[e.source]} → {names[e.target]}, {e.label}: {words.get(e.status, 'Not checked yet')}"
+                  for e in self.diagram.edges]
+        return "\n".join(lines)
+
+    def sizeHint(self) -> QSize:
+        line = self.fontMetrics().height()
+        return QSize(line * 40, line * 13)
+
+    def minimumSizeHint(self) -> QSize:
+        line = self.fontMetrics().height()
+        return QSize(line * 28, line * 11)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    # ---- painting --------------------------------------------------------------------------
+    def _layout(self) -> dict[str, QRectF]:
+        assert self.diagram is not None
+        metrics = QFontMetricsF(self.font())
+        line = metrics.height()
+        margin = line * 0.6
+        box_w = min((self.width() - 2 * margin) / 3.6, line * 16)
+        box_h = line * 3.0
+        usable_w = self.width() - 2 * margin - box_w
+        usable_h = self.height() - 2 * margin - box_h
+        rects = {}
+        for node in self.diagram.nodes:
+            x = margin + usable_w * node.column / 2
+            y = margin + usable_h * node.row
+            rects[node.id] = QRectF(x, y, box_w, box_h)
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.diagram is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._rects = self._layout()
+        for edge in self.diagram.edges:
+            self._paint_edge(painter, edge)
+        for node in self.diagram.nodes:
+            self._paint_node(painter, node, self._rects[node.id])
+        painter.end()
+
+    def _colour(self, status: str) -> QColor:
+        if status == PENDING:
+            return self.palette().color(QPalette.ColorRole.Mid)
+        return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS[PENDING]))
+
+    def _paint_node(self, painter: QPainter, node: Node, rect: QRectF) -> None:
+        palette = self.palette()
+        colour = self._colour(node.status)
+        painter.setPen(QPen(colour, 2.2))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(rect, 8, 8)
+        stripe = QRectF(rect.left(), rect.top(), 6, rect.height())
+        path = QPainterPath()
+        path.addRoundedRect(rect, 8, 8)
+        painter.save()
+        painter.setClipPath(path)
+        painter.fillRect(stripe, colour)
+        painter.restore()
+        line = QFontMetricsF(self.font()).height()
+        badge = QRectF(rect.right() - line * 1.2, rect.top() + line * 0.3, line * 0.95, line * 0.95)
+        paint_status_badge(painter, badge, node.status)
+        text_rect = rect.adjusted(14, line * 0.35, -line * 1.4, -line * 0.3)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.setFont(bold)
+        title = QFontMetricsF(bold).elidedText(node.title, Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(QRectF(text_rect.left(), text_rect.top(), text_rect.width(), line), title)
+        painter.setFont(self.font())
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        sub_rect = QRectF(text_rect.left(), text_rect.top() + line * 1.1, text_rect.width(), line * 1.5)
+        subtitle = QFontMetricsF(self.font()).elidedText(node.subtitle, Qt.TextElideMode.ElideMiddle, sub_rect.width())
+        painter.drawText(sub_rect, subtitle)
+
+    def _paint_edge(self, painter: QPainter, edge: Edge) -> None:
+        source, target = self._rects.get(edge.source), self._rects.get(edge.target)
+        if source is None or target is None:
+            return
+        start, end = _border_point(source, target.center()), _border_point(target, source.center())
+        colour = self._colour(edge.status)
+        pen = QPen(colour, 2.0 if edge.status != PENDING else 1.4)
+        if edge.status == PENDING:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(start, end)
+        painter.setBrush(colour)
+        painter.setPen(Qt.PenStyle.NoPen)
+        _arrow_head(painter, start, end)
+        if edge.both_ways:
+            _arrow_head(painter, end, start)
+        # label in a small pill on the middle of the line
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.88))
+        metrics = QFontMetricsF(small)
+        mid = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
+        width = metrics.horizontalAdvance(edge.label) + 10
+        pill = QRectF(mid.x() - width / 2, mid.y() - metrics.height() / 2 - 1, width, metrics.height() + 2)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Window))
+        painter.setPen(QPen(colour, 1))
+        painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.setFont(small)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, edge.label)
+
+
+def _border_point(rect: QRectF, toward: QPointF) -> QPointF:
+    """Where the line from the rectangle's centre to `toward` leaves the rectangle."""
+    centre = rect.center()
+    dx, dy = toward.x() - centre.x(), toward.y() - centre.y()
+    if dx == 0 and dy == 0:
+        return centre
+    scale = min(rect.width() / 2 / abs(dx) if dx else math.inf, rect.height() / 2 / abs(dy) if dy else math.inf)
+    return QPointF(centre.x() + dx * scale, centre.y() + dy * scale)
+
+
+def _arrow_head(painter: QPainter, start: QPointF, end: QPointF, size: float = 9.0) -> None:
+    angle = math.atan2(end.y() - start.y(), end.x() - start.x())
+    left = QPointF(end.x() - size * math.cos(angle - 0.4), end.y() - size * math.sin(angle - 0.4))
+    right = QPointF(end.x() - size * math.cos(angle + 0.4), end.y() - size * math.sin(angle + 0.4))
+    path = QPainterPath(end)
+    path.lineTo(left)
+    path.lineTo(right)
+    path.closeSubpath()
+    painter.drawPath(path)
