@@ -1,0 +1,114 @@
+"""The simulated Contoso deployment: which machines exist, their loopback addresses and names.
+
+Each simulated machine has its own 127.77.0.x address (any 127/8 address is loopback on Linux), so a
+probe that resolves a name and dials the address it got sees exactly one server, as on a real
+network. The Microsoft cloud endpoints the wizard talks to are simulated too, but only on loopback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+DOMAIN = "contoso.com"
+TENANT_DOMAIN = "contoso.onmicrosoft.com"
+TENANT_ID = "7c3b1f52-9e4a-4d6b-8f21-0a5c6d7e8f90"  # made up for the lab
+TENANT_REGION = "NA"
+OTHER_REALM = "fabrikam.com"
+EXCHANGE_BUILD = "15.2.1544.4"  # Exchange Server 2019 CU14
+EXCHANGE_SERVER = f"ex01.{DOMAIN}"
+AUTODISCOVER = f"autodiscover.{DOMAIN}"
+POOL = f"pool01.{DOMAIN}"
+EXTERNAL_WEB = f"webext.{DOMAIN}"
+DOMAIN_CONTROLLER = f"dc01.{DOMAIN}"
+TEST_USER = "adele"
+LOGIN_HOST = "login.microsoftonline.com"
+ACS_HOST = "accounts.accesscontrol.windows.net"
+WEBDIR = "webdir.online.lync.com"
+WEBDIR_POOL = "webdir1a.online.lync.com"
+SIPDIR = "sipdir.online.lync.com"
+SIPFED = "sipfed.online.lync.com"
+
+
+class Role(StrEnum):
+    EXCHANGE = "exchange"
+    FRONT_END = "front-end"
+    REVERSE_PROXY = "reverse-proxy"
+    DOMAIN_CONTROLLER = "domain-controller"
+    MICROSOFT_LOGIN = "microsoft-login"
+    SFB_ONLINE = "sfb-online"
+
+
+@dataclass(frozen=True)
+class Machine:
+    """One simulated server: its address, the names its web site answers to, whether it speaks SIP."""
+
+    key: str
+    role: Role
+    address: str
+    web_names: tuple[str, ...] = ()  # HTTPS host names (SNI / Host header); empty = no web site
+    sip: bool = False  # listens for SIP over TLS on the lab's 5061-equivalent port
+
+    @property
+    def serves_https(self) -> bool:
+        return bool(self.web_names)
+
+
+def _on_prem_sfb(front_end: str, address: str) -> Machine:
+    return Machine(front_end, Role.FRONT_END, address,
+                   (POOL, f"{front_end}.{DOMAIN}", f"sip.{DOMAIN}", f"lyncdiscoverinternal.{DOMAIN}"), sip=True)
+
+
+EXCHANGE = Machine("ex01", Role.EXCHANGE, "127.77.0.10", (EXCHANGE_SERVER, AUTODISCOVER))
+FE01 = _on_prem_sfb("fe01", "127.77.0.21")
+FE02 = _on_prem_sfb("fe02", "127.77.0.22")
+REVERSE_PROXY = Machine("rp01", Role.REVERSE_PROXY, "127.77.0.30", (EXTERNAL_WEB, f"lyncdiscover.{DOMAIN}"))
+DC01 = Machine("dc01", Role.DOMAIN_CONTROLLER, "127.77.0.5")
+MICROSOFT_LOGIN = Machine("login", Role.MICROSOFT_LOGIN, "127.77.0.100", (LOGIN_HOST, ACS_HOST))
+SFB_ONLINE = Machine("sfbonline", Role.SFB_ONLINE, "127.77.0.110", (WEBDIR, WEBDIR_POOL, SIPDIR, SIPFED), sip=True)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The machines of one lab topology and the facts the content and zone builders share."""
+
+    topology: str
+    machines: tuple[Machine, ...]
+
+    @property
+    def sfb_on_prem(self) -> bool:
+        return self.topology in ("onprem", "hybrid")
+
+    @property
+    def has_tenant(self) -> bool:
+        return self.topology in ("hybrid", "online")
+
+    @property
+    def front_ends(self) -> tuple[Machine, ...]:
+        return tuple(m for m in self.machines if m.role is Role.FRONT_END)
+
+    def machine(self, key: str) -> Machine:
+        for machine in self.machines:
+            if machine.key == key:
+                return machine
+        raise KeyError(key)
+
+    @property
+    def web_machines(self) -> tuple[Machine, ...]:
+        return tuple(m for m in self.machines if m.serves_https)
+
+    @property
+    def sip_machines(self) -> tuple[Machine, ...]:
+        return tuple(m for m in self.machines if m.sip)
+
+
+def deployment_for(topology: str) -> Deployment:
+    """onprem: Exchange 2019 + SfB Server 2019; hybrid: the same with an Online tenant; online:
+    Exchange 2019 on premises with SfB Online. The Microsoft cloud machines exist in every topology
+    (as on the internet); whether they know the Contoso tenant is the content's business."""
+    cloud = (MICROSOFT_LOGIN, SFB_ONLINE)
+    if topology in ("onprem", "hybrid"):
+        return Deployment(topology, (EXCHANGE, FE01, FE02, REVERSE_PROXY, DC01, *cloud))
+    if topology == "online":
+        return Deployment(topology, (EXCHANGE, DC01, *cloud))
+    raise ValueError(f"unknown lab topology {topology!r}")

@@ -1,0 +1,176 @@
+"""Named faults: the real-world breakages of the field guide and its comments, as lab configuration.
+
+A fault is data: a description and the `LabConfig` fields it changes. The zone, certificate and
+content builders read only the resulting `LabConfig`, never fault names, so adding a fault is one
+entry here. Faults that change the same field to different values cannot be combined.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+TOPOLOGIES = ("onprem", "hybrid", "online")
+SFB_ON_PREM = ("onprem", "hybrid")
+WITH_TENANT = ("hybrid", "online")
+SLOW_LATENCY_MS = 300
+
+
+class TlsState(StrEnum):
+    """What a simulated server's TLS certificate looks like to a client that trusts the lab CA."""
+
+    TRUSTED = "trusted"
+    EXPIRED = "expired"
+    SELF_SIGNED = "self-signed"
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """Everything about the simulated deployment that a fault can change; defaults are healthy."""
+
+    scenario_autodiscover_path: str = ""  # "" = the scenario leaves ExchangeAutodiscoverUrl to be derived
+    omitted_records: frozenset[tuple[str, str]] = frozenset()  # (name relative to contoso.com, type or "*")
+    oauth_key_bits: int = 2048
+    oauth_subject_has_sip_domain: bool = True
+    oauth_expired: bool = False
+    pool_tls: TlsState = TlsState.TRUSTED
+    exchange_cert_covers_autodiscover: bool = True
+    pool_metadata_status: int = 200
+    sfb_realm: str = ""  # "" = the default SIP domain, as SfB does by default
+    front_ends_share_oauth_certificate: bool = True
+    exchange_auth_expired: bool = False
+    pool_trusts_exchange: bool = True
+    exchange_accepts_oauth: bool = True
+    tenant_found: bool = True
+    dns_servfail: frozenset[str] = frozenset()  # absolute names the resolver answers SERVFAIL for
+    dns_silent: frozenset[str] = frozenset()  # absolute names the resolver never answers
+    latency_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    description: str
+    changes: Mapping[str, Any]
+    topologies: tuple[str, ...] = TOPOLOGIES
+
+    def __post_init__(self) -> None:
+        known = {f.name for f in dataclasses.fields(LabConfig)}
+        unknown = set(self.changes) - known
+        if unknown:
+            raise TypeError(f"fault {self.name} changes unknown setting(s) {sorted(unknown)}")
+        object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
+
+
+_SIP_SRV = frozenset({("_sip._tls", "SRV"), ("_sipfederationtls._tcp", "SRV"), ("_sipinternaltls._tcp", "SRV")})
+
+CATALOGUE: tuple[Fault, ...] = (
+    Fault("autodiscover-xml",
+          "The scenario's ExchangeAutodiscoverUrl is the POX .../autodiscover/autodiscover.xml URL instead of "
+          "autodiscover.svc (field guide: Test-CsExStorageConnectivity code=50043). Exchange itself still "
+          "serves autodiscover.svc normally.",
+          {"scenario_autodiscover_path": "/autodiscover/autodiscover.xml"}, SFB_ON_PREM),
+    Fault("missing-srv", "No _autodiscover._tcp.contoso.com SRV record.",
+          {"omitted_records": frozenset({("_autodiscover._tcp", "SRV")})}),
+    Fault("missing-autodiscover-record",
+          "autodiscover.contoso.com does not exist in DNS (NXDOMAIN); the SRV record still points at it.",
+          {"omitted_records": frozenset({("autodiscover", "*")})}),
+    Fault("missing-sip-srv",
+          "No _sip._tls, _sipfederationtls._tcp or _sipinternaltls._tcp SRV records for contoso.com.",
+          {"omitted_records": _SIP_SRV}),
+    Fault("weak-oauth-key", "The SfB OAuthTokenIssuer certificate has a 1024-bit key (SfB requires 2048 or more).",
+          {"oauth_key_bits": 1024}, SFB_ON_PREM),
+    Fault("subject-missing-sip-domain",
+          "The OAuthTokenIssuer certificate's Subject is CN=pool01, O=Contoso Ltd: the SIP domain contoso.com "
+          "is not in the Subject field.",
+          {"oauth_subject_has_sip_domain": False}, SFB_ON_PREM),
+    Fault("expired-oauth-certificate", "The OAuthTokenIssuer certificate (served in the pool metadata) expired.",
+          {"oauth_expired": True}, SFB_ON_PREM),
+    Fault("expired-tls-certificate", "The Front End servers present an expired TLS certificate.",
+          {"pool_tls": TlsState.EXPIRED}, SFB_ON_PREM),
+    Fault("untrusted-tls",
+          "The Front End servers present a self-signed TLS certificate that no CA vouches for (\"Could not "
+          "establish trust relationship for the SSL/TLS secure channel\").",
+          {"pool_tls": TlsState.SELF_SIGNED}, SFB_ON_PREM),
+    Fault("autodiscover-name-mismatch",
+          "Exchange's TLS certificate names ex01.contoso.com only, not autodiscover.contoso.com.",
+          {"exchange_cert_covers_autodiscover": False}),
+    Fault("metadata-404", "https://pool01.contoso.com/metadata/json/1 answers 404 Not Found.",
+          {"pool_metadata_status": 404}, SFB_ON_PREM),
+    Fault("wrong-realm",
+          "The SfB OAuth realm is fabrikam.com: metadata realm and issuer name another domain than the SIP "
+          "domain.",
+          {"sfb_realm": "fabrikam.com"}, SFB_ON_PREM),
+    Fault("split-front-ends",
+          "fe02 publishes a different OAuthTokenIssuer certificate than fe01 (it must be the same on every "
+          "Front End).",
+          {"front_ends_share_oauth_certificate": False}, SFB_ON_PREM),
+    Fault("exchange-auth-expired",
+          "Exchange's metadata carries an expired \"Microsoft Exchange Server Auth Certificate\".",
+          {"exchange_auth_expired": True}),
+    Fault("no-partner-app",
+          "The pool has no partner application for Exchange: its Bearer challenge lists no trusted_issuers.",
+          {"pool_trusts_exchange": False}, SFB_ON_PREM),
+    Fault("exchange-oauth-disabled",
+          "Exchange does not accept OAuth tokens (x-ms-diagnostics 4000000 oauth_not_available; Bearer "
+          "challenge without trusted_issuers): the 401 from Test-CsExStorageConnectivity.",
+          {"exchange_accepts_oauth": False}),
+    Fault("unknown-tenant",
+          "login.microsoftonline.com does not know contoso.com or contoso.onmicrosoft.com (AADSTS90002).",
+          {"tenant_found": False}, WITH_TENANT),
+    Fault("dns-servfail", "The DNS server answers SERVFAIL for autodiscover.contoso.com.",
+          {"dns_servfail": frozenset({"autodiscover.contoso.com."})}),
+    Fault("dns-timeout", "The DNS server never answers queries for autodiscover.contoso.com.",
+          {"dns_silent": frozenset({"autodiscover.contoso.com."})}),
+    Fault("slow", f"Every HTTPS response is delayed by {SLOW_LATENCY_MS} ms (see also latency_ms).",
+          {"latency_ms": SLOW_LATENCY_MS}),
+)
+
+FAULT_BY_NAME: Mapping[str, Fault] = MappingProxyType({f.name: f for f in CATALOGUE})
+FAULTS: dict[str, str] = {f.name: f.description for f in CATALOGUE}  # name -> description (for CLI help)
+
+_UNIONS = {"omitted_records", "dns_servfail", "dns_silent"}
+_MAXIMA = {"latency_ms"}
+
+
+def lab_config(faults: Iterable[str] = (), *, latency_ms: int = 0, topology: str = "onprem") -> LabConfig:
+    """The configuration for these faults; ValueError names unknown, inapplicable or clashing faults."""
+    if topology not in TOPOLOGIES:
+        raise ValueError(f"unknown lab topology {topology!r}; choose one of: {', '.join(TOPOLOGIES)}")
+    if latency_ms < 0:
+        raise ValueError("latency_ms must not be negative")
+    names = list(dict.fromkeys(faults))
+    unknown = [n for n in names if n not in FAULT_BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown lab fault(s) {', '.join(map(repr, unknown))}; "
+                         f"valid faults: {', '.join(FAULTS)}")
+    merged: dict[str, Any] = {"latency_ms": latency_ms}
+    setters: dict[str, str] = {}
+    for name in names:
+        fault = FAULT_BY_NAME[name]
+        if topology not in fault.topologies:
+            raise ValueError(f"fault {name!r} does not apply to the {topology!r} topology "
+                             f"(only to {', '.join(fault.topologies)})")
+        for key, value in fault.changes.items():
+            if key in _UNIONS:
+                merged[key] = merged.get(key, frozenset()) | value
+            elif key in _MAXIMA:
+                merged[key] = max(merged[key], value)
+            elif key in setters and merged[key] != value:
+                raise ValueError(f"faults {setters[key]!r} and {name!r} cannot be combined (both change {key})")
+            else:
+                merged[key], setters[key] = value, name
+    return dataclasses.replace(LabConfig(), **merged)
+
+
+def names_of(faults: Iterable[str]) -> tuple[str, ...]:
+    """The fault names in the order given, without repeats (what `Lab.faults` reports)."""
+    return tuple(dict.fromkeys(faults))
+
+
+__all__ = ["CATALOGUE", "FAULTS", "FAULT_BY_NAME", "Fault", "LabConfig", "TlsState", "lab_config", "names_of"]
+
