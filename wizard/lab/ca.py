@@ -42,6 +42,7 @@ class KeyCache:
     def __init__(self) -> None:
         self._keys: dict[tuple[str, int], rsa.RSAPrivateKey] = {}
         self._lock = threading.Lock()
+        self.generated = 0  # how many keys this cache has made (a second lab start should add none)
 
     def get(self, role: str, bits: int = DEFAULT_KEY_BITS) -> rsa.RSAPrivateKey:
         with self._lock:
@@ -63,7 +64,9 @@ class KeyCache:
                                  missing))
         with self._lock:
             for slot, key in zip(missing, made, strict=True):
-                self._keys.setdefault(slot, key)
+                if slot not in self._keys:
+                    self._keys[slot] = key
+                    self.generated += 1
 
 
 KEYS = KeyCache()

@@ -72,6 +72,11 @@ class DnsServer:
         return stuck + self._threads.close_all()
 
     @property
+    def active_connections(self) -> int:
+        """TCP connections being served right now."""
+        return self._threads.active
+
+    @property
     def errors(self) -> list[str]:
         return self._acceptor.errors + self._threads.errors
 

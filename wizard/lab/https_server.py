@@ -208,6 +208,7 @@ class HttpsFarm:
         self._log_lock = threading.Lock()
         self.handshake_failures: list[str] = []
         self.responder_errors: list[str] = []
+        self.delayed_now = 0  # responses currently held back by the injected latency
 
     def start(self) -> HttpsFarm:
         web_sockets = bind_same_port([(m.address, socket.SOCK_STREAM) for m, _ in self._web])
@@ -250,7 +251,13 @@ class HttpsFarm:
         """Sleep the injected latency on the calling thread; True when the lab stopped meanwhile."""
         if self.latency <= 0:
             return self._stopping.is_set()
-        return self._stopping.wait(self.latency)
+        with self._log_lock:
+            self.delayed_now += 1
+        try:
+            return self._stopping.wait(self.latency)
+        finally:
+            with self._log_lock:
+                self.delayed_now -= 1
 
     def log(self, exchange: Exchange) -> None:
         with self._log_lock:
@@ -260,6 +267,10 @@ class HttpsFarm:
     def exchanges(self) -> list[Exchange]:
         with self._log_lock:
             return list(self._log)
+
+    @property
+    def active_connections(self) -> int:
+        return self._threads.active
 
     @property
     def errors(self) -> list[str]:
