@@ -1,0 +1,1 @@
+"""Tests of the inside view: collectors, collected files, rules, trust graph, rotation plan."""
