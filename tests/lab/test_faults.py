@@ -171,7 +171,7 @@ def check_slow(lab: Lab) -> None:
     assert lab.latency_ms == 300
     began = time.perf_counter()
     assert clients.get(lab, "https://ex01.contoso.com/owa/").status_code == 302
-    assert time.perf_counter() - began >= 0.3
+    assert time.perf_counter() - began >= 0.29  # the server held the answer back
 
 
 CHECKS: dict[str, tuple[str, Callable[[Lab], None]]] = {
