@@ -1,0 +1,793 @@
+"""Rules over collected data: each a small function returning findings shaped like probe results.
+
+A finding is a ProbeResult with id "inside.<rule>", so the GUI, the report and `--json` show it
+exactly like a live probe. Rules return PASS when they checked and found nothing, SKIP when the
+topology needs data that was not collected, and nothing at all when they do not apply.
+The clock is injected (RuleContext.now) so expiry checks are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from wizard.inside.collected import (
+    Certificate,
+    CollectedData,
+    ExchangeCollection,
+    ExchangePartnerApplication,
+    SfbCollection,
+    SfbPartnerApplication,
+)
+from wizard.inside.collectors import CLOUD_VOICEMAIL_ID, TEAMS_SCHEDULER_ID
+from wizard.inside.findings import expiry, finding, fix, short
+from wizard.inside.published import PublishedKeys
+from wizard.playbook import psquote
+from wizard.playbook.step import Shell
+from wizard.probes.result import Evidence, ProbeResult, Status
+from wizard.scenario import EXCHANGE_ONLINE_AUTODISCOVER_URL, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
+from wizard.topology import Phase, SfbKind
+
+STALE_AFTER = timedelta(days=14)
+MIN_KEY_SIZE = 2048
+SFB_EXCHANGE_IDENTITIES = ("exchange", "microsoft.exchange")
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    collected: CollectedData
+    scenario: Scenario
+    now: datetime
+    published: PublishedKeys = field(default_factory=PublishedKeys)
+
+    @property
+    def topology(self):
+        return self.scenario.topology
+
+
+Rule = Callable[[RuleContext], list[ProbeResult]]
+
+
+# ----------------------------------------------------------------------------------------------
+# Shared helpers (also used by the trust graph and the rotation plan)
+# ----------------------------------------------------------------------------------------------
+def sfb_exchange_apps(sfb: SfbCollection) -> list[SfbPartnerApplication]:
+    return [a for a in sfb.partner_applications
+            if a.application_identifier == EXCHANGE_SERVICE_ID or a.identity.lower() in SFB_EXCHANGE_IDENTITIES]
+
+
+def exchange_apps_for(exchange: ExchangeCollection, app_id: str) -> list[ExchangePartnerApplication]:
+    return [a for a in exchange.partner_applications if a.application_identifier == app_id]
+
+
+def exchange_certificate(exchange: ExchangeCollection, thumbprint: str) -> Certificate | None:
+    return next((c for c in exchange.certificates if c.thumbprint == thumbprint), None) if thumbprint else None
+
+
+def active_token_issuer(certs: tuple[Certificate, ...], now: datetime) -> tuple[Certificate | None, Certificate | None]:
+    """(the certificate in use, a rolled successor still waiting for its EffectiveDate)."""
+    floor = datetime.min.replace(tzinfo=UTC)
+    current = [c for c in certs if c.effective_date is None or c.effective_date <= now]
+    waiting = [c for c in certs if c.effective_date is not None and c.effective_date > now]
+    active = max(current, key=lambda c: c.effective_date or floor, default=None)
+    successor = min(waiting, key=lambda c: c.effective_date or floor, default=None)
+    return active, successor
+
+
+def sfb_token_issuer(ctx: RuleContext) -> tuple[Certificate | None, Certificate | None]:
+    """The pool-wide OAuthTokenIssuer: the global (CMS) setting, else what most Front Ends use."""
+    primary = ctx.collected.sfb_primary
+    if primary is None:
+        return None, None
+    global_active, global_next = active_token_issuer(primary.global_certificates, ctx.now)
+    if global_active is not None:
+        return global_active, global_next
+    actives = [active_token_issuer(s.local_certificates, ctx.now) for s in ctx.collected.sfb]
+    counted = Counter(a.thumbprint for a, _ in actives if a is not None)
+    if not counted:
+        return None, None
+    winner = counted.most_common(1)[0][0]
+    return next((a, n) for a, n in actives if a is not None and a.thumbprint == winner)
+
+
+def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
+    """Which tenant service principals must hold which on-premises certificate (by role)."""
+    topology = ctx.topology
+    wanted: dict[str, list[str]] = {}
+    if topology.exchange_on_prem and topology.exchange_has_oauth and topology.involves_tenant:
+        # Exchange hybrid OAuth (00000002) plus the SfB Online / Teams applications (2025 procedure).
+        wanted["exchange-auth"] = [EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_ID, CLOUD_VOICEMAIL_ID]
+    if topology.sfb_on_prem and topology.involves_tenant:
+        wanted["sfb-oauth"] = [SFB_SERVICE_ID]
+    return wanted
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.strip().rstrip("/").lower() == b.strip().rstrip("/").lower()
+
+
+def _no_sfb(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
+    return [finding(rule, phase, Status.SKIP, title,
+                    "No Skype for Business collector output was loaded.",
+                    "Run sfb-collect.ps1 on every Front End server and load the files.")]
+
+
+def _no_exchange(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
+    return [finding(rule, phase, Status.SKIP, title, "No Exchange collector output was loaded.",
+                    "Run exchange-collect.ps1 in the Exchange Management Shell and load the file.")]
+
+
+# ----------------------------------------------------------------------------------------------
+# Autodiscover
+# ----------------------------------------------------------------------------------------------
+def rule_autodiscover_url(ctx: RuleContext) -> list[ProbeResult]:
+    """SfB's ExchangeAutodiscoverUrl must be the SOAP .svc on the autodiscover name (seed 004: .xml = 50043)."""
+    rule, phase, title = "autodiscover-url", Phase.AUTODISCOVER, "SfB ExchangeAutodiscoverUrl"
+    if not ctx.topology.sfb_on_prem:
+        return []
+    sfb = ctx.collected.sfb_primary
+    if sfb is None:
+        return _no_sfb(rule, phase, title)
+    if sfb.oauth_configuration is None:
+        return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    url = sfb.oauth_configuration.exchange_autodiscover_url
+    wanted = ctx.scenario.oauth_autodiscover_url
+    remedy = fix("Point Skype for Business at Exchange Autodiscover", Shell.SFB,
+                 f"Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl {psquote.literal(wanted)}")
+    evidence = (Evidence("ExchangeAutodiscoverUrl", url or "(empty)"), Evidence("expected", wanted))
+    expected_host = _host(EXCHANGE_ONLINE_AUTODISCOVER_URL) if not ctx.topology.exchange_on_prem else (
+        ctx.scenario.effective_autodiscover_fqdn.lower())
+    problem = ""
+    if not url:
+        problem = ("ExchangeAutodiscoverUrl is empty, so the Storage Service cannot find Exchange "
+                   "(Test-CsExStorageConnectivity fails with code=50043).")
+    elif urlsplit(url).path.lower().rstrip("/").endswith(".xml"):
+        problem = (f"ExchangeAutodiscoverUrl {url} points at autodiscover.xml (POX); SfB calls the SOAP service "
+                   "autodiscover.svc. This is the most common cause of code=50043.")
+    elif not urlsplit(url).path.lower().rstrip("/").endswith("/autodiscover/autodiscover.svc"):
+        problem = f"ExchangeAutodiscoverUrl {url} does not end in /autodiscover/autodiscover.svc."
+    elif urlsplit(url).scheme.lower() != "https":
+        problem = f"ExchangeAutodiscoverUrl {url} is not https."
+    elif expected_host and _host(url) != expected_host:
+        problem = f"ExchangeAutodiscoverUrl {url} points at {_host(url)}, not at the autodiscover name {expected_host}."
+    if problem:
+        return [finding(rule, phase, Status.FAIL, title, problem, remedy, evidence=evidence, target=url,
+                        tags=("sfb",))]
+    return [finding(rule, phase, Status.PASS, title, f"ExchangeAutodiscoverUrl is {url}.", evidence=evidence,
+                    target=url, tags=("sfb",))]
+
+
+def rule_autodiscover_internal_uri(ctx: RuleContext) -> list[ProbeResult]:
+    """Each Client Access server's AutoDiscoverServiceInternalUri should use the autodiscover name."""
+    rule, phase, title = "autodiscover-internal-uri", Phase.AUTODISCOVER, "Exchange AutoDiscoverServiceInternalUri"
+    if not ctx.topology.exchange_on_prem:
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    if not exchange.client_access:
+        return [finding(rule, phase, Status.SKIP, title, "No Client Access server was reported.")]
+    wanted_host = ctx.scenario.effective_autodiscover_fqdn.lower()
+    cmdlet = "Set-ClientAccessService" if ctx.topology.uses_client_access_service else "Set-ClientAccessServer"
+    odd = [c for c in exchange.client_access if not c.internal_uri or _host(c.internal_uri) != wanted_host]
+    evidence = tuple(Evidence(c.name or c.fqdn, c.internal_uri or "(empty)") for c in exchange.client_access)
+    if odd:
+        names = ", ".join(f"{c.name or c.fqdn} ({c.internal_uri or 'empty'})" for c in odd)
+        first = odd[0].fqdn or odd[0].name
+        command = (f"{cmdlet} -Identity {psquote.literal(first)} -AutoDiscoverServiceInternalUri "
+                   f"{psquote.literal(ctx.scenario.autodiscover_internal_uri)}")
+        return [finding(rule, phase, Status.WARN, title,
+                        f"Not on {wanted_host}: {names}. Domain-joined clients and SfB servers find Exchange "
+                        "through this URI; the field guide points it at the autodiscover name.",
+                        fix("Set the internal Autodiscover URI", Shell.EXCHANGE, command), evidence=evidence,
+                        tags=("exchange",))]
+    return [finding(rule, phase, Status.PASS, title, f"Every Client Access server uses {wanted_host}.",
+                    evidence=evidence, tags=("exchange",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# OAuth configuration
+# ----------------------------------------------------------------------------------------------
+def rule_oauth_realm(ctx: RuleContext) -> list[ProbeResult]:
+    """The SfB OAuth realm must be the default SIP domain (or the realm the scenario names)."""
+    rule, phase, title = "oauth-realm", Phase.OAUTH, "SfB OAuth realm"
+    if not ctx.topology.sfb_on_prem:
+        return []
+    sfb = ctx.collected.sfb_primary
+    if sfb is None:
+        return _no_sfb(rule, phase, title)
+    if sfb.oauth_configuration is None:
+        return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    realm = sfb.oauth_configuration.realm
+    default = ctx.scenario.default_sip_domain
+    wanted = ctx.scenario.effective_realm
+    evidence = (Evidence("Realm", realm or "(empty)"), Evidence("default SIP domain", default))
+    if not realm:
+        return [finding(rule, phase, Status.PASS, title,
+                        f"Realm is empty, so SfB uses the default SIP domain {default}.", evidence=evidence)]
+    if realm.lower() == wanted.lower():
+        note = "" if wanted.lower() == default.lower() else (
+            f" (set in the scenario; the default SIP domain is {default})")
+        return [finding(rule, phase, Status.PASS, title, f"Realm is {realm}{note}.", evidence=evidence)]
+    return [finding(rule, phase, Status.FAIL, title,
+                    f"Realm is {realm}, but the OAuth realm should be the default SIP domain {wanted}; partners "
+                    f"validate tokens issued as {SFB_SERVICE_ID}@{realm} against the wrong realm.",
+                    fix("Configure the SfB OAuth service name and realm", Shell.SFB,
+                        f"Set-CsOAuthConfiguration -Identity global -Realm {psquote.literal(wanted)}"),
+                    evidence=evidence)]
+
+
+def rule_oauth_service_names(ctx: RuleContext) -> list[ProbeResult]:
+    """SfB must call itself 00000004-… and Exchange 00000002-…; anything else breaks the token audience."""
+    rule, phase, title = "oauth-service-names", Phase.OAUTH, "OAuth service names"
+    checks: list[tuple[str, str, str, str]] = []  # (product, value, wanted, command)
+    sfb = ctx.collected.sfb_primary
+    if ctx.topology.sfb_on_prem and sfb is not None and sfb.oauth_configuration is not None:
+        checks.append(("Skype for Business ServiceName", sfb.oauth_configuration.service_name, SFB_SERVICE_ID,
+                       fix("Configure the SfB OAuth service name and realm", Shell.SFB,
+                           "Set-CsOAuthConfiguration -Identity global -ServiceName "
+                           + psquote.literal(SFB_SERVICE_ID))))
+    exchange = ctx.collected.exchange
+    if (ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth and exchange is not None
+            and exchange.auth_config is not None):
+        checks.append(("Exchange AuthConfig ServiceName", exchange.auth_config.service_name.lower(),
+                       EXCHANGE_SERVICE_ID,
+                       "Set-AuthConfig -ServiceName " + psquote.literal(EXCHANGE_SERVICE_ID)
+                       + " (Exchange Management Shell; Exchange sets this itself, so a different value was set "
+                         "by hand)"))
+    if not checks:
+        return []
+    evidence = tuple(Evidence(name, value or "(empty)") for name, value, _, _ in checks)
+    wrong = [(name, value, wanted, command) for name, value, wanted, command in checks if value != wanted]
+    if wrong:
+        detail = " ".join(f"{name} is {value or 'empty'}, not {wanted}." for name, value, wanted, _ in wrong)
+        return [finding(rule, phase, Status.FAIL, title, detail, " ".join(c for *_, c in wrong), evidence=evidence)]
+    return [finding(rule, phase, Status.PASS, title, "Service names are the well-known principal IDs.",
+                    evidence=evidence)]
+
+
+# ----------------------------------------------------------------------------------------------
+# Partner applications
+# ----------------------------------------------------------------------------------------------
+def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
+    """SfB must trust Exchange: a partner application, enabled, reading Exchange's metadata document."""
+    rule, phase, title = "sfb-partner-exchange", Phase.PARTNER_APPLICATIONS, "SfB partner application for Exchange"
+    if not (ctx.topology.sfb_on_prem and ctx.topology.exchange_has_oauth):
+        return []
+    sfb = ctx.collected.sfb_primary
+    if sfb is None:
+        return _no_sfb(rule, phase, title)
+    wanted_url = ctx.scenario.exchange_metadata_url
+    apps = sfb_exchange_apps(sfb)
+    exchange_online = not ctx.topology.exchange_on_prem
+    if not apps:
+        command = ("New-CsPartnerApplication -Identity microsoft.exchange -ApplicationIdentifier "
+                   f"{psquote.literal(EXCHANGE_SERVICE_ID)} -ApplicationTrustLevel Full -UseOAuthServer"
+                   if exchange_online else
+                   f"New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl "
+                   f"{psquote.literal(wanted_url)}")
+        return [finding(rule, phase, Status.FAIL, title,
+                        "There is no partner application for Exchange (ApplicationIdentifier "
+                        f"{EXCHANGE_SERVICE_ID}), so SfB rejects Exchange's tokens (UCS, archiving, OWA IM).",
+                        fix("Register Exchange as a partner application on SfB", Shell.SFB, command),
+                        tags=("sfb",))]
+    app = next((a for a in apps if a.enabled), apps[0])
+    evidence = (Evidence("Identity", app.identity), Evidence("Enabled", str(app.enabled)),
+                Evidence("MetadataUrl", app.metadata_url or "(none)"),
+                Evidence("ApplicationTrustLevel", app.trust_level or "(unknown)"))
+    select = ("Get-CsPartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
+              f"{psquote.literal(EXCHANGE_SERVICE_ID)} }} | ForEach-Object {{ ")
+    if not app.enabled:
+        return [finding(rule, phase, Status.FAIL, title, f"The partner application {app.identity} is disabled.",
+                        fix("Register Exchange as a partner application on SfB", Shell.SFB,
+                            select + "Set-CsPartnerApplication -Identity $_.Identity -Enabled $true }"),
+                        evidence=evidence, target=app.identity, tags=("sfb",))]
+    if not exchange_online and not _same_url(app.metadata_url, wanted_url):
+        detail = (f"{app.identity} reads its keys from {app.metadata_url or '(no metadata URL)'}, not from "
+                  f"{wanted_url}.")
+        if app.metadata_url and urlsplit(app.metadata_url).path.rstrip("/").lower() == "/metadata/json/1":
+            detail += (" The path lacks /autodiscover: a known error copied from the New-CsPartnerApplication help "
+                       "example.")
+        return [finding(rule, phase, Status.FAIL, title, detail,
+                        fix("Register Exchange as a partner application on SfB", Shell.SFB,
+                            select + f"Set-CsPartnerApplication -Identity $_.Identity -MetadataUrl "
+                            f"{psquote.literal(wanted_url)} }}"),
+                        evidence=evidence, target=app.metadata_url, tags=("sfb",))]
+    if app.trust_level and app.trust_level.lower() != "full":
+        return [finding(rule, phase, Status.WARN, title,
+                        f"{app.identity} has ApplicationTrustLevel {app.trust_level}; the documented value is Full.",
+                        fix("Register Exchange as a partner application on SfB", Shell.SFB,
+                            select + "Set-CsPartnerApplication -Identity $_.Identity -ApplicationTrustLevel Full }"),
+                        evidence=evidence, tags=("sfb",))]
+    where = "through the OAuth server" if exchange_online else f"from {app.metadata_url}"
+    return [finding(rule, phase, Status.PASS, title, f"{app.identity} is enabled and trusts Exchange {where}.",
+                    evidence=evidence, tags=("sfb",))]
+
+
+def rule_exchange_partner_sfb(ctx: RuleContext) -> list[ProbeResult]:
+    """Exchange must trust SfB: a partner application for 00000004-…, enabled."""
+    rule, phase, title = "exchange-partner-sfb", Phase.PARTNER_APPLICATIONS, "Exchange partner application for SfB"
+    if not (ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    apps = exchange_apps_for(exchange, SFB_SERVICE_ID)
+    sfb_online = ctx.topology.sfb is SfbKind.ONLINE
+    if sfb_online:
+        create = fix("Create the SfB Online partner application", Shell.EXCHANGE,
+                     f"New-PartnerApplication -Name SfBOnline -ApplicationIdentifier {psquote.literal(SFB_SERVICE_ID)}"
+                     " -Enabled $true -LinkedAccount $user.Identity (after creating the application account)")
+    else:
+        create = fix("Register Skype for Business as a partner application on Exchange", Shell.EXCHANGE,
+                     '& "$env:ExchangeInstallPath\\Scripts\\Configure-EnterprisePartnerApplication.ps1" '
+                     f"-AuthMetadataUrl {psquote.literal(ctx.scenario.sfb_metadata_url)} -ApplicationType Lync")
+    if not apps:
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"Exchange has no partner application for {SFB_SERVICE_ID}, so it answers SfB's requests "
+                        "with 401 (Test-CsExStorageConnectivity fails).", create, tags=("exchange",))]
+    enabled = [a for a in apps if a.enabled]
+    evidence = tuple(Evidence(a.name, f"Enabled={a.enabled}; AuthMetadataUrl={a.auth_metadata_url or '(none)'}")
+                     for a in apps)
+    if not enabled:
+        command = ("Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
+                   f"{psquote.literal(SFB_SERVICE_ID)} }} | Set-PartnerApplication -Enabled $true")
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"The partner application {apps[0].name} for {SFB_SERVICE_ID} is disabled.",
+                        fix("Register Skype for Business as a partner application on Exchange", Shell.EXCHANGE,
+                            command),
+                        evidence=evidence, target=apps[0].name, tags=("exchange",))]
+    if ctx.topology.sfb_on_prem and ctx.scenario.pool_fqdns:
+        urls = ctx.scenario.sfb_metadata_urls
+        with_url = [a for a in enabled if a.auth_metadata_url]
+        if with_url and not any(_same_url(a.auth_metadata_url, u) for a in with_url for u in urls):
+            return [finding(rule, phase, Status.WARN, title,
+                            f"{with_url[0].name} reads SfB's keys from {with_url[0].auth_metadata_url}, which is not "
+                            f"a pool of this scenario ({', '.join(urls)}).", create, evidence=evidence,
+                            tags=("exchange",))]
+    return [finding(rule, phase, Status.PASS, title, f"{enabled[0].name} is enabled.", evidence=evidence,
+                    tags=("exchange",))]
+
+
+def rule_teams_partner_apps(ctx: RuleContext) -> list[ProbeResult]:
+    """Exchange Server with SfB/Teams online: the 2025 procedure adds TeamsScheduler and CloudVoicemail."""
+    rule, phase, title = "teams-partner-apps", Phase.HYBRID, "Teams partner applications on Exchange"
+    topology = ctx.topology
+    if not (topology.exchange_on_prem and topology.exchange_has_oauth
+            and topology.sfb in (SfbKind.ONLINE, SfbKind.HYBRID)):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    legacy = exchange_apps_for(exchange, SFB_SERVICE_ID)
+    wanted = {TEAMS_SCHEDULER_ID: "TeamsScheduler", CLOUD_VOICEMAIL_ID: "CloudVoicemail"}
+    present = {app_id: exchange_apps_for(exchange, app_id) for app_id in wanted}
+    missing = [name for app_id, name in wanted.items() if not present[app_id]]
+    disabled = [name for app_id, name in wanted.items()
+                if present[app_id] and not any(a.enabled for a in present[app_id])]
+    evidence = tuple(Evidence(name, "present" if present[app_id] else "missing") for app_id, name in wanted.items())
+    if legacy and (missing or disabled):
+        commands = []
+        if "TeamsScheduler" in missing:
+            commands.append(f"New-PartnerApplication -Name 'TeamsScheduler' -ApplicationIdentifier "
+                            f"{psquote.literal(TEAMS_SCHEDULER_ID)} -Enabled $true -LinkedAccount $user.Identity")
+        if "CloudVoicemail" in missing:
+            commands.append(f"New-PartnerApplication -Name 'CloudVoicemail' -ApplicationIdentifier "
+                            f"{psquote.literal(CLOUD_VOICEMAIL_ID)} -Enabled $true")
+        commands += [f"Set-PartnerApplication -Identity {psquote.literal(name)} -Enabled $true" for name in disabled]
+        parts = ([f"missing: {', '.join(missing)}"] if missing else []) + (
+            [f"disabled: {', '.join(disabled)}"] if disabled else [])
+        return [finding(rule, phase, Status.WARN, title,
+                        f"Only the legacy {SFB_SERVICE_ID} application is configured ({'; '.join(parts)}). Teams "
+                        "uses its own first-party applications for calendar scheduling and Cloud Voicemail, and the "
+                        "legacy one is being deprecated. Keep the legacy application: out-of-office voicemail "
+                        "greetings still depend on it.",
+                        fix("Create the Teams partner applications", Shell.EXCHANGE, "; ".join(commands)),
+                        evidence=evidence, tags=("exchange",))]
+    return [finding(rule, phase, Status.PASS, title,
+                    "TeamsScheduler and CloudVoicemail are configured." if not (missing or disabled) else
+                    "The legacy application is not configured; nothing to pair.", evidence=evidence,
+                    tags=("exchange",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# SfB OAuthTokenIssuer certificate
+# ----------------------------------------------------------------------------------------------
+def rule_sfb_token_issuer_consistency(ctx: RuleContext) -> list[ProbeResult]:
+    """Every Front End must sign with the same OAuthTokenIssuer certificate (the global one)."""
+    rule, phase, title = "sfb-token-issuer-consistency", Phase.CERTIFICATES, "OAuthTokenIssuer on every Front End"
+    if not ctx.topology.sfb_on_prem:
+        return []
+    if not ctx.collected.sfb:
+        return _no_sfb(rule, phase, title)
+    pool_cert, _ = sfb_token_issuer(ctx)
+    remedy = fix("Assign the OAuthTokenIssuer certificate", Shell.SFB,
+                 "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint "
+                 + psquote.literal(pool_cert.thumbprint if pool_cert else "<thumbprint>")
+                 + " (once, on one Front End); then Get-CsManagementStoreReplicationStatus")
+    if pool_cert is None:
+        return [finding(rule, phase, Status.FAIL, title, "No OAuthTokenIssuer certificate is assigned.",
+                        fix("Assign the OAuthTokenIssuer certificate", Shell.SFB,
+                            "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint>"),
+                        tags=("sfb",))]
+    problems: list[str] = []
+    evidence: list[Evidence] = []
+    for sfb in ctx.collected.sfb:
+        name = sfb.computer_fqdn or sfb.computer
+        active, _ = active_token_issuer(sfb.local_certificates, ctx.now)
+        evidence.append(Evidence(name, active.thumbprint if active else "(none)"))
+        if active is None:
+            problems.append(f"{name} has no OAuthTokenIssuer certificate")
+        elif active.thumbprint != pool_cert.thumbprint:
+            problems.append(f"{name} signs with {short(active.thumbprint)} while the pool uses "
+                            f"{short(pool_cert.thumbprint)}")
+    if problems:
+        return [finding(rule, phase, Status.FAIL, title,
+                        "; ".join(problems) + ". Tokens signed on that server fail validation at Exchange.",
+                        remedy, evidence=tuple(evidence), tags=("sfb",))]
+    collected = {(s.computer_fqdn or s.computer).lower() for s in ctx.collected.sfb}
+    collected |= {s.computer.lower() for s in ctx.collected.sfb}
+    listed = sorted({c for s in ctx.collected.sfb for p in s.pools for c in p.computers})
+    absent = [c for c in listed if c not in collected and c.split(".")[0] not in collected]
+    if absent:
+        return [finding(rule, phase, Status.WARN, title,
+                        f"All collected Front Ends use {short(pool_cert.thumbprint)}, but {', '.join(absent)} "
+                        "were not collected.", "Run sfb-collect.ps1 on " + ", ".join(absent) + " and load the files.",
+                        evidence=tuple(evidence), tags=("sfb",))]
+    return [finding(rule, phase, Status.PASS, title,
+                    f"Every collected Front End signs with {short(pool_cert.thumbprint)}.", evidence=tuple(evidence),
+                    tags=("sfb",))]
+
+
+def rule_sfb_token_issuer_expiry(ctx: RuleContext) -> list[ProbeResult]:
+    rule, phase, title = "sfb-token-issuer-expiry", Phase.CERTIFICATES, "OAuthTokenIssuer certificate validity"
+    if not ctx.topology.sfb_on_prem:
+        return []
+    if not ctx.collected.sfb:
+        return _no_sfb(rule, phase, title)
+    cert, successor = sfb_token_issuer(ctx)
+    if cert is None:
+        return []  # the consistency rule reports a missing certificate
+    status, phrase = expiry(cert.not_after, ctx.now)
+    evidence = (Evidence("Thumbprint", cert.thumbprint), Evidence("Subject", cert.subject),
+                Evidence("NotAfter", cert.not_after.isoformat() if cert.not_after else "(unknown)"))
+    detail = f"The OAuthTokenIssuer certificate {short(cert.thumbprint)} ({cert.subject}) {phrase}."
+    if status is not Status.PASS and successor is not None and successor.effective_date is not None:
+        next_status, next_phrase = expiry(successor.not_after, ctx.now)
+        if next_status is Status.PASS and cert.not_after and successor.effective_date <= cert.not_after:
+            return [finding(rule, phase, Status.PASS, title,
+                            f"{detail} A rolled successor {short(successor.thumbprint)} takes over on "
+                            f"{successor.effective_date.date().isoformat()} and {next_phrase}.", evidence=evidence,
+                            tags=("sfb",))]
+    if status is Status.PASS:
+        return [finding(rule, phase, Status.PASS, title, detail, evidence=evidence, tags=("sfb",))]
+    remedy = fix("Roll the OAuthTokenIssuer certificate", Shell.SFB,
+                 "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
+                 "-Roll (see the rotation plan: analyze --plan-out)")
+    if status is Status.FAIL:
+        detail += " Exchange and the tenant reject every token it signs."
+    return [finding(rule, phase, status, title, detail, remedy, evidence=evidence, tags=("sfb",))]
+
+
+def rule_sfb_token_issuer_properties(ctx: RuleContext) -> list[ProbeResult]:
+    """At least 2048 bits and the SIP domain in the subject (assign-a-server-to-server-certificate)."""
+    rule, phase, title = "sfb-token-issuer-properties", Phase.CERTIFICATES, "OAuthTokenIssuer key size and subject"
+    if not ctx.topology.sfb_on_prem or not ctx.collected.sfb:
+        return []
+    cert, _ = sfb_token_issuer(ctx)
+    if cert is None:
+        return []
+    sizes = [c.key_size for s in ctx.collected.sfb for c in s.local_certificates
+             if c.thumbprint == cert.thumbprint and c.key_size]
+    size = cert.key_size or (sizes[0] if sizes else None)
+    domain = ctx.scenario.default_sip_domain.lower()
+    names = [cert.subject.lower(), *(n.lower() for n in cert.alternative_names)]
+    carries_domain = any(domain and (f"={domain}" in n or f".{domain}" in n or n == domain
+                                     or n.endswith(f":{domain}")) for n in names)
+    evidence = (Evidence("Subject", cert.subject), Evidence("KeySize", str(size) if size else "(unknown)"))
+    remedy = fix("Roll the OAuthTokenIssuer certificate", Shell.SFB,
+                 "request a new certificate (2048-bit or larger, SIP domain in the subject) and roll it in with "
+                 "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
+                 "-Roll")
+    if size is not None and size < MIN_KEY_SIZE:
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"The OAuthTokenIssuer key is {size} bits; at least {MIN_KEY_SIZE} are required.", remedy,
+                        evidence=evidence, tags=("sfb",))]
+    if domain and not carries_domain:
+        return [finding(rule, phase, Status.WARN, title,
+                        f"The subject {cert.subject} does not carry the SIP domain {domain}; the OAuthTokenIssuer "
+                        "certificate should name it.", remedy, evidence=evidence, tags=("sfb",))]
+    size_text = f"{size}-bit key" if size else "key size not reported"
+    return [finding(rule, phase, Status.PASS, title, f"{cert.subject}, {size_text}.", evidence=evidence,
+                    tags=("sfb",))]
+
+
+def rule_sfb_token_issuer_published(ctx: RuleContext) -> list[ProbeResult]:
+    """The pool's metadata document must publish the certificate the Front Ends sign with."""
+    rule, phase, title = "sfb-token-issuer-published", Phase.CERTIFICATES, "OAuthTokenIssuer in the SfB metadata"
+    if not ctx.topology.sfb_on_prem or not ctx.collected.sfb:
+        return []
+    documents = ctx.published.of("sfb")
+    cert, successor = sfb_token_issuer(ctx)
+    if cert is None:
+        return []
+    if not documents:
+        return [finding(rule, phase, Status.SKIP, title,
+                        "No SfB metadata document was given (use --live, --metadata FILE or "
+                        "--sfb-metadata-thumbprint).")]
+    stale = [d for d in documents if cert.thumbprint not in d.thumbprints]
+    evidence = tuple(Evidence(d.source, ", ".join(sorted(d.thumbprints))) for d in documents)
+    if stale:
+        names = ", ".join(d.source for d in stale)
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"{names} publishes {', '.join(short(t) for d in stale for t in sorted(d.thumbprints))} but "
+                        f"the Front Ends sign with {short(cert.thumbprint)}; Exchange validates SfB's tokens against "
+                        "the published key and rejects them.",
+                        fix("Refresh the Lync partner application on Exchange", Shell.EXCHANGE,
+                            "Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
+                            f"{psquote.literal(SFB_SERVICE_ID)} -and $_.AuthMetadataUrl }} | "
+                            "Set-PartnerApplication -RefreshAuthMetadata (after the Front Ends publish the "
+                            "certificate they sign with)"),
+                        evidence=evidence, tags=("sfb",))]
+    note = f" The successor {short(successor.thumbprint)} is published too." if successor and all(
+        successor.thumbprint in d.thumbprints for d in documents) else ""
+    return [finding(rule, phase, Status.PASS, title,
+                    f"The metadata publishes {short(cert.thumbprint)}, the certificate in use.{note}",
+                    evidence=evidence, tags=("sfb",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# Exchange auth certificate
+# ----------------------------------------------------------------------------------------------
+def _exchange_oauth(ctx: RuleContext) -> bool:
+    return ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth
+
+
+def rule_exchange_auth_cert_expiry(ctx: RuleContext) -> list[ProbeResult]:
+    """The current (and next) Exchange auth certificate must be valid; OWA/ECP break when it expires."""
+    rule, phase, title = "exchange-auth-cert-expiry", Phase.CERTIFICATES, "Exchange auth certificate validity"
+    if not _exchange_oauth(ctx):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    config = exchange.auth_config
+    if config is None:
+        return [finding(rule, phase, Status.SKIP, title, "Get-AuthConfig could not be read.")]
+    renew = fix("Renew the Exchange auth certificate", Shell.EXCHANGE,
+                "New-ExchangeCertificate … ; Set-AuthConfig -NewCertificateThumbprint <new> "
+                "-NewCertificateEffectiveDate (Get-Date) ; Set-AuthConfig -PublishCertificate ; "
+                "Set-AuthConfig -ClearPreviousCertificate (see the rotation plan: analyze --plan-out)")
+    if not config.current_thumbprint:
+        return [finding(rule, phase, Status.FAIL, title, "AuthConfig has no CurrentCertificateThumbprint.", renew,
+                        tags=("exchange",))]
+    current = exchange_certificate(exchange, config.current_thumbprint)
+    evidence = [Evidence("CurrentCertificateThumbprint", config.current_thumbprint)]
+    if current is None:
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"The current auth certificate {short(config.current_thumbprint)} is on none of the servers "
+                        "collected, so its validity is unknown and Exchange cannot sign with it.", renew,
+                        evidence=tuple(evidence), tags=("exchange",))]
+    status, phrase = expiry(current.not_after, ctx.now)
+    detail = f"The auth certificate {short(current.thumbprint)} {phrase}."
+    nxt = exchange_certificate(exchange, config.next_thumbprint)
+    if config.next_thumbprint:
+        evidence.append(Evidence("NextCertificateThumbprint", config.next_thumbprint))
+        when = config.next_effective_date
+        if nxt is None:
+            status = max(status, Status.WARN, key=_rank)
+            detail += f" The next certificate {short(config.next_thumbprint)} is on none of the collected servers."
+        else:
+            next_status, next_phrase = expiry(nxt.not_after, ctx.now)
+            takes_over = f"takes over on {when.date().isoformat()}" if when else "has no effective date"
+            detail += f" The next certificate {short(nxt.thumbprint)} {takes_over} and {next_phrase}."
+            if next_status is Status.FAIL:
+                status = Status.FAIL
+            elif status is Status.WARN and next_status is Status.PASS and when and current.not_after and (
+                    when <= current.not_after):
+                status = Status.PASS
+    if status is Status.FAIL and current.not_after and current.not_after <= ctx.now:
+        detail += " OWA and ECP fail (HMACProvider.GetCertificates) and OAuth partners reject Exchange's tokens."
+    return [finding(rule, phase, status, title, detail, renew if status is not Status.PASS else "",
+                    evidence=tuple(evidence), tags=("exchange",))]
+
+
+def _rank(status: Status) -> int:
+    return {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 2}[status]
+
+
+def rule_exchange_auth_cert_servers(ctx: RuleContext) -> list[ProbeResult]:
+    """Get-ExchangeCertificate on each server must list the current (and next) auth certificate."""
+    rule, phase, title = "exchange-auth-cert-servers", Phase.CERTIFICATES, "Exchange auth certificate on every server"
+    if not _exchange_oauth(ctx):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    config = exchange.auth_config
+    if config is None or not config.current_thumbprint:
+        return []
+    wanted = [t for t in (config.current_thumbprint, config.next_thumbprint) if t]
+    by_server: dict[str, set[str]] = {}
+    for cert in exchange.certificates:
+        by_server.setdefault(cert.server.lower(), set()).add(cert.thumbprint)
+    missing = [(server, t) for server, thumbs in sorted(by_server.items()) for t in wanted if t not in thumbs]
+    failed = [e.source.rpartition(" ")[2] for e in exchange.errors if e.source.startswith("Get-ExchangeCertificate")]
+    expected = {s.lower() for s in ctx.scenario.exchange_fqdns}
+    not_seen = sorted(expected - set(by_server) - {f.lower() for f in failed})
+    evidence = tuple(Evidence(server, ", ".join(short(t) for t in sorted(thumbs))) for server, thumbs in
+                     sorted(by_server.items()))
+    if missing:
+        text = "; ".join(f"{server} lacks {short(t)}" for server, t in missing)
+        server = missing[0][0]
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"{text}. A server without the auth certificate cannot sign or validate tokens.",
+                        fix("Renew the Exchange auth certificate", Shell.EXCHANGE,
+                            f"Get-Service -ComputerName {psquote.literal(server)} -Name MSExchangeServiceHost | "
+                            "Restart-Service (the service host copies the auth certificate), or Export-/Import-"
+                            "ExchangeCertificate it there; MonitorExchangeAuthCertificate.ps1 checks every server"),
+                        evidence=evidence, tags=("exchange",))]
+    if failed or not_seen:
+        unknown = ", ".join(failed + not_seen)
+        return [finding(rule, phase, Status.WARN, title,
+                        f"Could not check {unknown}: Get-ExchangeCertificate did not answer there.",
+                        "Run exchange-collect.ps1 where those servers can be reached (or on them) and load the file.",
+                        evidence=evidence, tags=("exchange",))]
+    return [finding(rule, phase, Status.PASS, title,
+                    f"All {len(by_server)} servers hold {', '.join(short(t) for t in wanted)}.", evidence=evidence,
+                    tags=("exchange",))]
+
+
+def rule_exchange_auth_cert_published(ctx: RuleContext) -> list[ProbeResult]:
+    """Exchange's metadata document must publish the current auth certificate."""
+    rule, phase, title = "exchange-auth-cert-published", Phase.CERTIFICATES, "Auth certificate in the Exchange metadata"
+    if not _exchange_oauth(ctx):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None or exchange.auth_config is None or not exchange.auth_config.current_thumbprint:
+        return []
+    documents = ctx.published.of("exchange")
+    if not documents:
+        return [finding(rule, phase, Status.SKIP, title,
+                        "No Exchange metadata document was given (use --live, --metadata FILE or "
+                        "--exchange-metadata-thumbprint).")]
+    current = exchange.auth_config.current_thumbprint
+    stale = [d for d in documents if current not in d.thumbprints]
+    evidence = tuple(Evidence(d.source, ", ".join(sorted(d.thumbprints))) for d in documents)
+    if stale:
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"{', '.join(d.source for d in stale)} does not publish the current auth certificate "
+                        f"{short(current)}; partners trust the published key and reject Exchange's tokens.",
+                        fix("Renew the Exchange auth certificate", Shell.EXCHANGE,
+                            "Set-AuthConfig -PublishCertificate; Restart-Service MSExchangeServiceHost; iisreset "
+                            "(publication can take up to an hour)"),
+                        evidence=evidence, tags=("exchange",))]
+    return [finding(rule, phase, Status.PASS, title, f"The metadata publishes {short(current)}.", evidence=evidence,
+                    tags=("exchange",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# Tenant
+# ----------------------------------------------------------------------------------------------
+def rule_tenant_service_principal_keys(ctx: RuleContext) -> list[ProbeResult]:
+    """The tenant's service principals must hold the on-premises signing certificates as key credentials."""
+    rule, phase = "tenant-service-principal-keys", Phase.HYBRID
+    title = "Certificates on the tenant's service principals"
+    wanted = expected_principals(ctx)
+    if not wanted:
+        return []
+    graph = ctx.collected.graph
+    if graph is None:
+        return [finding(rule, phase, Status.SKIP, title, "No Microsoft Graph collector output was loaded.",
+                        "Connect-MgGraph -Scopes Application.Read.All, run graph-collect.ps1 and load the file.")]
+    certs: dict[str, Certificate] = {}
+    exchange = ctx.collected.exchange
+    if "exchange-auth" in wanted and exchange and exchange.auth_config:
+        cert = exchange_certificate(exchange, exchange.auth_config.current_thumbprint)
+        if cert:
+            certs["exchange-auth"] = cert
+    if "sfb-oauth" in wanted:
+        cert, _ = sfb_token_issuer(ctx)
+        if cert:
+            certs["sfb-oauth"] = cert
+    if not certs:
+        return [finding(rule, phase, Status.SKIP, title,
+                        "The on-premises certificates are unknown (no Exchange or SfB collector output).")]
+    labels = {"exchange-auth": "Exchange auth certificate", "sfb-oauth": "SfB OAuthTokenIssuer certificate"}
+    problems: list[str] = []
+    evidence: list[Evidence] = []
+    for role, cert in certs.items():
+        for app_id in wanted[role]:
+            sp = graph.principal(app_id)
+            if sp is None or not sp.found:
+                if app_id in (EXCHANGE_SERVICE_ID, SFB_SERVICE_ID):
+                    problems.append(f"service principal {app_id} was not found in the tenant")
+                continue
+            keys = [k for k in sp.key_credentials if k.thumbprint == cert.thumbprint]
+            evidence.append(Evidence(f"{sp.display_name or app_id}", f"{len(sp.key_credentials)} keys; "
+                                     f"{labels[role]} {'present' if keys else 'missing'}"))
+            if not keys:
+                problems.append(f"{sp.display_name or app_id} ({app_id}) lacks the {labels[role]} "
+                                f"{short(cert.thumbprint)}")
+            elif all(k.end is not None and k.end <= ctx.now for k in keys) and cert.not_after and (
+                    cert.not_after > ctx.now):
+                problems.append(f"the key for {short(cert.thumbprint)} on {sp.display_name or app_id} has ended")
+    if problems:
+        return [finding(rule, phase, Status.FAIL, title,
+                        "; ".join(problems) + ". The cloud side rejects tokens signed with a key it does not hold.",
+                        fix("Upload the certificate to the service principals", Shell.GRAPH,
+                            "Update-MgServicePrincipal -ServicePrincipalId $sp.Id -KeyCredentials <existing keys + "
+                            "the certificate> (the update replaces the list: merge, never overwrite)"),
+                        evidence=tuple(evidence), tags=("tenant",))]
+    return [finding(rule, phase, Status.PASS, title,
+                    "Every expected service principal holds the on-premises certificates.", evidence=tuple(evidence),
+                    tags=("tenant",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# The collection itself
+# ----------------------------------------------------------------------------------------------
+def rule_collection_health(ctx: RuleContext) -> list[ProbeResult]:
+    """Cmdlets that failed during collection, and data too old to trust, limit what the rules can say."""
+    rule, phase, title = "collection-health", Phase.PREREQUISITES, "Collected data"
+    collections = ctx.collected.collections
+    if not collections:
+        return []
+    failed = [(c.computer, e) for c in collections for e in c.errors]
+    stale = [c for c in collections if ctx.now - c.collected_at > STALE_AFTER]
+    evidence = tuple(Evidence(f"{type(c).__name__.removesuffix('Collection').lower()} {c.computer}",
+                              c.collected_at.date().isoformat()) for c in collections)
+    if failed or stale:
+        parts = [f"on {computer}: {e.source} failed ({e.message})" for computer, e in failed]
+        parts += [f"{c.source} was collected on {c.collected_at.date().isoformat()}" for c in stale]
+        return [finding(rule, phase, Status.WARN, title, "; ".join(parts) + ".",
+                        "Fix the access problem (rights, reachability) and run the collector again.",
+                        evidence=evidence)]
+    return [finding(rule, phase, Status.PASS, title, f"{len(collections)} collector files, no cmdlet failed.",
+                    evidence=evidence)]
+
+
+RULES: tuple[Rule, ...] = (
+    rule_collection_health,
+    rule_autodiscover_url,
+    rule_autodiscover_internal_uri,
+    rule_oauth_realm,
+    rule_oauth_service_names,
+    rule_sfb_partner_exchange,
+    rule_exchange_partner_sfb,
+    rule_sfb_token_issuer_consistency,
+    rule_sfb_token_issuer_expiry,
+    rule_sfb_token_issuer_properties,
+    rule_sfb_token_issuer_published,
+    rule_exchange_auth_cert_expiry,
+    rule_exchange_auth_cert_servers,
+    rule_exchange_auth_cert_published,
+    rule_tenant_service_principal_keys,
+    rule_teams_partner_apps,
+)
+
+RULE_IDS: tuple[str, ...] = (
+    "inside.collection-health", "inside.autodiscover-url", "inside.autodiscover-internal-uri", "inside.oauth-realm",
+    "inside.oauth-service-names", "inside.sfb-partner-exchange", "inside.exchange-partner-sfb",
+    "inside.sfb-token-issuer-consistency", "inside.sfb-token-issuer-expiry", "inside.sfb-token-issuer-properties",
+    "inside.sfb-token-issuer-published", "inside.exchange-auth-cert-expiry", "inside.exchange-auth-cert-servers",
+    "inside.exchange-auth-cert-published", "inside.tenant-service-principal-keys", "inside.teams-partner-apps",
+)
+
+
+def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[ProbeResult]:
+    """Every rule's findings, in rule order (phase order within the list is the caller's choice)."""
+    results: list[ProbeResult] = []
+    for rule in rules:
+        results.extend(rule(ctx))
+    return results
