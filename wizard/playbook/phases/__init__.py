@@ -1,0 +1,1 @@
+"""One module per phase; each offers `steps(scenario) -> list[Step]` for the scenario's topology."""

@@ -1,0 +1,148 @@
+"""Autodiscover: the DNS records and Exchange's AutoDiscoverServiceInternalUri that SfB and clients follow.
+
+Seed 000/003 set the URI with Set-ClientAccessServer (Exchange 2010/2013); Exchange 2016 and later
+use Set-ClientAccessService. Seed 004 adds the CNAME and SRV records and the IIS reset. The SfB side
+(ExchangeAutodiscoverUrl, .svc not .xml) belongs to the OAuth phase.
+"""
+
+from __future__ import annotations
+
+from wizard.playbook import sources
+from wizard.playbook.phases.prerequisites import exchange_online_autodiscover
+from wizard.playbook.snippets import dns_add_cname, dns_add_srv, dns_remove_cname, dns_remove_srv, q, zone_and_name
+from wizard.playbook.step import Shell, Step
+from wizard.scenario import Scenario
+from wizard.topology import ExchangeKind, Phase, Topology
+
+PHASE = Phase.AUTODISCOVER
+
+
+def client_access_noun(t: Topology) -> str:
+    """ClientAccessServer for Exchange 2010/2013, ClientAccessService from Exchange 2016 on."""
+    return "ClientAccessService" if t.uses_client_access_service else "ClientAccessServer"
+
+
+def _zones(scenario: Scenario) -> list[str]:
+    return [scenario.smtp_domain, *scenario.sip_domains]
+
+
+def cname_record(scenario: Scenario) -> Step:
+    fqdn = scenario.effective_autodiscover_fqdn
+    target = scenario.exchange_fqdns[0]
+    zone, name = zone_and_name(fqdn, _zones(scenario))
+    more = scenario.exchange_fqdns[1:]
+    return Step(
+        id="autodiscover.dns-cname",
+        phase=PHASE,
+        title=f"Create the CNAME record {fqdn} -> {target}",
+        why="Autodiscover-aware clients and Skype for Business look up the well-known autodiscover name; it must "
+            "resolve to the Exchange server.",
+        shell=Shell.DNS,
+        command=dns_add_cname(zone, name, target),
+        check=f"nslookup {fqdn} answers with {target} and lists {fqdn} under Aliases.",
+        undo=dns_remove_cname(zone, name, target),
+        note=("Several Exchange servers: point the CNAME at your load-balanced name instead "
+              f"(the other servers: {', '.join(more)})." if more else
+              "If a record of that name already exists, the script leaves it alone; check where it points.")
+        + " Create the same record in the public zone for clients outside the network.",
+        source=f"{sources.SEED_000}; {sources.SEED_004}",
+    )
+
+
+def srv_record(scenario: Scenario) -> Step:
+    domain = scenario.smtp_domain
+    target = scenario.effective_autodiscover_fqdn
+    zone, name = zone_and_name(f"_autodiscover._tcp.{domain}", [domain])
+    return Step(
+        id="autodiscover.dns-srv",
+        phase=PHASE,
+        title=f"Create the SRV record _autodiscover._tcp.{domain} -> {target}:443",
+        why="Clients that cannot use the autodiscover host name fall back to this service location record.",
+        shell=Shell.DNS,
+        command=dns_add_srv(zone, name, target, priority=0, weight=0, port=443),
+        check=f"nslookup -q=srv _autodiscover._tcp.{domain} shows priority 0, weight 0, port 443, "
+              f"svr hostname {target}.",
+        undo=dns_remove_srv(zone, name, target, port=443),
+        note="Values as in seed 004 (priority 0, weight 0, port 443, target the autodiscover name). RFC 2782 "
+             "wants an SRV target with its own A record rather than a CNAME; Outlook accepts either.",
+        source=sources.SEED_004,
+    )
+
+
+def current_internal_uri(scenario: Scenario) -> Step:
+    noun = client_access_noun(scenario.topology)
+    return Step(
+        id="autodiscover.internal-uri-current",
+        phase=PHASE,
+        title="Show the current AutoDiscoverServiceInternalUri",
+        why="If the value is blank or still uses the server name, Exchange must be given the autodiscover URI "
+            "before Skype for Business can be pointed at it.",
+        shell=Shell.EXCHANGE,
+        command=f"Get-{noun} | Select-Object -Property 'Name', 'AutoDiscoverServiceInternalUri' | Format-List",
+        check="Each server shows AutoDiscoverServiceInternalUri; note the old value if you may want it back.",
+        note=_version_note(scenario.topology),
+        source=f"{sources.SEED_000}; {sources.SEED_003}; {sources.SEED_004}",
+    )
+
+
+def _version_note(t: Topology) -> str:
+    if t.uses_client_access_service:
+        return (f"Exchange {t.exchange_version} uses Get-/Set-ClientAccessService; the seeds' *-ClientAccessServer "
+                "cmdlets are the Exchange 2010/2013 names.")
+    return (f"Exchange {t.exchange_version} uses Get-/Set-ClientAccessServer as in the seeds; from Exchange 2016 "
+            "the cmdlets are *-ClientAccessService.")
+
+
+def set_internal_uri(scenario: Scenario) -> Step:
+    noun = client_access_noun(scenario.topology)
+    uri = scenario.autodiscover_internal_uri
+    return Step(
+        id="autodiscover.internal-uri",
+        phase=PHASE,
+        title=f"Set AutoDiscoverServiceInternalUri to {uri}",
+        why="Exchange hands this URI to domain-joined clients and Skype for Business; it must use the "
+            "autodiscover name that the certificate and DNS cover.",
+        shell=Shell.EXCHANGE,
+        command=f"Get-{noun} | Set-{noun} -AutoDiscoverServiceInternalUri {q(uri)}",
+        check=f"Get-{noun} | Select-Object -Property 'Name', 'AutoDiscoverServiceInternalUri' shows {uri} for "
+              "every server.",
+        note="Exchange's own URI ends in autodiscover.xml; Skype for Business needs autodiscover.svc (set in the "
+             "OAuth phase). Not undone by the undo script: set the old value shown by the previous step by hand. "
+             + _version_note(scenario.topology),
+        source=f"{sources.SEED_000}; {sources.SEED_003}; {sources.SEED_004}",
+    )
+
+
+def iis_reset(step_id: str, phase: Phase, scenario: Scenario, reason: str, source: str) -> Step:
+    servers = scenario.exchange_fqdns
+    return Step(
+        id=step_id,
+        phase=phase,
+        title="Restart IIS on the Exchange server",
+        why=reason,
+        shell=Shell.EXCHANGE,
+        command="iisreset /noforce",
+        check="iisreset prints 'Internet services successfully restarted'.",
+        note="/noforce does not kill worker processes that do not stop in time (seed 004 recommends it in "
+             "production). Run it on every Exchange server"
+             + (f": {', '.join(servers)}." if len(servers) > 1 else "."),
+        source=source,
+    )
+
+
+def steps(scenario: Scenario) -> list[Step]:
+    t = scenario.topology
+    out: list[Step] = []
+    if t.exchange_on_prem:
+        if scenario.effective_autodiscover_fqdn not in scenario.exchange_fqdns:
+            out.append(cname_record(scenario))
+        out += [
+            srv_record(scenario),
+            current_internal_uri(scenario),
+            set_internal_uri(scenario),
+            iis_reset("autodiscover.iisreset", PHASE, scenario,
+                      "Restarting IIS applies the new autodiscover URI at once.", sources.SEED_004),
+        ]
+    elif t.exchange is ExchangeKind.ONLINE:
+        out.append(exchange_online_autodiscover(scenario, PHASE))
+    return out

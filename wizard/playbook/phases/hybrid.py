@@ -1,0 +1,306 @@
+"""Hybrid / online: certificates uploaded to the tenant's service principals, names and routes to the cloud.
+
+Seed 001 exports the Exchange auth certificate and uploads it with MSOnline; MSOnline stopped
+working on 30 March 2025, so the upload is done with Microsoft Graph, merging keys because
+Update-MgServicePrincipal -KeyCredentials replaces the whole list. Since 2025 the certificate also
+goes to the Teams Scheduler and Cloud Voicemail principals. SfB Server with the tenant uploads its
+OAuthTokenIssuer certificate to 00000004, adds its external web name as an SPN and, with Exchange
+Online, shares the SIP address space with exap.um.outlook.com.
+"""
+
+from __future__ import annotations
+
+from pathlib import PureWindowsPath
+
+from wizard.features import unsupported
+from wizard.playbook import cases, sources
+from wizard.playbook.phases.prerequisites import MSONLINE_NOTE
+from wizard.playbook.snippets import (
+    block,
+    graph_certificate_dates,
+    graph_connect,
+    graph_remove_certificate,
+    graph_upload_certificate,
+    if_,
+    if_not,
+    q,
+)
+from wizard.playbook.step import Shell, Step
+from wizard.playbook.wellknown import (
+    CLOUD_VOICEMAIL_APP_ID,
+    EXCHANGE_ONLINE_UM_PROXY,
+    EXCHANGE_SERVICE_ID,
+    SFB_SERVICE_ID,
+    TEAMS_SCHEDULER_APP_ID,
+)
+from wizard.scenario import Scenario
+from wizard.topology import ExchangeKind, Phase, SfbKind
+
+PHASE = Phase.HYBRID
+
+EXCHANGE_CERT_FILE = "(Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig\\OAuthCert.cer')"
+SFB_CERT_FILE = "(Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig\\SfbOAuthTokenIssuer.cer')"
+EXCHANGE_APP_IDS = (SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID, CLOUD_VOICEMAIL_APP_ID)
+UPLOADABLE = (".cer", ".crt", ".pem")
+
+GRAPH_MERGE_NOTE = (
+    "Update-MgServicePrincipal -KeyCredentials replaces the whole key list, so the script reads the existing keys "
+    "(one principal at a time, the only way Graph returns their key material), keeps the unexpired ones, skips a "
+    "principal that already has this certificate and adds it. The key is the certificate's raw bytes, which "
+    "Graph PowerShell sends base64-encoded; Microsoft's 2025 text passes ASCII bytes of the base64 string instead.")
+
+_EXPORT_FOLDER = block(
+    "$folder = Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig'",
+    if_not("Test-Path -Path $folder", "New-Item -ItemType Directory -Path $folder | Out-Null"),
+)
+
+
+def export_exchange_certificate() -> Step:
+    return Step(
+        id="hybrid.export-exchange-auth-certificate",
+        phase=PHASE,
+        title="Export the Exchange auth certificate to C:\\OAuthConfig\\OAuthCert.cer",
+        why="The online services must know the public key Exchange signs with; it is uploaded to their service "
+            "principals in the next step.",
+        shell=Shell.EXCHANGE,
+        command=block(
+            "$thumbprint = (Get-AuthConfig).CurrentCertificateThumbprint",
+            _EXPORT_FOLDER,
+            "$oAuthCert = Get-ChildItem -Path 'Cert:\\LocalMachine\\My' |",
+            "    Where-Object { $_.Thumbprint -eq $thumbprint }",
+            if_("-not $oAuthCert",
+                "throw \"The Exchange auth certificate $thumbprint is not in this server's LocalMachine\\My store.\""),
+            "$certBytes = $oAuthCert.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert)",
+            "[System.IO.File]::WriteAllBytes((Join-Path -Path $folder -ChildPath 'OAuthCert.cer'), $certBytes)",
+        ),
+        check="C:\\OAuthConfig\\OAuthCert.cer exists; opening it shows the Microsoft Exchange Server Auth "
+              "Certificate.",
+        note="Seed 001 saves this as ExportAuthCert.ps1 and runs .\\ExportAuthCert.ps1; it is inline here, and "
+             "matches the thumbprint exactly (-eq) rather than as a pattern. Copy the file to the same path on "
+             "the computer that runs the Graph script. The .cer holds only the public key.",
+        source=sources.SEED_001,
+    )
+
+
+def upload_exchange_certificate(scenario: Scenario) -> Step:
+    tenant = cases.tenant_reference(scenario)
+    return Step(
+        id="hybrid.upload-exchange-auth-certificate",
+        phase=PHASE,
+        title="Upload the Exchange auth certificate to the Skype for Business, Teams Scheduler and Cloud "
+              "Voicemail service principals",
+        why="The online services accept Exchange's tokens, and Exchange accepts theirs, only when the tenant "
+            "holds Exchange's auth certificate on their service principals.",
+        shell=Shell.GRAPH,
+        command=graph_upload_certificate(tenant, EXCHANGE_CERT_FILE, EXCHANGE_APP_IDS),
+        check="Each principal reports 'certificate added' or 'already there'; the next step compares the dates.",
+        undo=graph_remove_certificate(tenant, EXCHANGE_CERT_FILE, EXCHANGE_APP_IDS),
+        note=f"{MSONLINE_NOTE} Seed 001 uploads to {SFB_SERVICE_ID} only; Microsoft's 2025 procedure uploads to "
+             f"{CLOUD_VOICEMAIL_APP_ID} (Cloud Voicemail) and {TEAMS_SCHEDULER_APP_ID} (Teams Scheduler) as well. "
+             f"{GRAPH_MERGE_NOTE} Renewing the Exchange auth certificate means uploading the new one again.",
+        source=f"{sources.SEED_001}; {sources.TEAMS_2025}; {sources.MSONLINE_RETIRED}",
+    )
+
+
+def check_exchange_certificate(scenario: Scenario) -> Step:
+    return Step(
+        id="hybrid.check-exchange-auth-certificate",
+        phase=PHASE,
+        title="Check the uploaded key's start and end dates against the certificate",
+        why="Seed 001 verifies the upload by finding a key whose start and end dates match the Exchange OAuth "
+            "certificate's.",
+        shell=Shell.GRAPH,
+        command=graph_certificate_dates(cases.tenant_reference(scenario), EXCHANGE_CERT_FILE, EXCHANGE_APP_IDS),
+        check="Every principal has a row, and KeyStart/KeyEnd equal CertificateStart/CertificateEnd (UTC).",
+        note="Replaces seed 001's Get-MsolServicePrincipalCredential -AppPrincipalId ... (MSOnline is retired).",
+        source=f"{sources.SEED_001}; {sources.MSONLINE_RETIRED}",
+    )
+
+
+def _sfb_certificate_file(scenario: Scenario) -> tuple[str, bool]:
+    """The certificate file the upload uses: the scenario's, if it is a public certificate file, else the export."""
+    path = scenario.oauth_certificate
+    if path and PureWindowsPath(path).suffix.lower() in UPLOADABLE:
+        return q(path), False
+    return SFB_CERT_FILE, True
+
+
+def export_sfb_certificate() -> Step:
+    return Step(
+        id="hybrid.export-sfb-oauth-certificate",
+        phase=PHASE,
+        title="Export the OAuthTokenIssuer certificate to C:\\OAuthConfig\\SfbOAuthTokenIssuer.cer",
+        why="The Microsoft online STS must know the key Skype for Business Server signs with; the public "
+            "certificate is uploaded in the next step.",
+        shell=Shell.SFB,
+        command=block(
+            "$thumbprint = (Get-CsCertificate -Type OAuthTokenIssuer).Thumbprint",
+            _EXPORT_FOLDER,
+            "$certificate = Get-Item -Path \"Cert:\\LocalMachine\\My\\$thumbprint\"",
+            "Export-Certificate -Cert $certificate -FilePath (Join-Path -Path $folder -ChildPath "
+            "'SfbOAuthTokenIssuer.cer') -Type CERT | Out-Null",
+        ),
+        check="C:\\OAuthConfig\\SfbOAuthTokenIssuer.cer exists and shows the OAuthTokenIssuer certificate.",
+        note="Copy the file to the same path on the computer that runs the Graph script. Only the public key is "
+             "exported.",
+        source=sources.SFB_HYBRID_S2S,
+    )
+
+
+def upload_sfb_certificate(scenario: Scenario) -> Step:
+    tenant = cases.tenant_reference(scenario)
+    path, exported = _sfb_certificate_file(scenario)
+    return Step(
+        id="hybrid.upload-sfb-oauth-certificate",
+        phase=PHASE,
+        title=f"Upload the OAuthTokenIssuer certificate to the Skype for Business service principal ({SFB_SERVICE_ID})",
+        why="Exchange Online and the online services trust tokens from Skype for Business Server only when its "
+            "signing certificate is a key of the 00000004 service principal.",
+        shell=Shell.GRAPH,
+        command=graph_upload_certificate(tenant, path, (SFB_SERVICE_ID,)),
+        check="The script reports 'certificate added' or 'already there'.",
+        undo=graph_remove_certificate(tenant, path, (SFB_SERVICE_ID,)),
+        note=("Uses the certificate exported in the previous step. " if exported else
+              f"Uses the certificate file from the scenario ({scenario.oauth_certificate}). ")
+        + f"{MSONLINE_NOTE} {GRAPH_MERGE_NOTE}",
+        source=f"{sources.SFB_HYBRID_S2S}; {sources.MSONLINE_RETIRED}",
+    )
+
+
+def sfb_service_principal_name(scenario: Scenario) -> Step:
+    fqdn = scenario.pool_external_web_fqdn
+    tenant = cases.tenant_reference(scenario)
+    spn = f"{SFB_SERVICE_ID}/{fqdn}"
+    find = f"$principal = Get-MgServicePrincipal -Filter \"AppId eq '{SFB_SERVICE_ID}'\""
+    present = f"@($principal.ServicePrincipalNames) -contains {q(spn)}"
+    return Step(
+        id="hybrid.sfb-service-principal-name",
+        phase=PHASE,
+        title=f"Add {spn} to the Skype for Business service principal",
+        why="The online STS issues tokens for the pool's external web services only when that name is a service "
+            "principal name of 00000004.",
+        shell=Shell.GRAPH,
+        command=block(graph_connect(tenant), find, if_not(present,
+            f"Update-MgServicePrincipal -ServicePrincipalId $principal.Id -ServicePrincipalNames "
+            f"(@($principal.ServicePrincipalNames) + {q(spn)})")),
+        check=f"(Get-MgServicePrincipal -Filter \"AppId eq '{SFB_SERVICE_ID}'\").ServicePrincipalNames lists {spn}.",
+        undo=block(graph_connect(tenant), find, if_(present,
+            "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -ServicePrincipalNames "
+            f"@($principal.ServicePrincipalNames | Where-Object {{ $_ -ne {q(spn)} }})")),
+        note="Graph equivalent of the documented $lyncSP.ServicePrincipalNames.Add(...) with Set-MsolServicePrincipal "
+             "(MSOnline is retired). Hybrid modern authentication also adds the internal web services URL.",
+        source=f"{sources.SFB_HYBRID_S2S}; {sources.MSONLINE_RETIRED}",
+    )
+
+
+def sfb_service_principal_name_missing() -> Step:
+    return Step(
+        id="hybrid.sfb-service-principal-name",
+        phase=PHASE,
+        title="Add the pool's external web services name to the Skype for Business service principal",
+        why="The online STS issues tokens for the pool's external web services only when that name is a service "
+            f"principal name of {SFB_SERVICE_ID}; the scenario does not name it yet.",
+        shell=Shell.BROWSER,
+        command="",
+        check="Get-CsService -WebServer | Format-Table -Property 'PoolFqdn', 'ExternalFqdn' (SfB Management Shell) "
+              "shows the external FQDN: enter it as 'Pool external web FQDN' and export again to get this step's "
+              "Graph command.",
+        source=sources.SFB_HYBRID_S2S,
+    )
+
+
+def exchange_online_principal(scenario: Scenario) -> Step:
+    return Step(
+        id="hybrid.exchange-online-principal",
+        phase=PHASE,
+        title=f"Make sure the Exchange Online service principal ({EXCHANGE_SERVICE_ID}) is enabled",
+        why="Skype for Business Server trusts microsoft.exchange through the online STS, which issues tokens "
+            "for Exchange Online only while its service principal is enabled.",
+        shell=Shell.GRAPH,
+        command=block(
+            graph_connect(cases.tenant_reference(scenario)),
+            f"$principal = Get-MgServicePrincipal -Filter \"AppId eq '{EXCHANGE_SERVICE_ID}'\"",
+            if_("-not $principal.AccountEnabled",
+                "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -AccountEnabled:$true"),
+        ),
+        check=f"(Get-MgServicePrincipal -Filter \"AppId eq '{EXCHANGE_SERVICE_ID}'\").AccountEnabled is True.",
+        note="Graph equivalent of Set-MsolServicePrincipal -AppPrincipalId ... -AccountEnabled $true (MSOnline is "
+             "retired). Not undone: disabling it would break Exchange Online itself.",
+        source=f"{sources.SFB_HYBRID_S2S}; {sources.MSONLINE_RETIRED}",
+    )
+
+
+def exchange_online_hosting_provider() -> Step:
+    exists = "Get-CsHostingProvider -Identity 'Exchange Online' -ErrorAction SilentlyContinue"
+    return Step(
+        id="hybrid.exchange-online-hosting-provider",
+        phase=PHASE,
+        title=f"Share the SIP address space with Exchange Online ({EXCHANGE_ONLINE_UM_PROXY})",
+        why="OWA IM/presence and voice mail in Exchange Online reach the on-premises pools through this hosting "
+            "provider and federation on the Edge.",
+        shell=Shell.SFB,
+        command=block(
+            if_not(exists,
+                   "New-CsHostingProvider -Identity 'Exchange Online' -Enabled $true -EnabledSharedAddressSpace $true "
+                   f"-HostsOCSUsers $false -ProxyFqdn {q(EXCHANGE_ONLINE_UM_PROXY)} -IsLocal $false "
+                   "-VerificationLevel UseSourceVerification"),
+            "Set-CsAccessEdgeConfiguration -AllowFederatedUsers $true",
+        ),
+        check=f"Get-CsHostingProvider -Identity 'Exchange Online' shows ProxyFqdn {EXCHANGE_ONLINE_UM_PROXY}, "
+              "Enabled and EnabledSharedAddressSpace True.",
+        undo=if_(exists, "Remove-CsHostingProvider -Identity 'Exchange Online' -Confirm:$false"),
+        note="Worldwide cloud value; 21Vianet uses exap.um.partner.outlook.cn and GCC High exap.um.office365.us. "
+             "AllowFederatedUsers is not undone (other federation may need it).",
+        source=sources.OWA_EXO,
+    )
+
+
+def exchange_2010_online(scenario: Scenario) -> Step:
+    lost = "; ".join(f.feature for f in unsupported(scenario)) or "none"
+    return Step(
+        id="hybrid.exchange-2010-online",
+        phase=PHASE,
+        title="Exchange 2010 with the online service: nothing to pair",
+        why="Exchange 2010 has no server-to-server OAuth, so the partner applications and certificate uploads of "
+            f"seed 001 (Exchange 2013 to 2019) do not apply. Not available here: {lost}.",
+        shell=Shell.BROWSER,
+        command="",
+        check="Nothing to run; Outlook, free/busy and meeting features work through the clients (feature table).",
+        source=f"{sources.SEED_000}; {sources.SEED_001}",
+    )
+
+
+def same_tenant(scenario: Scenario) -> Step:
+    return Step(
+        id="hybrid.same-tenant",
+        phase=PHASE,
+        title="Exchange Online and Skype for Business Online: integrated by the service",
+        why="Both services run in the same tenant, which pairs them itself; there are no partner applications "
+            "or certificates to configure.",
+        shell=Shell.BROWSER,
+        command="",
+        check=f"Users of {scenario.tenant_domain} are licensed for both services; the DNS records of the "
+              "prerequisites phase point at the online services.",
+        source=sources.SEED_000,
+    )
+
+
+def steps(scenario: Scenario) -> list[Step]:
+    t = scenario.topology
+    out: list[Step] = []
+    if cases.exchange_with_sfb_online(t):
+        out += [export_exchange_certificate(), upload_exchange_certificate(scenario),
+                check_exchange_certificate(scenario)]
+    if cases.sfb_server_trusts_tenant(t):
+        if _sfb_certificate_file(scenario)[1]:
+            out.append(export_sfb_certificate())
+        out.append(upload_sfb_certificate(scenario))
+        out.append(sfb_service_principal_name(scenario) if scenario.pool_external_web_fqdn
+                   else sfb_service_principal_name_missing())
+    if cases.exchange_online_with_sfb_server(t):
+        out += [exchange_online_principal(scenario), exchange_online_hosting_provider()]
+    if cases.exchange_2010(t) and t.involves_tenant:
+        out.append(exchange_2010_online(scenario))
+    if t.exchange is ExchangeKind.ONLINE and t.sfb is SfbKind.ONLINE:
+        out.append(same_tenant(scenario))
+    return out

@@ -1,0 +1,338 @@
+"""Partner applications: each side registers the other as a trusted OAuth partner.
+
+On premises (seed 004): Exchange runs Configure-EnterprisePartnerApplication.ps1 against the pool's
+metadata, SfB runs New-CsPartnerApplication against Exchange's. Exchange with SfB Online (seed 001)
+gets the SfBOnline partner application and its linked mail user, and since 2025 the TeamsScheduler
+and CloudVoicemail applications. Exchange Online with SfB Server: SfB trusts microsoft.exchange
+through the online STS. OWA IM's trusted application (seed 002) closes the on-premises case.
+"""
+
+from __future__ import annotations
+
+from wizard.playbook import cases, sources
+from wizard.playbook.owa import owa_steps
+from wizard.playbook.phases.autodiscover import iis_reset
+from wizard.playbook.snippets import block, if_, if_not, q
+from wizard.playbook.step import Shell, Step
+from wizard.playbook.wellknown import (
+    CLOUD_VOICEMAIL_APP_ID,
+    EXCHANGE_SERVICE_ID,
+    SFB_SERVICE_ID,
+    TEAMS_SCHEDULER_APP_ID,
+)
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+
+PHASE = Phase.PARTNER_APPLICATIONS
+
+FIELD_GUIDE_SCRIPT_NOTE = (
+    "Seed 004 prints '.\\Configure-EnterprisePartnerApplication.ps1 -AuthMetaDataUrlhttps://fe.jdskype.net/metadata/"
+    "json/1′ -ApplicationType Lync\"', which does not run: the URL is glued to the parameter name with no opening "
+    "quote, it ends in a typographic ′, and the stray \" opens a string that never closes, so PowerShell waits at "
+    "the >> prompt (comments 9 and 10). Microsoft's SfB docs wrap the whole line in double quotes, which only "
+    "prints it. Here the script is called with & and its full path under $env:ExchangeInstallPath\\Scripts.")
+
+DC_NOTE = ("-DomainController makes Exchange create and read back the objects on one domain controller, so the "
+           "next command finds them before AD replication.")
+
+
+def metadata_check(step_id: str, shell: Shell, urls: list[str], who: str, source: str) -> Step:
+    lines = [f"Invoke-RestMethod -Uri {q(url)} -UseBasicParsing | "
+             "Format-List -Property 'issuer', 'realm', 'serviceName'" for url in urls]
+    return Step(
+        id=step_id,
+        phase=PHASE,
+        title=f"Fetch the {who} metadata document from this server",
+        why="The partner application is created from this document and refreshed from it later; a TLS trust "
+            "error or 404 here is exactly what the next command would fail with.",
+        shell=shell,
+        command=block(*lines),
+        check=f"Each document shows issuer <service ID>@<realm>, the realm and serviceName ({who}).",
+        note="PowerShell uses the same .NET trust store as the product: 'Could not establish trust relationship "
+             "for the SSL/TLS secure channel' means the CA of the other server's certificate is not trusted "
+             "here. A 404 means the URL is not the metadata endpoint (Exchange's needs /autodiscover/ in the "
+             "path; the pool's is https://<pool FQDN>/metadata/json/1).",
+        source=source,
+    )
+
+
+def exchange_trusts_sfb(scenario: Scenario) -> Step:
+    url = scenario.sfb_metadata_url
+    exists = f"Get-PartnerApplication | Where-Object {{ $_.AuthMetadataUrl -eq {q(url)} }}"
+    pools = scenario.pool_fqdns
+    return Step(
+        id="partner-applications.exchange-trusts-sfb",
+        phase=PHASE,
+        title=f"Register Skype for Business ({pools[0]}) as a partner application in Exchange",
+        why="Exchange accepts OAuth tokens from Skype for Business only from a partner application built from "
+            "the pool's metadata document.",
+        shell=Shell.EXCHANGE,
+        command=block(
+            if_(exists, "Write-Host 'Exchange already has a partner application for this metadata URL.'"),
+            "else {",
+            "    $script = Join-Path -Path $env:ExchangeInstallPath -ChildPath "
+            "'Scripts\\Configure-EnterprisePartnerApplication.ps1'",
+            f"    & $script -AuthMetadataUrl {q(url)} -ApplicationType Lync",
+            "}",
+        ).replace("}\nelse {", "} else {"),
+        check="Get-PartnerApplication | Format-Table -Property 'Name', 'ApplicationIdentifier', 'Realm', 'Enabled', "
+              f"'AuthMetadataUrl' lists an enabled application with AuthMetadataUrl {url}.",
+        undo=block(f"$application = {exists}",
+                   if_("$application", "$application | Remove-PartnerApplication -Confirm:$false")),
+        note=FIELD_GUIDE_SCRIPT_NOTE + " Run it once for the organisation: all pools share the OAuthTokenIssuer "
+             "certificate and realm" + (f" (this uses {pools[0]} of {', '.join(pools)})" if len(pools) > 1 else "")
+             + ". The undo script removes the partner application; the linked account the script made stays.",
+        source=f"{sources.SEED_004}; {sources.PARTNER_APPS}",
+    )
+
+
+def sfb_trusts_exchange(scenario: Scenario) -> Step:
+    url = scenario.exchange_metadata_url
+    exists = "Get-CsPartnerApplication -Identity Exchange -ErrorAction SilentlyContinue"
+    return Step(
+        id="partner-applications.sfb-trusts-exchange",
+        phase=PHASE,
+        title="Register Exchange as a partner application in Skype for Business",
+        why="Skype for Business accepts Exchange's tokens (and trusts it fully for mailbox work) only from a "
+            "partner application built from Exchange's metadata document.",
+        shell=Shell.SFB,
+        command=if_not(
+            exists, f"New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl {q(url)}"),
+        check=f"Get-CsPartnerApplication -Identity Exchange shows ApplicationTrustLevel Full and MetadataUrl {url}.",
+        undo=if_(exists, "Remove-CsPartnerApplication -Identity Exchange -Confirm:$false"),
+        note="'Cannot bind parameter MetadataUrl ... could not be downloaded' (seed 004, comments 5 and 18) means "
+             "this server cannot fetch the URL: TLS trust, DNS, a proxy, or a URL without /autodiscover/ (the "
+             "New-CsPartnerApplication help example has that mistake).",
+        source=f"{sources.SEED_004}; {sources.PARTNER_APPS}",
+    )
+
+
+def _user(name: str, dc: str, *, optional: bool = False) -> str:
+    tail = " -ErrorAction SilentlyContinue" if optional else ""
+    return f"$user = Get-MailUser -Identity {name} -DomainController {q(dc)}{tail}"
+
+
+def sfb_online_account(scenario: Scenario) -> Step:
+    dc = scenario.dc_fqdn
+    address = f"SfBOnline-ApplicationAccount@{scenario.effective_verified_domain}"
+    return Step(
+        id="partner-applications.sfb-online-account",
+        phase=PHASE,
+        title="Create the hidden mail user SfBOnline-ApplicationAccount",
+        why="The SfBOnline partner application acts as this account in Exchange; it only needs to exist, "
+            "hidden from the address lists.",
+        shell=Shell.EXCHANGE,
+        command=block(
+            _user("SfBOnline-ApplicationAccount", dc, optional=True),
+            if_("-not $user",
+                f"$user = New-MailUser -Name SfBOnline-ApplicationAccount -ExternalEmailAddress {q(address)} "
+                f"-DomainController {q(dc)}"),
+            f"Set-MailUser -Identity $user.Identity -HiddenFromAddressListsEnabled $true -DomainController {q(dc)}",
+        ),
+        check="Get-MailUser -Identity SfBOnline-ApplicationAccount | Format-List -Property 'ExternalEmailAddress', "
+              f"'HiddenFromAddressListsEnabled' shows {address} and True.",
+        undo=block(_user("SfBOnline-ApplicationAccount", dc, optional=True),
+                   if_("$user", f"Remove-MailUser -Identity $user.Identity -DomainController {q(dc)} -Confirm:$false")),
+        note=f"The address uses the verified domain {scenario.effective_verified_domain} (the primary SMTP domain "
+             f"of the on-premises mailboxes). {DC_NOTE}",
+        source=sources.SEED_001,
+    )
+
+
+def _role_assignment(role: str, user: str, dc: str) -> tuple[str, str]:
+    exists = f"Get-ManagementRoleAssignment -Role {role} -RoleAssignee {user} -DomainController {q(dc)} " \
+             "-ErrorAction SilentlyContinue"
+    add = if_not(exists, f"New-ManagementRoleAssignment -Role {role} -User {user} -DomainController {q(dc)}")
+    remove = block(f"$assignment = {exists}",
+                   if_("$assignment", "$assignment | Remove-ManagementRoleAssignment -Confirm:$false"))
+    return add, remove
+
+
+def sfb_online_roles(scenario: Scenario) -> Step:
+    dc = scenario.dc_fqdn
+    user_app = _role_assignment("UserApplication", "$user.Identity", dc)
+    archive_app = _role_assignment("ArchiveApplication", "$user.Identity", dc)
+    return Step(
+        id="partner-applications.sfb-online-roles",
+        phase=PHASE,
+        title="Give SfBOnline-ApplicationAccount the UserApplication and ArchiveApplication roles",
+        why="These roles let Skype for Business Online act on users' mailboxes (conversation history, contacts) "
+            "and write archived conversations.",
+        shell=Shell.EXCHANGE,
+        command=block(_user("SfBOnline-ApplicationAccount", dc), user_app[0], archive_app[0]),
+        check="Get-ManagementRoleAssignment -RoleAssignee SfBOnline-ApplicationAccount lists UserApplication and "
+              "ArchiveApplication.",
+        undo=block(_user("SfBOnline-ApplicationAccount", dc, optional=True),
+                   if_("$user", block(archive_app[1], user_app[1]))),
+        note=DC_NOTE,
+        source=sources.SEED_001,
+    )
+
+
+def sfb_online_partner(scenario: Scenario) -> Step:
+    dc = scenario.dc_fqdn
+    exists = "Get-PartnerApplication -Identity SfBOnline -ErrorAction SilentlyContinue"
+    return Step(
+        id="partner-applications.sfb-online-partner",
+        phase=PHASE,
+        title="Create and enable the SfBOnline partner application",
+        why="Exchange accepts Skype for Business Online's tokens through this partner application, acting as the "
+            "linked account.",
+        shell=Shell.EXCHANGE,
+        command=if_not(exists, block(
+            _user("SfBOnline-ApplicationAccount", dc),
+            f"New-PartnerApplication -Name SfBOnline -ApplicationIdentifier {SFB_SERVICE_ID} -Enabled $true "
+            "-LinkedAccount $user.Identity")),
+        check=f"Get-PartnerApplication -Identity SfBOnline shows ApplicationIdentifier {SFB_SERVICE_ID} and "
+              "Enabled True.",
+        undo=if_(exists, "Remove-PartnerApplication -Identity SfBOnline -Confirm:$false"),
+        note=f"Microsoft's 2025 procedure calls {SFB_SERVICE_ID} the legacy Skype for Business Online application "
+             "and adds TeamsScheduler and CloudVoicemail (next steps), but keeps this one: out-of-office "
+             "voicemail greetings still depend on it.",
+        source=f"{sources.SEED_001}; {sources.TEAMS_2025}",
+    )
+
+
+def teams_scheduler_account(scenario: Scenario) -> Step:
+    dc = scenario.dc_fqdn
+    address = f"TeamsScheduler-ApplicationAccount@{scenario.effective_verified_domain}"
+    return Step(
+        id="partner-applications.teams-scheduler-account",
+        phase=PHASE,
+        title="Create the TeamsScheduler application account",
+        why="Since 2025 the Teams Calendar Scheduler Service has its own partner application, linked to this "
+            "application account.",
+        shell=Shell.EXCHANGE,
+        command=block(
+            _user("TeamsScheduler", dc, optional=True),
+            if_("-not $user",
+                f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)} "
+                f"-DomainController {q(dc)}"),
+        ),
+        check=f"Get-MailUser -Identity TeamsScheduler shows ExternalEmailAddress {address}.",
+        undo=block(_user("TeamsScheduler", dc, optional=True),
+                   if_("$user", f"Remove-MailUser -Identity $user.Identity -DomainController {q(dc)} -Confirm:$false")),
+        note="New-MailUser -ApplicationAccount needs a recent Exchange cumulative or security update (Exchange SE, "
+             "or the latest 2016/2019 updates); the published cmdlet help does not list it yet. If the parameter "
+             "is unknown, update Exchange first (Exchange 2013 is out of support and gets no such update). "
+             + DC_NOTE,
+        source=sources.TEAMS_2025,
+    )
+
+
+def teams_scheduler_role(scenario: Scenario) -> Step:
+    dc = scenario.dc_fqdn
+    assignment = _role_assignment("TeamsSchedulerRole", "$user.Identity", dc)
+    role_exists = "Get-ManagementRole -Identity TeamsSchedulerRole -ErrorAction SilentlyContinue"
+    return Step(
+        id="partner-applications.teams-scheduler-role",
+        phase=PHASE,
+        title="Give TeamsScheduler a role that can only read delegates (GetDelegate)",
+        why="The scheduler needs only delegate information: a copy of UserApplication trimmed to GetDelegate "
+            "grants exactly that.",
+        shell=Shell.EXCHANGE,
+        command=block(
+            if_not(role_exists, "New-ManagementRole -Name TeamsSchedulerRole -Parent UserApplication"),
+            "Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*' | Where-Object { $_.Name -ne 'GetDelegate' } |",
+            "    Remove-ManagementRoleEntry -Confirm:$false",
+            _user("TeamsScheduler", dc),
+            assignment[0],
+        ),
+        check="Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*' lists only GetDelegate; "
+              "Get-ManagementRoleAssignment -Role TeamsSchedulerRole lists TeamsScheduler.",
+        undo=block(
+            _user("TeamsScheduler", dc, optional=True),
+            if_("$user", assignment[1]),
+            if_(role_exists, "Remove-ManagementRole -Identity TeamsSchedulerRole -Confirm:$false"),
+        ),
+        note=DC_NOTE,
+        source=sources.TEAMS_2025,
+    )
+
+
+def teams_partner_applications(scenario: Scenario) -> Step:
+    dc = scenario.dc_fqdn
+    scheduler = "Get-PartnerApplication -Identity TeamsScheduler -ErrorAction SilentlyContinue"
+    voicemail = "Get-PartnerApplication -Identity CloudVoicemail -ErrorAction SilentlyContinue"
+    return Step(
+        id="partner-applications.teams-partner-applications",
+        phase=PHASE,
+        title="Create the TeamsScheduler and CloudVoicemail partner applications",
+        why="The Teams Calendar Scheduler Service and Cloud Voicemail call Exchange with their own application "
+            "IDs since 2025; Exchange accepts them only through these partner applications.",
+        shell=Shell.EXCHANGE,
+        command=block(
+            if_not(scheduler, block(
+                _user("TeamsScheduler", dc),
+                f"New-PartnerApplication -Name TeamsScheduler -ApplicationIdentifier {TEAMS_SCHEDULER_APP_ID} "
+                "-Enabled $true -LinkedAccount $user.Identity")),
+            if_not(voicemail, f"New-PartnerApplication -Name CloudVoicemail -ApplicationIdentifier "
+                              f"{CLOUD_VOICEMAIL_APP_ID} -Enabled $true"),
+        ),
+        check="Get-PartnerApplication | Format-Table -Property 'Name', 'ApplicationIdentifier', 'Enabled' lists "
+              f"TeamsScheduler ({TEAMS_SCHEDULER_APP_ID}) and CloudVoicemail ({CLOUD_VOICEMAIL_APP_ID}), enabled.",
+        undo=block(
+            if_(voicemail, "Remove-PartnerApplication -Identity CloudVoicemail -Confirm:$false"),
+            if_(scheduler, "Remove-PartnerApplication -Identity TeamsScheduler -Confirm:$false"),
+        ),
+        note=f"The SfBOnline ({SFB_SERVICE_ID}) application stays alongside them.",
+        source=sources.TEAMS_2025,
+    )
+
+
+def sfb_trusts_exchange_online() -> Step:
+    exists = "Get-CsPartnerApplication -Identity microsoft.exchange -ErrorAction SilentlyContinue"
+    return Step(
+        id="partner-applications.sfb-trusts-exchange-online",
+        phase=PHASE,
+        title="Register Exchange Online (microsoft.exchange) as a partner application in Skype for Business",
+        why="Skype for Business Server accepts Exchange Online's tokens, issued through the Microsoft online STS, "
+            "only from this partner application with full trust.",
+        shell=Shell.SFB,
+        command=block(
+            f"$exchange = {exists}",
+            if_(f"$exchange -and $exchange.ApplicationIdentifier -ne {q(EXCHANGE_SERVICE_ID)}", block(
+                "Remove-CsPartnerApplication -Identity microsoft.exchange -Confirm:$false",
+                "$exchange = $null")),
+            if_("$exchange", "Set-CsPartnerApplication -Identity microsoft.exchange -ApplicationTrustLevel Full "
+                             "-UseOAuthServer"),
+            "else {",
+            f"    New-CsPartnerApplication -Identity microsoft.exchange -ApplicationIdentifier {EXCHANGE_SERVICE_ID} "
+            "-ApplicationTrustLevel Full -UseOAuthServer",
+            "}",
+        ).replace("}\nelse {", "} else {"),
+        check=f"Get-CsPartnerApplication -Identity microsoft.exchange shows ApplicationIdentifier "
+              f"{EXCHANGE_SERVICE_ID}, ApplicationTrustLevel Full and UseOAuthServer True.",
+        undo=if_(exists, "Remove-CsPartnerApplication -Identity microsoft.exchange -Confirm:$false"),
+        note="Needs the microsoft.sts OAuth server from the OAuth phase.",
+        source=sources.SFB_HYBRID_S2S,
+    )
+
+
+def steps(scenario: Scenario) -> list[Step]:
+    t = scenario.topology
+    out: list[Step] = []
+    if cases.onprem_pair(t):
+        out += [
+            metadata_check("partner-applications.sfb-metadata", Shell.EXCHANGE, scenario.sfb_metadata_urls,
+                           "Skype for Business", sources.SEED_004),
+            exchange_trusts_sfb(scenario),
+            iis_reset("partner-applications.iisreset", PHASE, scenario,
+                      "Exchange loads new partner applications when IIS restarts.", sources.SEED_004),
+            metadata_check("partner-applications.exchange-metadata", Shell.SFB, [scenario.exchange_metadata_url],
+                           "Exchange", sources.SEED_004),
+            sfb_trusts_exchange(scenario),
+            *owa_steps(scenario, PHASE),
+        ]
+    if cases.exchange_with_sfb_online(t):
+        out += [
+            sfb_online_account(scenario),
+            sfb_online_roles(scenario),
+            sfb_online_partner(scenario),
+            teams_scheduler_account(scenario),
+            teams_scheduler_role(scenario),
+            teams_partner_applications(scenario),
+        ]
+    if cases.exchange_online_with_sfb_server(t):
+        out.append(sfb_trusts_exchange_online())
+    return out
