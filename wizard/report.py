@@ -1,0 +1,134 @@
+"""Reports of a check run: one self-contained HTML page (inline CSS, nothing fetched) and a JSON document.
+
+Both carry the scenario values, the features the topology gets, every probe result by phase with a
+summary, and the playbook's commands, so a report sent to a colleague stands on its own. Every text
+that came from the scenario, a probe or the wire is escaped (html.escape).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from wizard import __version__
+from wizard.features import feature_support
+from wizard.playbook.runbook import e, features_table_html, html_page, scenario_rows, scenario_table_html, steps_html
+from wizard.playbook.step import Step
+from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+
+REPORT_SCHEMA = "sfb-exchange-wizard/report"
+
+STATUS_CSS = """
+.status { display: inline-block; min-width: 3.5em; text-align: center; border-radius: 3px; padding: 0 .4em;
+          font-weight: bold; font-size: .85em; color: #fff; }
+.status-pass { background: #107c10; } .status-warn { background: #9d5d00; } .status-fail { background: #a80000; }
+.status-error { background: #5c2d91; } .status-skip { background: #767676; }
+.result { margin: .6em 0 1em; } .result h3 { margin: .2em 0; }
+.evidence th { font-weight: normal; color: #555; }
+"""
+
+
+def _results_by_phase(results: list[ProbeResult]) -> list[tuple[Phase, list[ProbeResult]]]:
+    return [(phase, [r for r in results if r.phase is phase]) for phase in Phase
+            if any(r.phase is phase for r in results)]
+
+
+def _summary_html(results: list[ProbeResult]) -> str:
+    counts = summarise(results)
+    cells = "".join(f'<td><span class="status status-{e(s.value)}">{e(s.value)}</span> {counts[s.value]}</td>'
+                    for s in Status)
+    return f"<table><tr><th>Checks</th>{cells}<td>total {len(results)}</td></tr></table>"
+
+
+def _result_html(result: ProbeResult) -> str:
+    parts = [f'<div class="result" id="{e(result.id)}"><h3><span class="status status-{e(result.status.value)}">'
+             f"{e(result.status.value)}</span> {e(result.title)}</h3>"]
+    if result.target:
+        parts.append(f'<div class="meta">Target: {e(result.target)} · {result.elapsed_ms:.0f} ms · '
+                     f"{e(result.id)}</div>")
+    if result.detail:
+        parts.append(f"<p>{e(result.detail)}</p>")
+    if result.remediation:
+        parts.append(f"<p><b>What to do:</b> {e(result.remediation)}</p>")
+    if result.evidence:
+        rows = "".join(f"<tr><th>{e(item.label)}</th><td><pre>{e(item.value)}</pre></td></tr>"
+                       for item in result.evidence)
+        parts.append(f'<table class="evidence">{rows}</table>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _playbook(scenario: Scenario, steps: list[Step] | None) -> list[Step]:
+    if steps is not None:
+        return steps
+    from wizard.playbook.build import build_playbook
+
+    return build_playbook(scenario)
+
+
+def _when(generated_at: datetime | None) -> datetime:
+    return generated_at if generated_at is not None else datetime.now().astimezone()
+
+
+def render_report_html(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
+                       generated_at: datetime | None = None) -> str:
+    """The HTML report. `steps` defaults to the scenario's playbook, `generated_at` to now (pass both to be
+    deterministic)."""
+    steps = _playbook(scenario, steps)
+    when = _when(generated_at)
+    topology = scenario.topology
+    sections = [
+        f"<h1>Integration report: {e(topology.label)}</h1>",
+        f'<p class="meta">Generated {e(when.isoformat(timespec="seconds"))} by the SfB-Exchange integration '
+        f"wizard {e(__version__)}.</p>",
+        f"<h2>Scenario</h2>{scenario_table_html(scenario)}",
+        f"<h2>Features for this topology</h2>{features_table_html(feature_support(scenario))}",
+        f"<h2>Checks</h2>{_summary_html(results)}",
+    ]
+    if not results:
+        sections.append("<p>No checks have been run.</p>")
+    for phase, phase_results in _results_by_phase(results):
+        counts = summarise(phase_results)
+        tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        sections.append(f"<h3>{e(phase.title)} ({e(tally)})</h3>")
+        sections += [_result_html(r) for r in phase_results]
+    sections.append("<h1>Commands</h1>" + steps_html(steps))
+    return html_page(f"Integration report: {topology.label}", "".join(sections), STATUS_CSS)
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    data = asdict(step)
+    data["phase"] = step.phase.value
+    data["shell"] = step.shell.value
+    return data
+
+
+def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
+                    generated_at: datetime | None = None) -> dict[str, Any]:
+    """The report as plain data (what render_report_json serialises)."""
+    steps = _playbook(scenario, steps)
+    return {
+        "schema": REPORT_SCHEMA,
+        "schema_version": 1,
+        "generated_at": _when(generated_at).isoformat(timespec="seconds"),
+        "wizard_version": __version__,
+        "topology": scenario.topology.label,
+        "scenario": scenario.to_dict(),
+        "scenario_values": [{"label": label, "value": value} for label, value in scenario_rows(scenario)],
+        "corrections": scenario.corrections(),
+        "features": [{"feature": f.feature, "supported": f.supported, "why": f.why, "source": f.source}
+                     for f in feature_support(scenario)],
+        "summary": summarise(results),
+        "results": [r.to_json() | {"target": r.target, "tags": list(r.tags)} for r in results],
+        "steps": [_step_json(s) for s in steps],
+    }
+
+
+def render_report_json(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
+                       generated_at: datetime | None = None) -> str:
+    return json.dumps(report_document(scenario, results, steps, generated_at=generated_at),
+                      indent=2, ensure_ascii=False) + "\n"
