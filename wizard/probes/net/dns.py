@@ -33,6 +33,7 @@ from wizard.probes.net.errors import (
     NetError,
     NoAnswerError,
     NxDomainError,
+    ServfailError,
 )
 
 SLICE = 0.1  # seconds between cancel checks while waiting for an answer
@@ -203,8 +204,8 @@ class DnsClient:
                 f"no answer for {name} {rdtype} from {self.description} within "
                 f"{self._ctx.settings.dns_timeout:g} s", target=name) from None
         except dns.resolver.NoNameservers as exc:
-            raise DnsServerError(_no_nameservers_text(name, rdtype, self.description, exc),
-                                 target=name) from None
+            text, answered = _no_nameservers_text(name, rdtype, self.description, exc)
+            raise (ServfailError if answered else DnsServerError)(text, target=name) from None
         except dns.exception.DNSException as exc:
             raise DnsServerError(f"DNS lookup of {name} {rdtype} failed: {exc}", target=name) from None
 
@@ -259,7 +260,7 @@ def _address_key(address: str) -> tuple[int, ...]:
         return (256, *socket.inet_pton(socket.AF_INET6, address))
 
 
-def _no_nameservers_text(name: str, rdtype: str, where: str, exc: dns.resolver.NoNameservers) -> str:
+def _no_nameservers_text(name: str, rdtype: str, where: str, exc: dns.resolver.NoNameservers) -> tuple[str, bool]:
     rcodes, problems = set(), set()
     for error in exc.kwargs.get("errors", []) or []:
         response = error[4] if len(error) > 4 else None
@@ -268,9 +269,9 @@ def _no_nameservers_text(name: str, rdtype: str, where: str, exc: dns.resolver.N
         elif len(error) > 3 and error[3] is not None:
             problems.add(str(error[3]))
     if rcodes:
-        return f"the DNS server answered {'/'.join(sorted(rcodes))} for {name} {rdtype} ({where})"
+        return f"the DNS server answered {'/'.join(sorted(rcodes))} for {name} {rdtype} ({where})", True
     detail = f": {'; '.join(sorted(problems))}" if problems else ""
-    return f"no DNS server could answer {name} {rdtype} ({where}){detail}"
+    return f"no DNS server could answer {name} {rdtype} ({where}){detail}", False
 
 
 def _system_nameservers() -> tuple[tuple[str, int], ...]:

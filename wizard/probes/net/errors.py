@@ -35,6 +35,12 @@ class DnsServerError(DnsError):
     """SERVFAIL/REFUSED or a malformed answer: the DNS server could not answer."""
 
 
+class ServfailError(DnsServerError):
+    """The server answered, and the answer was SERVFAIL/REFUSED: a broken zone or delegation."""
+
+    finding = True
+
+
 class DnsTimeoutError(DnsError):
     pass
 

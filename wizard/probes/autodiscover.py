@@ -1,0 +1,180 @@
+"""Autodiscover: the name leads to Exchange, the SRV record is right, both endpoints answer as Exchange,
+and the .svc URL Skype for Business is configured with works (the field guide's .xml-vs-.svc trap).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from wizard.probes.base import FRONT_END, BaseProbe, Finding, Net, failed, passed, warned
+from wizard.probes.context import ProbeContext
+from wizard.probes.formats.autodiscover import SOAP_ACTION, judge, pox_request, soap_request
+from wizard.probes.net.dns import select_srv
+from wizard.probes.net.errors import NetError, NoAnswerError, NxDomainError
+from wizard.probes.result import Evidence, Status
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+
+SET_URL = "Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl '{url}'"
+
+
+def probe_address(scenario: Scenario) -> str:
+    """A mailbox-shaped address for the unauthenticated requests (the test user's, when known)."""
+    user = scenario.test_sip_uri.removeprefix("sip:").partition("@")[0] if scenario.test_sip_uri else ""
+    return f"{user or 'autodiscover-probe'}@{scenario.smtp_domain or scenario.default_sip_domain}"
+
+
+class AutodiscoverDnsProbe(BaseProbe):
+    """autodiscover.<domain> resolves (CNAME or A) toward an Exchange server."""
+
+    phase = Phase.AUTODISCOVER
+    caller = FRONT_END
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.id = "autodiscover.dns"
+        self.title = "The autodiscover name points to Exchange"
+        self.target = scenario.effective_autodiscover_fqdn
+        self.tags = ("dns", "autodiscover")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        net = Net(ctx)
+        name = self.target
+        exchange = scenario.exchange_fqdns[0] if scenario.exchange_fqdns else "the Exchange server"
+        fix = (f"Create a CNAME record {name} -> {exchange} (field guide: 'Create DNS Records'), or an A record for "
+               "the Exchange load balancer.")
+        try:
+            answer = net.dns.addresses(name)
+        except (NxDomainError, NoAnswerError) as exc:
+            return failed(str(exc), fix, Evidence("resolver", net.dns.description))
+        evidence = [Evidence("answer", answer.describe()), Evidence("resolver", net.dns.description)]
+        servers = {s.lower() for s in scenario.exchange_fqdns}
+        if any(c in servers for c in answer.cnames):
+            return passed(f"{name} is an alias of Exchange ({answer.describe()}).", *evidence)
+        exchange_addresses: set[str] = set()
+        for server in scenario.exchange_fqdns:
+            try:
+                exchange_addresses.update(net.dns.addresses(server).addresses)
+            except NetError:
+                continue
+        if exchange_addresses & set(answer.addresses):
+            return passed(f"{name} resolves to an Exchange server's address ({answer.describe()}).", *evidence)
+        return warned(f"{name} resolves to {', '.join(answer.addresses)}, which is not the address of any Exchange "
+                      f"server named in the scenario ({', '.join(scenario.exchange_fqdns)}).",
+                      "Fine if that is the Exchange load balancer; otherwise " + fix[0].lower() + fix[1:], *evidence)
+
+
+class AutodiscoverSrvProbe(BaseProbe):
+    """_autodiscover._tcp.<domain> SRV: the record a client picks (RFC 2782) has port 443 and the autodiscover name."""
+
+    phase = Phase.AUTODISCOVER
+
+    def __init__(self, scenario: Scenario) -> None:
+        domain = scenario.smtp_domain or scenario.default_sip_domain
+        self.id = "autodiscover.srv"
+        self.title = "The autodiscover SRV record points to the autodiscover name"
+        self.target = f"_autodiscover._tcp.{domain}"
+        self.tags = ("dns", "autodiscover")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        net = Net(ctx)
+        name = scenario.effective_autodiscover_fqdn
+        fix = (f"Create an SRV record {self.target}: priority 0, weight 0, port 443, target {name} (field guide: "
+               "'Create DNS Records'; nslookup -q=srv " + self.target + " shows it).")
+        try:
+            records = net.dns.srv(self.target)
+        except (NxDomainError, NoAnswerError):
+            return warned(f"There is no {self.target} SRV record. Clients that do not find {name} directly have no "
+                          "fallback.", fix, Evidence("resolver", net.dns.description))
+        best = select_srv(records)
+        assert best is not None
+        evidence = [Evidence("records", "; ".join(str(r) for r in records)),
+                    Evidence("chosen (lowest priority, then weight)", str(best))]
+        problems = []
+        if best.port != 443:
+            problems.append(f"port {best.port}, not 443")
+        if best.target.lower() != name.lower():
+            problems.append(f"target {best.target}, not {name}")
+        if problems:
+            return failed(f"The SRV record clients use first ({best}) has " + " and ".join(problems) + ".", fix,
+                          *evidence)
+        return passed(f"{self.target} points to {name} on port 443.", *evidence)
+
+
+class AutodiscoverEndpointProbe(BaseProbe):
+    """https://AUTODISCOVER/autodiscover/autodiscover.xml (POX) or .svc (SOAP) answers as Exchange does."""
+
+    phase = Phase.AUTODISCOVER
+    caller = FRONT_END
+
+    def __init__(self, scenario: Scenario, kind: str) -> None:
+        self.kind = kind
+        self.id = f"autodiscover.{kind}"
+        self.title = f"Autodiscover answers at autodiscover.{kind}"
+        self.target = f"https://{scenario.effective_autodiscover_fqdn}/autodiscover/autodiscover.{kind}"
+        self.tags = ("http", "autodiscover")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        return answers_as_autodiscover(Net(ctx), self.target, self.kind, scenario)
+
+
+def answers_as_autodiscover(net: Net, url: str, kind: str, scenario: Scenario) -> Finding:
+    email = probe_address(scenario)
+    if kind == "svc":
+        body = soap_request(email, url)
+        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{SOAP_ACTION}"'}
+    else:
+        body = pox_request(email)
+        headers = {"Content-Type": "text/xml; charset=utf-8"}
+    response = net.http.fetch(url, method="POST", headers=headers, body=body)
+    verdict = judge(response)
+    evidence = [Evidence("answer", f"HTTP {response.status} {response.reason}".rstrip()),
+                Evidence("address", response.address)]
+    evidence += [Evidence("WWW-Authenticate", v) for v in response.header_all("WWW-Authenticate")[:4]]
+    if response.header("X-FEServer"):
+        evidence.append(Evidence("X-FEServer", response.header("X-FEServer") or ""))
+    evidence += [Evidence("redirect", hop) for hop in response.trail]
+    if response.untrusted:
+        evidence.append(Evidence("TLS", f"accepted although untrusted: {response.untrusted}"))
+    if not verdict.present:
+        return failed(f"{url} {verdict.how}.",
+                      "Make the autodiscover name reach the Exchange Client Access services (DNS, load balancer, "
+                      "reverse proxy) and check the Autodiscover virtual directory: Get-AutodiscoverVirtualDirectory "
+                      "| Format-List Server,InternalUrl,ExternalUrl.", *evidence)
+    if response.untrusted:
+        return warned(f"{url} {verdict.how}, but only because untrusted certificates were accepted.",
+                      "Install the issuing CA on the Front End servers or use a certificate from a trusted CA.",
+                      *evidence)
+    return passed(f"{url} {verdict.how}.", *evidence)
+
+
+class OAuthAutodiscoverUrlProbe(BaseProbe):
+    """The ExchangeAutodiscoverUrl SfB will use: well formed .svc URL, resolves, answers as Exchange."""
+
+    phase = Phase.OAUTH
+    caller = FRONT_END
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.id = "oauth.autodiscover-url"
+        self.title = "SfB's ExchangeAutodiscoverUrl is the working .svc endpoint"
+        self.target = scenario.oauth_autodiscover_url
+        self.tags = ("oauth", "autodiscover")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        url = scenario.oauth_autodiscover_url
+        parts = urlsplit(url)
+        command = SET_URL.format(url=url)
+        evidence = [Evidence("ExchangeAutodiscoverUrl", url)]
+        if parts.scheme != "https" or not parts.hostname:
+            return failed(f"{url} is not an https:// URL.", command, *evidence)
+        if not parts.path.lower().endswith("/autodiscover/autodiscover.svc"):
+            return failed(f"{url} does not end in /autodiscover/autodiscover.svc; Skype for Business calls the SOAP "
+                          "service (code=50043 otherwise).", command, *evidence)
+        reached = answers_as_autodiscover(Net(ctx), url, "svc", scenario)
+        evidence += list(reached.evidence)
+        if reached.status is not Status.PASS:
+            return Finding(reached.status, reached.detail, reached.remediation + " Then " + command + ".",
+                           tuple(evidence))
+        corrections = scenario.corrections()
+        if corrections:
+            return warned(" ".join(corrections), f"Configure SfB with the corrected URL: {command}", *evidence)
+        return passed(f"{url} is well formed and answers as Exchange Autodiscover.", *evidence)

@@ -1,0 +1,159 @@
+"""The probe boundary: a check returns a Finding or raises; `BaseProbe.run` makes a ProbeResult of either.
+
+Helpers below the boundary raise typed errors (wizard.probes.net.errors); only here are they turned
+into a status, so no probe can crash or hang the caller: anything unexpected becomes ERROR.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from wizard.probes.context import CancelledError, ProbeContext
+from wizard.probes.net.dns import DnsClient
+from wizard.probes.net.errors import (
+    BadDocumentError,
+    CertificateLoadError,
+    ConnectError,
+    DnsError,
+    DnsServerError,
+    DnsTimeoutError,
+    NetError,
+    RedirectError,
+    TlsNameError,
+    TlsTrustError,
+    TooLargeError,
+    WaitTimeoutError,
+)
+from wizard.probes.net.http import HttpClient
+from wizard.probes.result import Evidence, ProbeResult, Status
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+
+# Who makes which call in production: remediation for trust errors names the machine that needs the CA.
+FRONT_END = "the Skype for Business Front End servers"
+EXCHANGE = "the Exchange servers"
+ADMIN_PC = "the machine running the wizard and the servers that call this name"
+
+SELF_SIGNED_NOTE = ("Self-signed certificates are not valid for this integration: use a certificate from a CA "
+                    "both Exchange and Skype for Business trust (field guide, comment 21).")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check concluded, before the boundary adds id, phase, title, timing and target."""
+
+    status: Status
+    detail: str
+    remediation: str = ""
+    evidence: tuple[Evidence, ...] = field(default=())
+    target: str = ""  # overrides the probe's target when only the check knows it (e.g. which file)
+
+
+def passed(detail: str, *evidence: Evidence) -> Finding:
+    return Finding(Status.PASS, detail, "", tuple(evidence))
+
+
+def failed(detail: str, remediation: str, *evidence: Evidence) -> Finding:
+    return Finding(Status.FAIL, detail, remediation, tuple(evidence))
+
+
+def warned(detail: str, remediation: str, *evidence: Evidence) -> Finding:
+    return Finding(Status.WARN, detail, remediation, tuple(evidence))
+
+
+def skipped(detail: str, *evidence: Evidence) -> Finding:
+    return Finding(Status.SKIP, detail, "", tuple(evidence))
+
+
+class Net:
+    """The network clients of one probe run (the caches live in the ProbeContext, shared by all probes)."""
+
+    def __init__(self, ctx: ProbeContext) -> None:
+        self.ctx = ctx
+        self.dns = DnsClient(ctx)
+        self.http = HttpClient(ctx, self.dns)
+
+
+def trust_remediation(caller: str, exc: TlsTrustError | TlsNameError | None = None) -> str:
+    if isinstance(exc, TlsNameError):
+        return ("Reissue the server's certificate with this name in its Subject Alternative Names (or point the "
+                "name at a server whose certificate carries it), then bind it in IIS (Exchange: "
+                "Enable-ExchangeCertificate -Services IIS; SfB: Set-CsCertificate -Type Default,WebServicesInternal,"
+                "WebServicesExternal).")
+    reason = getattr(exc, "reason", "untrusted")
+    if reason == "expired":
+        return "Renew the expired certificate on that server and bind the new one (IIS / Set-CsCertificate)."
+    if reason == "self-signed":
+        return (f"{SELF_SIGNED_NOTE} Alternatively install the certificate's issuing root and intermediate CA "
+                f"certificates in the Trusted Root / Intermediate stores of {caller}.")
+    return (f"Install the issuing root and intermediate CA certificates in the Local Computer Trusted Root and "
+            f"Intermediate Certification Authorities stores of {caller} (the 'Could not establish trust "
+            "relationship for the SSL/TLS secure channel' error of New-CsPartnerApplication and "
+            "Configure-EnterprisePartnerApplication.ps1), or use a certificate from a CA they already trust.")
+
+
+def default_remediation(exc: NetError, caller: str) -> str:
+    if isinstance(exc, (TlsTrustError, TlsNameError)):
+        return trust_remediation(caller, exc)
+    if isinstance(exc, DnsTimeoutError):
+        return ("The DNS server did not answer for this name: check that it is reachable from the servers and that "
+                "it can resolve the zone (forwarders, conditional forwarders, delegation).")
+    if isinstance(exc, DnsServerError):
+        return ("The DNS server failed to answer for this name (SERVFAIL): check that the zone is loaded and "
+                "healthy on it, and its delegation, forwarders and DNSSEC signatures.")
+    if isinstance(exc, DnsError):
+        return ("Create or fix the DNS record (A or CNAME) in the zone the callers use; with split DNS check the "
+                "internal and the external zone (verify --nameserver compares them).")
+    if isinstance(exc, ConnectError):
+        return "Make sure the service is running and that firewalls allow the port from the calling servers."
+    if isinstance(exc, WaitTimeoutError):
+        return ("Check firewalls, load balancers and proxies between the calling server and this address; "
+                "the server accepted nothing or answered nothing in time.")
+    if isinstance(exc, RedirectError):
+        return "Fix the web server's redirect rules so the URL answers directly over HTTPS."
+    if isinstance(exc, (BadDocumentError, TooLargeError)):
+        return ("Make sure the URL reaches the right virtual directory on the right server, not a web site, load "
+                "balancer page or proxy error page.")
+    if isinstance(exc, CertificateLoadError):
+        return "Check the certificate file path and password (.cer, .crt, .pem or .pfx)."
+    return "Check the network path between the calling server and this address."
+
+
+class BaseProbe:
+    """A check with a stable id. Subclasses implement `check`; `run` never raises."""
+
+    id: str
+    phase: Phase
+    title: str
+    target: str = ""
+    tags: tuple[str, ...] = ()
+    caller: str = ADMIN_PC  # who needs the CA when TLS is not trusted
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        raise NotImplementedError
+
+    def on_error(self, exc: NetError) -> Finding:
+        """How a helper failure reads for this probe (override to say more)."""
+        status = Status.FAIL if exc.finding else Status.ERROR
+        return Finding(status, str(exc), default_remediation(exc, self.caller))
+
+    def run(self, scenario: Scenario, ctx: ProbeContext) -> ProbeResult:
+        started = time.monotonic()
+        try:
+            ctx.check()
+            finding = self.check(scenario, ctx)
+        except CancelledError:
+            finding = Finding(Status.SKIP, "Cancelled before this check finished.")
+        except NetError as exc:
+            finding = self.on_error(exc)
+        except Exception as exc:  # the boundary: a bug in a probe must not take the run down
+            finding = Finding(Status.ERROR, f"The check itself failed ({type(exc).__name__}: {exc}).",
+                              "This is a defect in the wizard; the other checks are unaffected.")
+        return ProbeResult(
+            id=self.id, phase=self.phase, status=finding.status, title=self.title, detail=finding.detail,
+            remediation=finding.remediation, evidence=finding.evidence,
+            elapsed_ms=(time.monotonic() - started) * 1000, target=finding.target or self.target, tags=self.tags)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"

@@ -1,0 +1,191 @@
+"""Unauthenticated OAuth challenges: who trusts whom, seen from outside without any credentials.
+
+SfB's UCWA user resource answers 401 with `Bearer trusted_issuers="00000002-…@REALM"` once
+New-CsPartnerApplication registered Exchange; Exchange's EWS and autodiscover.svc answer an empty
+`Authorization: Bearer` with a Bearer challenge when they accept OAuth (x-ms-diagnostics
+'oauth_not_available' when they do not: the 401 behind a failing Test-CsExStorageConnectivity).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urljoin
+
+from wizard.probes.autodiscover import probe_address
+from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, failed, passed, warned
+from wizard.probes.context import ProbeContext
+from wizard.probes.formats.autodiscover import SOAP_ACTION, soap_request
+from wizard.probes.formats.challenge import Challenge, bearer, parse_challenges
+from wizard.probes.net.errors import BadDocumentError
+from wizard.probes.net.http import HttpResponse
+from wizard.probes.result import Evidence
+from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
+from wizard.topology import ExchangeKind, Phase, SfbKind
+
+ACS_ID = "00000001-0000-0000-c000-000000000000"
+AUTODISCOVER_ROOT = "/Autodiscover/AutodiscoverService.svc/root"
+UCWA_USER_PATH = f"{AUTODISCOVER_ROOT}/oauth/user"
+ONLINE_SUFFIX = ".online.lync.com"
+
+
+def _challenge_evidence(response: HttpResponse, challenge: Challenge | None) -> list[Evidence]:
+    items = [Evidence("answer", f"HTTP {response.status} {response.reason}".rstrip())]
+    if challenge is not None:
+        items.append(Evidence("client_id", challenge.param("client_id") or "(none)"))
+        items.append(Evidence("trusted_issuers", challenge.param("trusted_issuers") or "(none)"))
+    for value in response.header_all("x-ms-diagnostics")[:2]:
+        items.append(Evidence("x-ms-diagnostics", value))
+    if response.header("X-MS-Server-Fqdn"):
+        items.append(Evidence("X-MS-Server-Fqdn", response.header("X-MS-Server-Fqdn") or ""))
+    return items
+
+
+def _exchange_issuers(scenario: Scenario) -> list[str]:
+    """Issuers that mean 'this SfB trusts Exchange': Exchange itself on premises; the Microsoft STS online."""
+    topology = scenario.topology_or_default
+    if topology.exchange is ExchangeKind.ONLINE or topology.sfb is SfbKind.ONLINE:
+        return [EXCHANGE_SERVICE_ID, ACS_ID]
+    return [EXCHANGE_SERVICE_ID]
+
+
+def judge_sfb_challenge(response: HttpResponse, scenario: Scenario) -> Finding:
+    """Does a UCWA user-link answer show that SfB trusts Exchange tokens?"""
+    challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
+    evidence = _challenge_evidence(response, challenge)
+    realm = scenario.effective_realm
+    register = (f"On a Front End: New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl "
+                f"'{scenario.exchange_metadata_url}'")
+    if response.status != 401 or challenge is None:
+        return failed(f"{response.url} answered HTTP {response.status} without a Bearer challenge; the UCWA user "
+                      "resource of a working pool asks for an OAuth token.",
+                      "Check that the URL reaches the pool's web services (lyncdiscover / pool web FQDN).", *evidence)
+    issuers = challenge.list_param("trusted_issuers")
+    wanted_ids = _exchange_issuers(scenario)
+    matching = [i for i in issuers if i.partition("@")[0].rstrip("/").lower() in wanted_ids]
+    if not matching:
+        return failed("The pool does not list Exchange among its trusted issuers "
+                      f"({challenge.param('trusted_issuers') or 'none'}): no partner application for Exchange.",
+                      register + " (then Set-CsOAuthConfiguration -ServiceName " + SFB_SERVICE_ID + ").", *evidence)
+    both_on_prem = scenario.topology_or_default.exchange_on_prem and scenario.topology_or_default.sfb_on_prem
+    if both_on_prem and not any(
+            i.partition("@")[2].lower() in (realm.lower(), "*") for i in matching):
+        return failed(f"The pool trusts {', '.join(matching)}, but the realm should be {realm}: "
+                      f"{EXCHANGE_SERVICE_ID}@{realm}.",
+                      f"Set-CsOAuthConfiguration -Realm '{realm}' (or enter the realm really used as the "
+                      "wizard's OAuth realm), then re-create the partner application: " + register + ".", *evidence)
+    client = challenge.param("client_id")
+    if client and client.lower() != SFB_SERVICE_ID:
+        return warned(f"The pool trusts Exchange but presents client_id {client}, not {SFB_SERVICE_ID}.",
+                      f"Set-CsOAuthConfiguration -ServiceName {SFB_SERVICE_ID}", *evidence)
+    return passed(f"The pool trusts Exchange tokens ({', '.join(matching)}).", *evidence)
+
+
+class SfbTrustsExchangeProbe(BaseProbe):
+    """The pool's UCWA user resource lists Exchange in Bearer trusted_issuers."""
+
+    phase = Phase.VERIFICATION
+    caller = EXCHANGE
+
+    def __init__(self, pool: str) -> None:
+        self.pool = pool
+        self.id = f"verification.sfb-trusts-exchange:{pool}"
+        self.title = f"Pool {pool} trusts Exchange (partner application)"
+        self.target = f"https://{pool}{UCWA_USER_PATH}"
+        self.tags = ("oauth", "sfb", f"host:{pool}")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        response = Net(ctx).http.fetch(self.target, headers={"Accept": "application/json"})
+        return judge_sfb_challenge(response, scenario)
+
+
+def _link(document: Any, name: str) -> str:
+    if isinstance(document, dict):
+        links = document.get("_links")
+        if isinstance(links, dict) and isinstance(links.get(name), dict):
+            href = links[name].get("href")
+            return href if isinstance(href, str) else ""
+    return ""
+
+
+class LyncdiscoverProbe(BaseProbe):
+    """https://lyncdiscover.DOMAIN/ leads (via redirects of SfB Online) to a user link that answers 401 Bearer."""
+
+    phase = Phase.VERIFICATION
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.id = "verification.lyncdiscover"
+        self.title = "lyncdiscover leads to the UCWA user resource"
+        self.target = f"https://lyncdiscover.{scenario.default_sip_domain}/"
+        self.tags = ("oauth", "sfb", "discovery")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        net = Net(ctx)
+        url = self.target
+        trail: list[Evidence] = []
+        domain = scenario.default_sip_domain
+        answer = net.dns.addresses(f"lyncdiscover.{domain}")
+        trail.append(Evidence("lyncdiscover", answer.describe()))
+        if answer.canonical.endswith(ONLINE_SUFFIX):
+            # An alias of SfB Online: its certificate names the online host, not your domain, so clients
+            # (and this check) ask that host directly for your domain.
+            url = f"https://{answer.canonical}{AUTODISCOVER_ROOT}?originalDomain={quote(domain)}"
+        for _ in range(ctx.settings.max_redirects + 1):
+            response = net.http.fetch(url, headers={"Accept": "application/json"})
+            if response.status != 200:
+                raise BadDocumentError(f"{url} answered HTTP {response.status} {response.reason}".rstrip(), target=url)
+            document = response.json()
+            user, redirect = _link(document, "user"), _link(document, "redirect")
+            trail.append(Evidence("discovery", f"{url} -> {'user link' if user else redirect or 'no links'}"))
+            if user:
+                answer = net.http.fetch(urljoin(url, user), headers={"Accept": "application/json"})
+                finding = judge_sfb_challenge(answer, scenario)
+                return Finding(finding.status, finding.detail, finding.remediation,
+                               (*trail, Evidence("user link", user), *finding.evidence))
+            if not redirect:
+                return failed(f"{url} returned neither a user link nor a redirect.",
+                              "Point lyncdiscover at the reverse proxy (on premises) or webdir.online.lync.com "
+                              "(SfB Online).", *trail)
+            url = urljoin(url, redirect)
+        return failed(f"lyncdiscover redirected more than {ctx.settings.max_redirects} times.",
+                      "Fix the discovery redirects.", *trail)
+
+
+class ExchangeAcceptsOAuthProbe(BaseProbe):
+    """EWS or autodiscover.svc answers an empty 'Authorization: Bearer' with a Bearer challenge."""
+
+    phase = Phase.VERIFICATION
+    caller = FRONT_END
+
+    def __init__(self, scenario: Scenario, kind: str) -> None:
+        self.kind = kind
+        self.id = f"verification.exchange-oauth.{kind}"
+        if kind == "ews":
+            host = scenario.exchange_fqdns[0] if scenario.exchange_fqdns else scenario.effective_autodiscover_fqdn
+            self.target = f"https://{host}/EWS/Exchange.asmx"
+            self.title = "Exchange Web Services accept OAuth"
+        else:
+            self.target = scenario.oauth_autodiscover_url
+            self.title = "Exchange autodiscover.svc accepts OAuth"
+        self.tags = ("oauth", "exchange")
+
+    def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
+        headers = {"Authorization": "Bearer", "Content-Type": "text/xml; charset=utf-8"}
+        body = None
+        if self.kind == "autodiscover":
+            headers["SOAPAction"] = f'"{SOAP_ACTION}"'
+            body = soap_request(probe_address(scenario), self.target)
+        response = Net(ctx).http.fetch(self.target, method="POST", headers=headers, body=body)
+        challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
+        evidence = _challenge_evidence(response, challenge)
+        diagnostics = " ".join(response.header_all("x-ms-diagnostics"))
+        metadata = scenario.sfb_metadata_url or "https://<pool>/metadata/json/1"
+        enable = ('On Exchange, register SfB: & "$env:ExchangeInstallPath\\Scripts\\'
+                  f"Configure-EnterprisePartnerApplication.ps1\" -AuthMetadataUrl '{metadata}' "
+                  "-ApplicationType Lync; check Get-AuthConfig and the Exchange Auth certificate; then iisreset.")
+        if "oauth_not_available" in diagnostics:
+            return failed(f"{self.target} does not accept OAuth tokens ({diagnostics}); Test-CsExStorageConnectivity "
+                          "fails with 401.", enable, *evidence)
+        if response.status != 401 or challenge is None:
+            return failed(f"{self.target} answered HTTP {response.status} without a Bearer challenge: OAuth is not "
+                          "offered there.", enable, *evidence)
+        return passed(f"{self.target} offers Bearer (OAuth) authentication.", *evidence)
