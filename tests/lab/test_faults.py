@@ -263,3 +263,9 @@ def test_several_faults_at_once() -> None:
         check_wrong_realm(lab)
         check_weak_oauth_key(lab)
         check_missing_srv(lab)
+
+
+def test_a_single_fault_name_may_be_passed_as_a_string() -> None:
+    assert lab_config("slow").latency_ms == 300
+    with Lab.start("metadata-404") as lab:
+        assert lab.faults == ("metadata-404",)

@@ -137,13 +137,13 @@ _UNIONS = {"omitted_records", "dns_servfail", "dns_silent"}
 _MAXIMA = {"latency_ms"}
 
 
-def lab_config(faults: Iterable[str] = (), *, latency_ms: int = 0, topology: str = "onprem") -> LabConfig:
+def lab_config(faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem") -> LabConfig:
     """The configuration for these faults; ValueError names unknown, inapplicable or clashing faults."""
     if topology not in TOPOLOGIES:
         raise ValueError(f"unknown lab topology {topology!r}; choose one of: {', '.join(TOPOLOGIES)}")
     if latency_ms < 0:
         raise ValueError("latency_ms must not be negative")
-    names = list(dict.fromkeys(faults))
+    names = list(names_of(faults))
     unknown = [n for n in names if n not in FAULT_BY_NAME]
     if unknown:
         raise ValueError(f"unknown lab fault(s) {', '.join(map(repr, unknown))}; "
@@ -167,9 +167,11 @@ def lab_config(faults: Iterable[str] = (), *, latency_ms: int = 0, topology: str
     return dataclasses.replace(LabConfig(), **merged)
 
 
-def names_of(faults: Iterable[str]) -> tuple[str, ...]:
-    """The fault names in the order given, without repeats (what `Lab.faults` reports)."""
-    return tuple(dict.fromkeys(faults))
+def names_of(faults: Iterable[str] | str) -> tuple[str, ...]:
+    """The fault names in the order given, without repeats (what `Lab.faults` reports).
+
+    A single name is accepted as well: iterating "slow" letter by letter would only confuse."""
+    return (faults,) if isinstance(faults, str) else tuple(dict.fromkeys(faults))
 
 
 __all__ = ["CATALOGUE", "FAULTS", "FAULT_BY_NAME", "Fault", "LabConfig", "TlsState", "lab_config", "names_of"]

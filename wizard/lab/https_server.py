@@ -212,8 +212,10 @@ class HttpsFarm:
 
     def start(self) -> HttpsFarm:
         web_sockets = bind_same_port([(m.address, socket.SOCK_STREAM) for m, _ in self._web])
-        sip_sockets = bind_same_port([(m.address, socket.SOCK_STREAM) for m, _ in self._sip]) if self._sip else []
+        sip_sockets: list[socket.socket] = []
         try:
+            if self._sip:
+                sip_sockets = bind_same_port([(m.address, socket.SOCK_STREAM) for m, _ in self._sip])
             self.https_port = web_sockets[0].getsockname()[1]
             for sock, (machine, bindings) in zip(web_sockets, self._web, strict=True):
                 server = LabHttpServer(sock, machine, server_context(bindings), self)

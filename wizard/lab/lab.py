@@ -44,7 +44,7 @@ PFX_PASSWORD = b"lab-only-password"
 class Lab:
     """A running simulated deployment. Create it with `Lab.start(...)`; use it as a context manager."""
 
-    def __init__(self, faults: Iterable[str] = (), *, latency_ms: int = 0, topology: str = "onprem") -> None:
+    def __init__(self, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem") -> None:
         self.faults: tuple[str, ...] = names_of(faults)
         self.config: LabConfig = lab_config(self.faults, latency_ms=latency_ms, topology=topology)
         self.topology = topology
@@ -61,7 +61,7 @@ class Lab:
         self._stopped = False
 
     @classmethod
-    def start(cls, faults: Iterable[str] = (), *, latency_ms: int = 0, topology: str = "onprem") -> Lab:
+    def start(cls, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem") -> Lab:
         """Start the servers; ValueError for an unknown topology or fault (listing the valid ones)."""
         lab = cls(faults, latency_ms=latency_ms, topology=topology)
         lab._start()
