@@ -206,7 +206,7 @@ class HttpsFarm:
         self.sip_port = 0
         self._log: collections.deque[Exchange] = collections.deque(maxlen=2000)
         self._log_lock = threading.Lock()
-        self.handshake_failures: list[str] = []
+        self.handshake_failures: collections.deque[str] = collections.deque(maxlen=200)  # e.g. untrusted cert
         self.responder_errors: list[str] = []
         self.delayed_now = 0  # responses currently held back by the injected latency
 
@@ -225,6 +225,7 @@ class HttpsFarm:
                 self.sip_port = sock.getsockname()[1]
                 self._acceptor.add(sock, accept_into(self._threads, _sip_session(server_context(bindings))))
         except BaseException:
+            self._acceptor.stop()  # closes what was registered, and its own wake-up sockets
             for sock in (*web_sockets, *sip_sockets):
                 sock.close()
             raise
