@@ -170,8 +170,9 @@ class _QuitAfterFirstShow(QObject):
 
 def show_and_exit(out: TextIO | None = None, *, make_window: Callable[[], QWidget] | None = None) -> int:
     """Start like the real program, show the wizard, exit as soon as it is on screen (for timing)."""
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0] if sys.argv else "wizard"])
+    from wizard.ui.app import application
+
+    app = application()  # the real program's QApplication set-up (name, icon, DPI policy)
     watcher = _QuitAfterFirstShow(app, out or sys.stdout)
     app.installEventFilter(watcher)
     try:
