@@ -44,20 +44,31 @@ def run_probes(probes: Sequence[Probe], scenario: Scenario, ctx: ProbeContext, *
                             thread_name_prefix="probe") as pool:
         pending: dict[Future[ProbeResult], int] = {
             pool.submit(_safe_run, probe, scenario, ctx): index for index, probe in enumerate(probes)}
-        while pending:
-            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
-                if future.cancelled():
-                    result = _not_run(probes[index], "Cancelled before this check started.")
-                else:
-                    result = future.result()
-                results[index] = result
-                if on_result is not None:
-                    with contextlib.suppress(Exception):  # a listener's bug must not stop the run or lose results
-                        on_result(result)
-            if ctx.cancelled:
-                for future in list(pending):
-                    future.cancel()
+        try:
+            _collect(pending, probes, results, ctx, on_result)
+        except BaseException:  # Ctrl-C in the caller's thread: stop the probes before the pool joins them
+            ctx.cancel()
+            for future in pending:
+                future.cancel()
+            raise
     return [r if r is not None else _not_run(probes[i], "Cancelled before this check started.")
             for i, r in enumerate(results)]
+
+
+def _collect(pending: dict[Future[ProbeResult], int], probes: Sequence[Probe], results: list[ProbeResult | None],
+             ctx: ProbeContext, on_result: Callable[[ProbeResult], None] | None) -> None:
+    while pending:
+        done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+        for future in done:
+            index = pending.pop(future)
+            if future.cancelled():
+                result = _not_run(probes[index], "Cancelled before this check started.")
+            else:
+                result = future.result()
+            results[index] = result
+            if on_result is not None:
+                with contextlib.suppress(Exception):  # a listener's bug must not stop the run or lose results
+                    on_result(result)
+        if ctx.cancelled:
+            for future in list(pending):
+                future.cancel()

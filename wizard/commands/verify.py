@@ -1,0 +1,162 @@
+"""`python -m wizard verify`: run the live probes for a scenario and print what passes, warns and fails.
+
+--nameserver compares split-DNS views, --ca-bundle adds an internal CA, --demo runs against the built-in
+lab (with --fault to break it on purpose). Exit 0 when nothing failed or errored, 1 otherwise, 2 for bad
+input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import getpass
+import json
+import os
+import ssl
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
+from wizard.probes.context import ProbeContext, ProbeSettings
+from wizard.probes.registry import probes_for
+from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.probes.runner import run_probes
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+from wizard.validation import InvalidValue, host_port
+
+LAB_TOPOLOGIES = ("onprem", "hybrid", "online")
+PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
+
+_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2"}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "verify", help="run the live checks against a deployment (or the built-in demo lab)",
+        description="Run the probes for the scenario's topology and print the results by phase.")
+    add_scenario_arguments(parser)
+    net = parser.add_argument_group("network")
+    net.add_argument("--nameserver", metavar="HOST[:PORT]",
+                     help="ask this DNS server instead of the system resolver (compare internal and external views)")
+    net.add_argument("--ca-bundle", metavar="FILE", help="PEM file of extra CA certificates to trust")
+    net.add_argument("--https-port", type=int, metavar="N", help="labs only: use port N instead of 443")
+    net.add_argument("--sip-port", type=int, metavar="N", help="labs only: use port N instead of 5061")
+    net.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each answer (default 10)")
+    net.add_argument("--accept-untrusted", action="store_true",
+                     help="read answers from servers whose certificate is not trusted (reported as warnings)")
+    parser.add_argument("--phase", action="append", choices=[p.value for p in Phase], metavar="NAME",
+                        help="only this phase (repeatable): " + ", ".join(p.value for p in Phase))
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    demo = parser.add_argument_group("demo lab")
+    demo.add_argument("--demo", action="store_true", help="start the built-in Contoso lab and verify it")
+    demo.add_argument("--fault", action="append", metavar="NAME", help="break the lab this way (implies --demo)")
+    demo.add_argument("--demo-topology", choices=LAB_TOPOLOGIES, default="onprem",
+                      help="which lab deployment to start (default onprem)")
+    parser.set_defaults(run=run)
+
+
+def _settings(args: argparse.Namespace, base: ProbeSettings | None) -> ProbeSettings:
+    changes: dict[str, Any] = {}
+    if args.nameserver:
+        try:
+            changes["nameserver"] = host_port(args.nameserver, default_port=53)
+        except InvalidValue as exc:
+            raise UsageError(f"--nameserver: {exc}") from None
+    if args.ca_bundle:
+        try:
+            ssl.create_default_context(cafile=args.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise UsageError(f"--ca-bundle: cannot load {args.ca_bundle} as PEM certificates ({exc})") from None
+        changes["ca_bundle"] = args.ca_bundle
+    for flag in ("https_port", "sip_port"):
+        value = getattr(args, flag)
+        if value is not None:
+            if not 0 < value < 65536:
+                raise UsageError(f"--{flag.replace('_', '-')}: a port is between 1 and 65535")
+            changes[flag] = value
+    if args.timeout is not None:
+        if not 0 < args.timeout <= 600:
+            raise UsageError("--timeout: give seconds between 0 and 600")
+        changes["http_timeout"] = args.timeout
+        changes["dns_timeout"] = min(3.0, args.timeout)
+    if args.accept_untrusted:
+        changes["accept_untrusted"] = True
+    return dataclasses.replace(base or ProbeSettings(), **changes)
+
+
+def _pfx_password(scenario: Scenario) -> bytes | None:
+    """The PFX password for this run only: from the environment or a prompt; never stored."""
+    if not scenario.oauth_certificate.lower().endswith((".pfx", ".p12")):
+        return None
+    value = os.environ.get(PFX_PASSWORD_ENV)
+    if value is None and sys.stdin.isatty():
+        value = getpass.getpass(f"Password for {scenario.oauth_certificate} (empty for none): ")
+    return value.encode() if value else None
+
+
+@contextmanager
+def _target(args: argparse.Namespace) -> Iterator[tuple[Scenario, ProbeSettings]]:
+    """The scenario and settings to verify: the user's, or a lab started for the duration."""
+    if args.fault or args.demo:
+        if args.scenario:
+            raise UsageError("--demo verifies the lab's own scenario; leave out --scenario")
+        from wizard.lab import Lab
+
+        try:
+            lab = Lab.start(args.fault or (), topology=args.demo_topology)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        with lab:
+            yield lab.scenario, _settings(args, lab.settings)
+        return
+    scenario = scenario_from_args(args)
+    yield scenario, _settings(args, None)
+
+
+def run(args: argparse.Namespace) -> int:
+    with _target(args) as (scenario, settings):
+        ctx = ProbeContext(settings, certificate_password=_pfx_password(scenario))
+        phases = [Phase(p) for p in args.phase] if args.phase else None
+        probes = probes_for(scenario, phases, login_base_url=settings.login_base_url)
+        results = run_probes(probes, scenario, ctx)
+    if args.json:
+        print(json.dumps(document(scenario, results), indent=2, ensure_ascii=False))
+    else:
+        print_table(scenario, results, sys.stdout)
+    return 1 if any(r.status.is_problem for r in results) else 0
+
+
+def document(scenario: Scenario, results: list[ProbeResult]) -> dict[str, Any]:
+    return {"scenario": scenario.to_dict(), "results": [r.to_json() for r in results],
+            "summary": summarise(results)}
+
+
+def _use_colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) -> None:
+    colour = _use_colour(stream)
+
+    def paint(status: Status, text: str) -> str:
+        return f"\033[{_COLOURS[status]}m{text}\033[0m" if colour else text
+
+    print(f"Verifying {scenario.topology_or_default.label}", file=stream)
+    for phase in Phase:
+        rows = [r for r in results if r.phase is phase]
+        if not rows:
+            continue
+        print(f"\n{phase.title}", file=stream)
+        for result in rows:
+            badge = paint(result.status, f"{result.status.value.upper():5}")
+            print(f"  {badge}  {result.title}  [{result.id}]", file=stream)
+            if result.status is not Status.PASS and result.detail:
+                print(f"         {result.detail}", file=stream)
+            if result.remediation and result.status is not Status.PASS:
+                print(f"         Fix: {result.remediation}", file=stream)
+    counts = summarise(results)
+    line = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    print(f"\n{line or 'no checks apply'}", file=stream)
