@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -335,7 +336,7 @@ def test_exchange_metadata_must_publish_the_current_certificate() -> None:
 def test_service_principal_lacking_the_exchange_certificate_is_named() -> None:
     result = by_id(analyse(samples.faulty("tenant-lacks-exchange-cert")), "inside.tenant-service-principal-keys")
     assert "Skype for Business Online" in result.detail and samples.EXCHANGE_AUTH[:8] in result.detail
-    assert "merge" in result.remediation
+    assert "hybrid.upload-exchange-auth-certificate" in result.remediation and "merge" in result.remediation
 
 
 def test_missing_teams_principal_is_not_a_problem_but_a_missing_exchange_principal_is() -> None:
@@ -373,3 +374,25 @@ def test_rules_do_not_change_the_documents() -> None:
     before = copy.deepcopy(docs)
     analyse(docs)
     assert docs == before
+
+
+def _named_steps(results: list[ProbeResult]) -> set[str]:
+    return {m for r in results for m in re.findall(r"Playbook step \u201c([a-z0-9.-]+)\u201d", r.remediation)}
+
+
+@pytest.mark.parametrize("topology", ["hybrid", "onprem"])
+def test_every_step_a_remediation_names_is_in_the_scenarios_playbook(topology: str) -> None:
+    from wizard.playbook.build import build_playbook
+
+    scenario = samples.scenario(topology)
+    named: set[str] = set()
+    for fault in samples.FAULTS:
+        named |= _named_steps(analyse(samples.faulty(fault.name), scenario=scenario))
+    playbook = {step.id for step in build_playbook(scenario)}
+    assert len(named) >= 6, named
+    assert named - playbook == set()
+
+
+def test_a_fix_the_playbook_has_no_step_for_names_the_shell_instead() -> None:
+    result = by_id(analyse(samples.faulty("realm-not-sip-domain")), "inside.oauth-realm")
+    assert result.remediation.startswith("In the Skype for Business Server Management Shell")

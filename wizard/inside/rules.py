@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from wizard.inside.collected import (
@@ -26,10 +27,17 @@ from wizard.inside.collectors import CLOUD_VOICEMAIL_ID, TEAMS_SCHEDULER_ID
 from wizard.inside.findings import expiry, finding, fix, short
 from wizard.inside.published import PublishedKeys
 from wizard.playbook import psquote
+from wizard.playbook.build import build_playbook
 from wizard.playbook.step import Shell
 from wizard.probes.result import Evidence, ProbeResult, Status
-from wizard.scenario import EXCHANGE_ONLINE_AUTODISCOVER_URL, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
-from wizard.topology import Phase, SfbKind
+from wizard.scenario import (
+    EXCHANGE_ONLINE_AUTODISCOVER_URL,
+    EXCHANGE_SERVICE_ID,
+    SFB_SERVICE_ID,
+    Scenario,
+    ScenarioInvalid,
+)
+from wizard.topology import Phase, SfbKind, Topology
 
 STALE_AFTER = timedelta(days=14)
 MIN_KEY_SIZE = 2048
@@ -44,8 +52,21 @@ class RuleContext:
     published: PublishedKeys = field(default_factory=PublishedKeys)
 
     @property
-    def topology(self):
+    def topology(self) -> Topology:
         return self.scenario.topology
+
+    @cached_property
+    def playbook_step_ids(self) -> frozenset[str]:
+        """The ids of this scenario's playbook steps; a remediation names a step only when it exists."""
+        try:
+            return frozenset(step.id for step in build_playbook(self.scenario))
+        except ScenarioInvalid:
+            return frozenset()
+
+    def fix(self, step_id: str, shell: Shell, command: str) -> str:
+        if step_id in self.playbook_step_ids:
+            return fix(step_id, shell, command)
+        return f"In the {shell.title}: {command}"
 
 
 Rule = Callable[[RuleContext], list[ProbeResult]]
@@ -142,7 +163,7 @@ def rule_autodiscover_url(ctx: RuleContext) -> list[ProbeResult]:
         return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
     url = sfb.oauth_configuration.exchange_autodiscover_url
     wanted = ctx.scenario.oauth_autodiscover_url
-    remedy = fix("Point Skype for Business at Exchange Autodiscover", Shell.SFB,
+    remedy = ctx.fix("oauth.exchange-autodiscover-url", Shell.SFB,
                  f"Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl {psquote.literal(wanted)}")
     evidence = (Evidence("ExchangeAutodiscoverUrl", url or "(empty)"), Evidence("expected", wanted))
     expected_host = _host(EXCHANGE_ONLINE_AUTODISCOVER_URL) if not ctx.topology.exchange_on_prem else (
@@ -189,7 +210,7 @@ def rule_autodiscover_internal_uri(ctx: RuleContext) -> list[ProbeResult]:
         return [finding(rule, phase, Status.WARN, title,
                         f"Not on {wanted_host}: {names}. Domain-joined clients and SfB servers find Exchange "
                         "through this URI; the field guide points it at the autodiscover name.",
-                        fix("Set the internal Autodiscover URI", Shell.EXCHANGE, command), evidence=evidence,
+                        ctx.fix("autodiscover.internal-uri", Shell.EXCHANGE, command), evidence=evidence,
                         tags=("exchange",))]
     return [finding(rule, phase, Status.PASS, title, f"Every Client Access server uses {wanted_host}.",
                     evidence=evidence, tags=("exchange",))]
@@ -222,7 +243,7 @@ def rule_oauth_realm(ctx: RuleContext) -> list[ProbeResult]:
     return [finding(rule, phase, Status.FAIL, title,
                     f"Realm is {realm}, but the OAuth realm should be the default SIP domain {wanted}; partners "
                     f"validate tokens issued as {SFB_SERVICE_ID}@{realm} against the wrong realm.",
-                    fix("Configure the SfB OAuth service name and realm", Shell.SFB,
+                    ctx.fix("oauth.realm", Shell.SFB,
                         f"Set-CsOAuthConfiguration -Identity global -Realm {psquote.literal(wanted)}"),
                     evidence=evidence)]
 
@@ -234,7 +255,7 @@ def rule_oauth_service_names(ctx: RuleContext) -> list[ProbeResult]:
     sfb = ctx.collected.sfb_primary
     if ctx.topology.sfb_on_prem and sfb is not None and sfb.oauth_configuration is not None:
         checks.append(("Skype for Business ServiceName", sfb.oauth_configuration.service_name, SFB_SERVICE_ID,
-                       fix("Configure the SfB OAuth service name and realm", Shell.SFB,
+                       ctx.fix("oauth.service-name", Shell.SFB,
                            "Set-CsOAuthConfiguration -Identity global -ServiceName "
                            + psquote.literal(SFB_SERVICE_ID))))
     exchange = ctx.collected.exchange
@@ -270,6 +291,8 @@ def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
     wanted_url = ctx.scenario.exchange_metadata_url
     apps = sfb_exchange_apps(sfb)
     exchange_online = not ctx.topology.exchange_on_prem
+    step_id = ("partner-applications.sfb-trusts-exchange-online" if exchange_online
+               else "partner-applications.sfb-trusts-exchange")
     if not apps:
         command = ("New-CsPartnerApplication -Identity microsoft.exchange -ApplicationIdentifier "
                    f"{psquote.literal(EXCHANGE_SERVICE_ID)} -ApplicationTrustLevel Full -UseOAuthServer"
@@ -279,7 +302,7 @@ def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
         return [finding(rule, phase, Status.FAIL, title,
                         "There is no partner application for Exchange (ApplicationIdentifier "
                         f"{EXCHANGE_SERVICE_ID}), so SfB rejects Exchange's tokens (UCS, archiving, OWA IM).",
-                        fix("Register Exchange as a partner application on SfB", Shell.SFB, command),
+                        ctx.fix(step_id, Shell.SFB, command),
                         tags=("sfb",))]
     app = next((a for a in apps if a.enabled), apps[0])
     evidence = (Evidence("Identity", app.identity), Evidence("Enabled", str(app.enabled)),
@@ -289,7 +312,7 @@ def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
               f"{psquote.literal(EXCHANGE_SERVICE_ID)} }} | ForEach-Object {{ ")
     if not app.enabled:
         return [finding(rule, phase, Status.FAIL, title, f"The partner application {app.identity} is disabled.",
-                        fix("Register Exchange as a partner application on SfB", Shell.SFB,
+                        ctx.fix(step_id, Shell.SFB,
                             select + "Set-CsPartnerApplication -Identity $_.Identity -Enabled $true }"),
                         evidence=evidence, target=app.identity, tags=("sfb",))]
     if not exchange_online and not _same_url(app.metadata_url, wanted_url):
@@ -299,14 +322,14 @@ def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
             detail += (" The path lacks /autodiscover: a known error copied from the New-CsPartnerApplication help "
                        "example.")
         return [finding(rule, phase, Status.FAIL, title, detail,
-                        fix("Register Exchange as a partner application on SfB", Shell.SFB,
+                        ctx.fix(step_id, Shell.SFB,
                             select + f"Set-CsPartnerApplication -Identity $_.Identity -MetadataUrl "
                             f"{psquote.literal(wanted_url)} }}"),
                         evidence=evidence, target=app.metadata_url, tags=("sfb",))]
     if app.trust_level and app.trust_level.lower() != "full":
         return [finding(rule, phase, Status.WARN, title,
                         f"{app.identity} has ApplicationTrustLevel {app.trust_level}; the documented value is Full.",
-                        fix("Register Exchange as a partner application on SfB", Shell.SFB,
+                        ctx.fix(step_id, Shell.SFB,
                             select + "Set-CsPartnerApplication -Identity $_.Identity -ApplicationTrustLevel Full }"),
                         evidence=evidence, tags=("sfb",))]
     where = "through the OAuth server" if exchange_online else f"from {app.metadata_url}"
@@ -324,12 +347,13 @@ def rule_exchange_partner_sfb(ctx: RuleContext) -> list[ProbeResult]:
         return _no_exchange(rule, phase, title)
     apps = exchange_apps_for(exchange, SFB_SERVICE_ID)
     sfb_online = ctx.topology.sfb is SfbKind.ONLINE
+    step_id = "partner-applications.sfb-online-partner" if sfb_online else "partner-applications.exchange-trusts-sfb"
     if sfb_online:
-        create = fix("Create the SfB Online partner application", Shell.EXCHANGE,
+        create = ctx.fix("partner-applications.sfb-online-partner", Shell.EXCHANGE,
                      f"New-PartnerApplication -Name SfBOnline -ApplicationIdentifier {psquote.literal(SFB_SERVICE_ID)}"
                      " -Enabled $true -LinkedAccount $user.Identity (after creating the application account)")
     else:
-        create = fix("Register Skype for Business as a partner application on Exchange", Shell.EXCHANGE,
+        create = ctx.fix("partner-applications.exchange-trusts-sfb", Shell.EXCHANGE,
                      '& "$env:ExchangeInstallPath\\Scripts\\Configure-EnterprisePartnerApplication.ps1" '
                      f"-AuthMetadataUrl {psquote.literal(ctx.scenario.sfb_metadata_url)} -ApplicationType Lync")
     if not apps:
@@ -344,8 +368,7 @@ def rule_exchange_partner_sfb(ctx: RuleContext) -> list[ProbeResult]:
                    f"{psquote.literal(SFB_SERVICE_ID)} }} | Set-PartnerApplication -Enabled $true")
         return [finding(rule, phase, Status.FAIL, title,
                         f"The partner application {apps[0].name} for {SFB_SERVICE_ID} is disabled.",
-                        fix("Register Skype for Business as a partner application on Exchange", Shell.EXCHANGE,
-                            command),
+                        ctx.fix(step_id, Shell.EXCHANGE, command),
                         evidence=evidence, target=apps[0].name, tags=("exchange",))]
     if ctx.topology.sfb_on_prem and ctx.scenario.pool_fqdns:
         urls = ctx.scenario.sfb_metadata_urls
@@ -392,7 +415,7 @@ def rule_teams_partner_apps(ctx: RuleContext) -> list[ProbeResult]:
                         "uses its own first-party applications for calendar scheduling and Cloud Voicemail, and the "
                         "legacy one is being deprecated. Keep the legacy application: out-of-office voicemail "
                         "greetings still depend on it.",
-                        fix("Create the Teams partner applications", Shell.EXCHANGE, "; ".join(commands)),
+                        ctx.fix("partner-applications.teams-partner-applications", Shell.EXCHANGE, "; ".join(commands)),
                         evidence=evidence, tags=("exchange",))]
     return [finding(rule, phase, Status.PASS, title,
                     "TeamsScheduler and CloudVoicemail are configured." if not (missing or disabled) else
@@ -411,13 +434,13 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext) -> list[ProbeResult]:
     if not ctx.collected.sfb:
         return _no_sfb(rule, phase, title)
     pool_cert, _ = sfb_token_issuer(ctx)
-    remedy = fix("Assign the OAuthTokenIssuer certificate", Shell.SFB,
+    remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
                  "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint "
                  + psquote.literal(pool_cert.thumbprint if pool_cert else "<thumbprint>")
                  + " (once, on one Front End); then Get-CsManagementStoreReplicationStatus")
     if pool_cert is None:
         return [finding(rule, phase, Status.FAIL, title, "No OAuthTokenIssuer certificate is assigned.",
-                        fix("Assign the OAuthTokenIssuer certificate", Shell.SFB,
+                        ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
                             "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint>"),
                         tags=("sfb",))]
     problems: list[str] = []
@@ -471,7 +494,7 @@ def rule_sfb_token_issuer_expiry(ctx: RuleContext) -> list[ProbeResult]:
                             tags=("sfb",))]
     if status is Status.PASS:
         return [finding(rule, phase, Status.PASS, title, detail, evidence=evidence, tags=("sfb",))]
-    remedy = fix("Roll the OAuthTokenIssuer certificate", Shell.SFB,
+    remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
                  "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
                  "-Roll (see the rotation plan: analyze --plan-out)")
     if status is Status.FAIL:
@@ -495,7 +518,7 @@ def rule_sfb_token_issuer_properties(ctx: RuleContext) -> list[ProbeResult]:
     carries_domain = any(domain and (f"={domain}" in n or f".{domain}" in n or n == domain
                                      or n.endswith(f":{domain}")) for n in names)
     evidence = (Evidence("Subject", cert.subject), Evidence("KeySize", str(size) if size else "(unknown)"))
-    remedy = fix("Roll the OAuthTokenIssuer certificate", Shell.SFB,
+    remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
                  "request a new certificate (2048-bit or larger, SIP domain in the subject) and roll it in with "
                  "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
                  "-Roll")
@@ -533,7 +556,7 @@ def rule_sfb_token_issuer_published(ctx: RuleContext) -> list[ProbeResult]:
                         f"{names} publishes {', '.join(short(t) for d in stale for t in sorted(d.thumbprints))} but "
                         f"the Front Ends sign with {short(cert.thumbprint)}; Exchange validates SfB's tokens against "
                         "the published key and rejects them.",
-                        fix("Refresh the Lync partner application on Exchange", Shell.EXCHANGE,
+                        ctx.fix("partner-applications.exchange-trusts-sfb", Shell.EXCHANGE,
                             "Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
                             f"{psquote.literal(SFB_SERVICE_ID)} -and $_.AuthMetadataUrl }} | "
                             "Set-PartnerApplication -RefreshAuthMetadata (after the Front Ends publish the "
@@ -564,7 +587,7 @@ def rule_exchange_auth_cert_expiry(ctx: RuleContext) -> list[ProbeResult]:
     config = exchange.auth_config
     if config is None:
         return [finding(rule, phase, Status.SKIP, title, "Get-AuthConfig could not be read.")]
-    renew = fix("Renew the Exchange auth certificate", Shell.EXCHANGE,
+    renew = ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
                 "New-ExchangeCertificate … ; Set-AuthConfig -NewCertificateThumbprint <new> "
                 "-NewCertificateEffectiveDate (Get-Date) ; Set-AuthConfig -PublishCertificate ; "
                 "Set-AuthConfig -ClearPreviousCertificate (see the rotation plan: analyze --plan-out)")
@@ -632,7 +655,7 @@ def rule_exchange_auth_cert_servers(ctx: RuleContext) -> list[ProbeResult]:
         server = missing[0][0]
         return [finding(rule, phase, Status.FAIL, title,
                         f"{text}. A server without the auth certificate cannot sign or validate tokens.",
-                        fix("Renew the Exchange auth certificate", Shell.EXCHANGE,
+                        ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
                             f"Get-Service -ComputerName {psquote.literal(server)} -Name MSExchangeServiceHost | "
                             "Restart-Service (the service host copies the auth certificate), or Export-/Import-"
                             "ExchangeCertificate it there; MonitorExchangeAuthCertificate.ps1 checks every server"),
@@ -668,7 +691,7 @@ def rule_exchange_auth_cert_published(ctx: RuleContext) -> list[ProbeResult]:
         return [finding(rule, phase, Status.FAIL, title,
                         f"{', '.join(d.source for d in stale)} does not publish the current auth certificate "
                         f"{short(current)}; partners trust the published key and reject Exchange's tokens.",
-                        fix("Renew the Exchange auth certificate", Shell.EXCHANGE,
+                        ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
                             "Set-AuthConfig -PublishCertificate; Restart-Service MSExchangeServiceHost; iisreset "
                             "(publication can take up to an hour)"),
                         evidence=evidence, tags=("exchange",))]
@@ -704,7 +727,10 @@ def rule_tenant_service_principal_keys(ctx: RuleContext) -> list[ProbeResult]:
         return [finding(rule, phase, Status.SKIP, title,
                         "The on-premises certificates are unknown (no Exchange or SfB collector output).")]
     labels = {"exchange-auth": "Exchange auth certificate", "sfb-oauth": "SfB OAuthTokenIssuer certificate"}
+    upload_steps = {"exchange-auth": "hybrid.upload-exchange-auth-certificate",
+                    "sfb-oauth": "hybrid.upload-sfb-oauth-certificate"}
     problems: list[str] = []
+    remedies: dict[str, str] = {}
     evidence: list[Evidence] = []
     for role, cert in certs.items():
         for app_id in wanted[role]:
@@ -716,18 +742,26 @@ def rule_tenant_service_principal_keys(ctx: RuleContext) -> list[ProbeResult]:
             keys = [k for k in sp.key_credentials if k.thumbprint == cert.thumbprint]
             evidence.append(Evidence(f"{sp.display_name or app_id}", f"{len(sp.key_credentials)} keys; "
                                      f"{labels[role]} {'present' if keys else 'missing'}"))
+            ended = bool(keys) and all(k.end is not None and k.end <= ctx.now for k in keys) and bool(
+                cert.not_after and cert.not_after > ctx.now)
             if not keys:
                 problems.append(f"{sp.display_name or app_id} ({app_id}) lacks the {labels[role]} "
                                 f"{short(cert.thumbprint)}")
-            elif all(k.end is not None and k.end <= ctx.now for k in keys) and cert.not_after and (
-                    cert.not_after > ctx.now):
+            elif ended:
                 problems.append(f"the key for {short(cert.thumbprint)} on {sp.display_name or app_id} has ended")
+            if keys and not ended:
+                continue
+            if app_id == EXCHANGE_SERVICE_ID:
+                remedies["hcw"] = ("Re-run the Hybrid Configuration Wizard: it uploads the Exchange auth certificate "
+                                   f"to {EXCHANGE_SERVICE_ID}.")
+            else:
+                remedies[role] = ctx.fix(upload_steps[role], Shell.GRAPH,
+                                     "Update-MgServicePrincipal -KeyCredentials with the existing keys plus the "
+                                     "certificate (the update replaces the list: merge, never overwrite)")
     if problems:
         return [finding(rule, phase, Status.FAIL, title,
                         "; ".join(problems) + ". The cloud side rejects tokens signed with a key it does not hold.",
-                        fix("Upload the certificate to the service principals", Shell.GRAPH,
-                            "Update-MgServicePrincipal -ServicePrincipalId $sp.Id -KeyCredentials <existing keys + "
-                            "the certificate> (the update replaces the list: merge, never overwrite)"),
+                        " ".join(remedies.values()) or "Check the service principals in the Entra admin center.",
                         evidence=tuple(evidence), tags=("tenant",))]
     return [finding(rule, phase, Status.PASS, title,
                     "Every expected service principal holds the on-premises certificates.", evidence=tuple(evidence),
