@@ -1,0 +1,79 @@
+"""Every probe against the built-in lab: a healthy deployment passes; each named fault is caught by the right probe."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.lab import FAULTS, Lab
+from wizard.probes.context import ProbeContext
+from wizard.probes.registry import probes_for
+from wizard.probes.result import ProbeResult, Status
+from wizard.probes.runner import run_probes
+
+
+def verify(lab: Lab) -> dict[str, ProbeResult]:
+    ctx = ProbeContext(lab.settings)
+    probes = probes_for(lab.scenario, login_base_url=lab.settings.login_base_url)
+    results = run_probes(probes, lab.scenario, ctx)
+    return {r.id: r for r in results}
+
+
+@pytest.mark.parametrize("topology", ["onprem", "hybrid", "online"])
+def test_healthy_lab_passes_every_probe(topology):
+    with Lab.start(topology=topology) as lab:
+        results = verify(lab)
+    not_passed = {i: (r.status.value, r.detail) for i, r in results.items() if r.status is not Status.PASS}
+    assert not not_passed
+    assert len(results) > 15
+
+
+# fault -> (probe id that catches it, status, words the remediation must contain)
+FAULT_TABLE = {
+    "autodiscover-xml": ("oauth.autodiscover-url", Status.WARN, "Set-CsOAuthConfiguration -Identity global "
+                                                                "-ExchangeAutodiscoverUrl 'https://autodiscover.contoso.com/autodiscover/autodiscover.svc'"),
+    "missing-srv": ("autodiscover.srv", Status.WARN, "port 443, target autodiscover.contoso.com"),
+    "missing-autodiscover-record": ("autodiscover.dns", Status.FAIL, "CNAME record autodiscover.contoso.com -> "
+                                                                     "ex01.contoso.com"),
+    "missing-sip-srv": ("prerequisites.sfb-dns", Status.FAIL, "_sip._tls SRV port 443"),
+    "weak-oauth-key": ("certificates.oauth.key-size", Status.FAIL, "2048-bit"),
+    "subject-missing-sip-domain": ("certificates.oauth.subject", Status.FAIL, "Subject names the SIP domain"),
+    "expired-oauth-certificate": ("certificates.oauth.validity", Status.FAIL, "-Type OAuthTokenIssuer"),
+    "expired-tls-certificate": ("certificates.tls:pool01.contoso.com", Status.FAIL, "Renew the expired certificate"),
+    "untrusted-tls": ("certificates.tls:pool01.contoso.com", Status.FAIL, "Self-signed certificates are not valid"),
+    "autodiscover-name-mismatch": ("certificates.tls:autodiscover.contoso.com", Status.FAIL,
+                                   "Subject Alternative Names"),
+    "metadata-404": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL, "/metadata/json/1"),
+    "wrong-realm": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL,
+                    "Set-CsOAuthConfiguration -Realm 'contoso.com'"),
+    "split-front-ends": ("certificates.oauth.same-on-front-ends:pool01.contoso.com", Status.FAIL,
+                         "Set-CsCertificate -Identity global -Type OAuthTokenIssuer"),
+    "exchange-auth-expired": ("certificates.exchange-auth", Status.FAIL, "Set-AuthConfig -NewCertificateThumbprint"),
+    "no-partner-app": ("verification.sfb-trusts-exchange:pool01.contoso.com", Status.FAIL,
+                       "New-CsPartnerApplication -Identity Exchange"),
+    "exchange-oauth-disabled": ("verification.exchange-oauth.ews", Status.FAIL,
+                                "Configure-EnterprisePartnerApplication.ps1"),
+    "unknown-tenant": ("hybrid.tenant", Status.FAIL, "onmicrosoft.com"),
+    "dns-servfail": ("prerequisites.dns:autodiscover.contoso.com", Status.FAIL, "SERVFAIL"),
+    "dns-timeout": ("prerequisites.dns:autodiscover.contoso.com", Status.ERROR, "did not answer"),
+    "slow": (None, Status.PASS, ""),
+}
+TOPOLOGY = {"unknown-tenant": "hybrid"}
+
+
+def test_fault_table_covers_every_lab_fault():
+    assert set(FAULT_TABLE) == set(FAULTS)
+
+
+@pytest.mark.parametrize("fault", sorted(FAULT_TABLE))
+def test_lab_fault_is_caught_by_the_right_probe(fault):
+    probe_id, status, fix = FAULT_TABLE[fault]
+    with Lab.start([fault], topology=TOPOLOGY.get(fault, "onprem")) as lab:
+        results = verify(lab)
+    if probe_id is None:  # latency only: everything still passes, just later
+        assert all(r.status is Status.PASS for r in results.values())
+        return
+    result = results[probe_id]
+    assert result.status is status, (result.detail, result.remediation)
+    assert fix in result.remediation
+    # probes unrelated to DNS/TLS plumbing are not dragged into an ERROR by another fault
+    assert not [r.id for r in results.values() if r.status is Status.ERROR and status is not Status.ERROR]
