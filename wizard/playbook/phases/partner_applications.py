@@ -32,8 +32,8 @@ FIELD_GUIDE_SCRIPT_NOTE = (
     "the >> prompt (comments 9 and 10). Microsoft's SfB docs wrap the whole line in double quotes, which only "
     "prints it. Here the script is called with & and its full path under $env:ExchangeInstallPath\\Scripts.")
 
-DC_NOTE = ("-DomainController makes Exchange create and read back the objects on one domain controller, so the "
-           "next command finds them before AD replication.")
+DC_NOTE = ("-DomainController (when the scenario names a domain controller) makes Exchange create and read back "
+           "the objects on one DC, so the next command finds them before AD replication.")
 
 
 def metadata_check(step_id: str, shell: Shell, urls: list[str], who: str, source: str) -> Step:
@@ -107,9 +107,14 @@ def sfb_trusts_exchange(scenario: Scenario) -> Step:
     )
 
 
+def _dc(dc: str) -> str:
+    """-DomainController when the scenario names one (the hybrid form does not ask for it)."""
+    return f" -DomainController {q(dc)}" if dc else ""
+
+
 def _user(name: str, dc: str, *, optional: bool = False) -> str:
     tail = " -ErrorAction SilentlyContinue" if optional else ""
-    return f"$user = Get-MailUser -Identity {name} -DomainController {q(dc)}{tail}"
+    return f"$user = Get-MailUser -Identity {name}{_dc(dc)}{tail}"
 
 
 def sfb_online_account(scenario: Scenario) -> Step:
@@ -125,14 +130,14 @@ def sfb_online_account(scenario: Scenario) -> Step:
         command=block(
             _user("SfBOnline-ApplicationAccount", dc, optional=True),
             if_("-not $user",
-                f"$user = New-MailUser -Name SfBOnline-ApplicationAccount -ExternalEmailAddress {q(address)} "
-                f"-DomainController {q(dc)}"),
-            f"Set-MailUser -Identity $user.Identity -HiddenFromAddressListsEnabled $true -DomainController {q(dc)}",
+                f"$user = New-MailUser -Name SfBOnline-ApplicationAccount -ExternalEmailAddress {q(address)}"
+                f"{_dc(dc)}"),
+            f"Set-MailUser -Identity $user.Identity -HiddenFromAddressListsEnabled $true{_dc(dc)}",
         ),
         check="Get-MailUser -Identity SfBOnline-ApplicationAccount | Format-List -Property 'ExternalEmailAddress', "
               f"'HiddenFromAddressListsEnabled' shows {address} and True.",
         undo=block(_user("SfBOnline-ApplicationAccount", dc, optional=True),
-                   if_("$user", f"Remove-MailUser -Identity $user.Identity -DomainController {q(dc)} -Confirm:$false")),
+                   if_("$user", f"Remove-MailUser -Identity $user.Identity{_dc(dc)} -Confirm:$false")),
         note=f"The address uses the verified domain {scenario.effective_verified_domain} (the primary SMTP domain "
              f"of the on-premises mailboxes). {DC_NOTE}",
         source=sources.SEED_001,
@@ -140,9 +145,8 @@ def sfb_online_account(scenario: Scenario) -> Step:
 
 
 def _role_assignment(role: str, user: str, dc: str) -> tuple[str, str]:
-    exists = f"Get-ManagementRoleAssignment -Role {role} -RoleAssignee {user} -DomainController {q(dc)} " \
-             "-ErrorAction SilentlyContinue"
-    add = if_not(exists, f"New-ManagementRoleAssignment -Role {role} -User {user} -DomainController {q(dc)}")
+    exists = f"Get-ManagementRoleAssignment -Role {role} -RoleAssignee {user}{_dc(dc)} -ErrorAction SilentlyContinue"
+    add = if_not(exists, f"New-ManagementRoleAssignment -Role {role} -User {user}{_dc(dc)}")
     remove = block(f"$assignment = {exists}",
                    if_("$assignment", "$assignment | Remove-ManagementRoleAssignment -Confirm:$false"))
     return add, remove
@@ -206,12 +210,12 @@ def teams_scheduler_account(scenario: Scenario) -> Step:
         command=block(
             _user("TeamsScheduler", dc, optional=True),
             if_("-not $user",
-                f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)} "
-                f"-DomainController {q(dc)}"),
+                f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)}"
+                f"{_dc(dc)}"),
         ),
         check=f"Get-MailUser -Identity TeamsScheduler shows ExternalEmailAddress {address}.",
         undo=block(_user("TeamsScheduler", dc, optional=True),
-                   if_("$user", f"Remove-MailUser -Identity $user.Identity -DomainController {q(dc)} -Confirm:$false")),
+                   if_("$user", f"Remove-MailUser -Identity $user.Identity{_dc(dc)} -Confirm:$false")),
         note="New-MailUser -ApplicationAccount needs a recent Exchange cumulative or security update (Exchange SE, "
              "or the latest 2016/2019 updates); the published cmdlet help does not list it yet. If the parameter "
              "is unknown, update Exchange first (Exchange 2013 is out of support and gets no such update). "
