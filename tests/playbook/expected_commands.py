@@ -129,6 +129,8 @@ def expected_step_commands(step: Step, scenario: Scenario) -> tuple[list[str], l
         if scenario.oauth_certificate_thumbprint:
             return ["Get-CsCertificate", "Set-CsCertificate"], None
         return ["Get-CsCertificate", "Get-CsCertificate", "Set-CsCertificate"], None
+    if step.id == "verification.exchange-storage" and not scenario.test_sip_uri:
+        return ["Test-CsExStorageConnectivity", "Read-Host"], None
     if step.id == "partner-applications.sfb-metadata":
         return ["Invoke-RestMethod", "Format-List"] * len(scenario.pool_fqdns), None
     if step.id == "hybrid.upload-sfb-oauth-certificate":
