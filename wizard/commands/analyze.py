@@ -1,0 +1,219 @@
+"""`python -m wizard analyze FILE...`: check the collectors' JSON files against the scenario.
+
+Reads exchange/sfb/graph collector outputs, runs the inside rules, and prints findings in the same
+format (and, with --json, the same document shape) as `verify`. Metadata documents to compare with
+come from --metadata FILE, --*-metadata-thumbprint or --live. --plan-out DIR writes the certificate
+rotation scripts, runbook and calendar; --collectors-out DIR writes the collector scripts.
+Exit 0 when nothing failed, 1 when something did, 2 for bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import ssl
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
+from wizard.inside.analysis import AnalysisResult, analyze
+from wizard.inside.collected import CollectedFileError, load_collected
+from wizard.inside.collectors import write_collectors
+from wizard.inside.published import (
+    MetadataDocumentError,
+    PublishedDocument,
+    PublishedKeys,
+    fetch_published,
+    from_thumbprints,
+    parse_metadata_document,
+)
+from wizard.inside.rotation import write_plan
+from wizard.probes.context import ProbeContext, ProbeSettings
+from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.scenario import Scenario
+from wizard.topology import Phase
+from wizard.validation import InvalidValue, host_port, thumbprint
+
+_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2"}
+_TRUST_COLOURS = {"green": "32", "amber": "33", "red": "31"}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "analyze", help="check the data the read-only collector scripts gathered inside Exchange, SfB and the tenant",
+        description="Load the JSON files written by exchange-collect.ps1, sfb-collect.ps1 (one per Front End) and "
+                    "graph-collect.ps1, and check both products' OAuth configuration side by side.")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="collector output (.json); several allowed")
+    add_scenario_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print findings, trust graph and plan as JSON")
+    parser.add_argument("--as-of", metavar="DATE",
+                        help="judge expiry as of this date (ISO 8601, e.g. 2026-09-01; default: now)")
+    published = parser.add_argument_group("what the metadata documents publish")
+    published.add_argument("--metadata", action="append", metavar="FILE", default=[],
+                           help="a saved .../metadata/json/1 document (Exchange's or a pool's); repeatable")
+    published.add_argument("--exchange-metadata-thumbprint", action="append", metavar="HEX", default=[],
+                           help="a thumbprint Exchange's metadata document publishes; repeatable")
+    published.add_argument("--sfb-metadata-thumbprint", action="append", metavar="HEX", default=[],
+                           help="a thumbprint the pool's metadata document publishes; repeatable")
+    live = parser.add_argument_group("live (--live downloads the metadata documents now)")
+    live.add_argument("--live", action="store_true", help="download Exchange's and each pool's metadata document")
+    live.add_argument("--nameserver", metavar="HOST[:PORT]", help="ask this DNS server instead of the system one")
+    live.add_argument("--ca-bundle", metavar="FILE", help="PEM file of extra CA certificates to trust")
+    live.add_argument("--https-port", type=int, metavar="N", help="labs only: use port N instead of 443")
+    live.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each answer (default 10)")
+    out = parser.add_argument_group("files to write")
+    out.add_argument("--plan-out", metavar="DIR",
+                     help="write the certificate rotation scripts, certificate-rotation.md and an .ics calendar")
+    out.add_argument("--collectors-out", metavar="DIR",
+                     help="write the read-only collector scripts for this scenario (no FILE needed)")
+    parser.set_defaults(run=run)
+
+
+def _as_of(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--as-of: {text!r} is not an ISO 8601 date such as 2026-09-01") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _published(args: argparse.Namespace) -> PublishedKeys:
+    documents: list[PublishedDocument] = []
+    for path in args.metadata:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(1024 * 1024 + 1)
+        except OSError as exc:
+            raise UsageError(f"--metadata: cannot read {path}: {exc.strerror or exc}") from None
+        try:
+            documents.append(parse_metadata_document(data, source=path))
+        except MetadataDocumentError as exc:
+            raise UsageError(f"--metadata: {exc}") from None
+    for service, values in (("exchange", args.exchange_metadata_thumbprint), ("sfb", args.sfb_metadata_thumbprint)):
+        if values:
+            try:
+                documents.append(from_thumbprints(service, [thumbprint(v) for v in values],
+                                                  f"--{service}-metadata-thumbprint"))
+            except InvalidValue as exc:
+                raise UsageError(f"--{service}-metadata-thumbprint: {exc}") from None
+    return PublishedKeys(tuple(documents))
+
+
+def _live_settings(args: argparse.Namespace) -> ProbeSettings:
+    changes: dict[str, Any] = {}
+    if args.nameserver:
+        try:
+            changes["nameserver"] = host_port(args.nameserver, default_port=53)
+        except InvalidValue as exc:
+            raise UsageError(f"--nameserver: {exc}") from None
+    if args.ca_bundle:
+        try:
+            ssl.create_default_context(cafile=args.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise UsageError(f"--ca-bundle: cannot load {args.ca_bundle} as PEM certificates ({exc})") from None
+        changes["ca_bundle"] = args.ca_bundle
+    if args.https_port is not None:
+        if not 0 < args.https_port < 65536:
+            raise UsageError("--https-port: a port is between 1 and 65535")
+        changes["https_port"] = args.https_port
+    if args.timeout is not None:
+        if not 0 < args.timeout <= 600:
+            raise UsageError("--timeout: give seconds between 0 and 600")
+        changes["http_timeout"] = args.timeout
+        changes["dns_timeout"] = min(3.0, args.timeout)
+    return ProbeSettings(**changes)
+
+
+def _write(what: str, out_dir: str, write: Any) -> list[Path]:
+    try:
+        return write(out_dir)
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot write to {out_dir}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = scenario_from_args(args)
+    if args.collectors_out:
+        written = _write("--collectors-out", args.collectors_out, lambda d: write_collectors(scenario, d))
+        print(f"Collector scripts written to {args.collectors_out}: {', '.join(p.name for p in written)}",
+              file=sys.stderr if args.json else sys.stdout)
+        if not args.files:
+            return 0
+    if not args.files:
+        raise UsageError("give at least one collected .json file (or --collectors-out DIR for the collectors)")
+    now = _as_of(args.as_of)
+    published = _published(args)
+    try:
+        collected = load_collected(args.files)
+    except CollectedFileError as exc:
+        raise UsageError(str(exc)) from None
+    extra: list[ProbeResult] = []
+    if args.live:
+        live, extra = fetch_published(scenario, ProbeContext(_live_settings(args)))
+        published = published.plus(live)
+    result = analyze(collected, scenario, now=now, published=published, extra=extra)
+    if args.plan_out:
+        if result.plan.is_empty:
+            print("No certificate to plan a rotation for (no auth or OAuthTokenIssuer certificate was collected).",
+                  file=sys.stderr)
+        else:
+            written = _write("--plan-out", args.plan_out, lambda d: write_plan(result.plan, d))
+            print(f"Rotation plan written to {args.plan_out}: {', '.join(p.name for p in written)}",
+                  file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps(document(scenario, result), indent=2, ensure_ascii=False))
+    else:
+        print_report(scenario, result, sys.stdout)
+    return 1 if result.problems else 0
+
+
+def document(scenario: Scenario, result: AnalysisResult) -> dict[str, Any]:
+    """verify --json's shape (scenario, results, summary) plus the trust graph and the rotation plan."""
+    body = result.to_json()
+    return {"scenario": scenario.to_dict(), "results": body.pop("findings"), "summary": body.pop("summary"), **body}
+
+
+def _use_colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> None:
+    colour = _use_colour(stream)
+
+    def paint(code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if colour else text
+
+    print(f"Analysing collected data for {scenario.topology.label}", file=stream)
+    for collection in result.collected.collections:
+        kind = type(collection).__name__.removesuffix("Collection").lower()
+        print(f"  {kind:8} {collection.computer or '?':16} {collection.collected_at:%Y-%m-%d %H:%M} UTC  "
+              f"{collection.source}", file=stream)
+    for phase in Phase:
+        rows = [r for r in result.findings if r.phase is phase]
+        if not rows:
+            continue
+        print(f"\n{phase.title}", file=stream)
+        for finding in rows:
+            badge = paint(_COLOURS[finding.status], f"{finding.status.value.upper():5}")
+            print(f"  {badge}  {finding.title}  [{finding.id}]", file=stream)
+            if finding.status is not Status.PASS and finding.detail:
+                print(f"         {finding.detail}", file=stream)
+            if finding.remediation and finding.status is not Status.PASS:
+                print(f"         Fix: {finding.remediation}", file=stream)
+    if not result.graph.is_empty:
+        print("\nCertificates the integration trusts", file=stream)
+        for cert in result.graph.certificates:
+            badge = paint(_TRUST_COLOURS[cert.status.colour], f"{cert.status.value.upper():8}")
+            print(f"  {badge}  {cert.role}: {cert.label}", file=stream)
+            holders = [e for e in result.graph.edges_of(cert.thumbprint)]
+            for edge in holders:
+                print(f"            {edge.relation:22} {result.graph.holder(edge.holder).label} ({edge.status.value})",
+                      file=stream)
+    counts = summarise(list(result.findings))
+    line = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    print(f"\n{line or 'no checks apply'}", file=stream)
