@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+_THUMBPRINT = re.compile(r"[0-9A-F]{40}")
+_HEX = re.compile(r"[0-9A-F]+")
 MAX_FILE_BYTES = 16 * 1024 * 1024
 COLLECTORS = ("exchange", "sfb", "graph")
 
@@ -380,7 +384,7 @@ class _Reader:
             return ""
         if not isinstance(value, str):
             raise _ShapeError(f"{where}.{key}: expected text")
-        return value.strip()
+        return one_line(value)
 
     def flag(self, obj: dict[str, Any], key: str, where: str, *, optional: bool = False) -> bool | None:
         if optional and key not in obj:
@@ -423,10 +427,20 @@ class _Reader:
         value = as_list(obj.get(key))
         if value is None or not all(isinstance(v, str) for v in value):
             raise _ShapeError(f"{where}.{key}: expected a list of text")
-        return tuple(v.strip() for v in value if v.strip())
+        return tuple(one_line(v) for v in value if one_line(v))
 
     def thumb(self, obj: dict[str, Any], key: str, where: str) -> str:
-        return normalise_thumbprint(self.text(obj, key, where))
+        """A SHA-1 thumbprint (40 hex digits) or empty; anything else is not what the cmdlets write."""
+        value = normalise_thumbprint(self.text(obj, key, where))
+        if value and not _THUMBPRINT.fullmatch(value):
+            raise _ShapeError(f"{where}.{key}: {value[:48]!r} is not a certificate thumbprint (40 hex digits)")
+        return value
+
+    def hex(self, obj: dict[str, Any], key: str, where: str) -> str:
+        value = normalise_thumbprint(self.text(obj, key, where))
+        if value and not _HEX.fullmatch(value):
+            raise _ShapeError(f"{where}.{key}: expected hexadecimal digits")
+        return value
 
 
 def as_list(value: Any) -> list[Any] | None:
@@ -441,6 +455,15 @@ def as_list(value: Any) -> list[Any] | None:
             return value["value"]
         return [value]
     return None
+
+
+def one_line(text: str) -> str:
+    """Text with control characters and line/paragraph separators made spaces, trimmed.
+
+    No value a cmdlet reports contains them, and a line break in a value that reaches a script
+    comment would turn the rest of the value into code.
+    """
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text).strip()
 
 
 def parse_iso(text: str) -> datetime:
@@ -567,7 +590,7 @@ def _graph(r: _Reader, doc: dict[str, Any]) -> GraphCollection:
             KeyCredential(
                 key_id=r.text(k, "KeyId", kw), type=r.text(k, "Type", kw), usage=r.text(k, "Usage", kw),
                 display_name=r.text(k, "DisplayName", kw),
-                custom_key_identifier=normalise_thumbprint(r.text(k, "CustomKeyIdentifier", kw)),
+                custom_key_identifier=r.hex(k, "CustomKeyIdentifier", kw),
                 start=r.when(k, "StartDateTime", kw), end=r.when(k, "EndDateTime", kw))
             for k, kw in _numbered(r.items(s, "KeyCredentials", w), f"{w}.KeyCredentials"))
         principals.append(ServicePrincipal(

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from wizard import __version__
+from wizard.inside.collected import one_line
 from wizard.inside.findings import short
 from wizard.inside.ics import Alarm, Event, render_calendar
 from wizard.inside.rules import RuleContext, exchange_apps_for, exchange_certificate, sfb_token_issuer
@@ -255,7 +256,8 @@ def _sfb_rotation(ctx: RuleContext) -> CertificateRotation | None:
 # Rendering
 # ----------------------------------------------------------------------------------------------
 def _comment(text: str) -> list[str]:
-    return [f"# {line}".rstrip() for line in text.splitlines()] or ["#"]
+    """Text as '#' lines; every piece is flattened, so no value can end the comment and start code."""
+    return [f"# {one_line(line)}".rstrip() for line in text.splitlines()] or ["#"]
 
 
 def _expires(rotation: CertificateRotation) -> str:
@@ -268,8 +270,8 @@ def render_script(rotation: CertificateRotation, shell: Shell) -> str:
     lines = [
         f"# SfB-Exchange integration wizard {__version__}: rotation of the {rotation.title}",
         "#",
-        f"# Replaces {rotation.thumbprint} ({rotation.subject or 'subject unknown'}), which expires on "
-        f"{_expires(rotation)}.",
+        *_comment(f"Replaces {rotation.thumbprint} ({rotation.subject or 'subject unknown'}), which expires on "
+                  f"{_expires(rotation)}."),
         "# THIS SCRIPT CHANGES CONFIGURATION. Read each step before running it.",
         f"# Run in: {shell.title}.",
         f"# Steps here: {', '.join(str(s.number) for s in own)} of {len(rotation.steps)} "
@@ -285,9 +287,9 @@ def render_script(rotation: CertificateRotation, shell: Shell) -> str:
             names = "; ".join(f"{s.number} ({rotation.script_name(s.shell) if not s.manual else 'manual'})"
                               for s in between)
             lines += ["", *(_comment(f"Before step {step.number}, finish step(s) {names}:")),
-                      *(f"#   {s.number}. {s.title}" for s in between),
+                      *(line for s in between for line in _comment(f"  {s.number}. {s.title}")),
                       f"$null = Read-Host -Prompt {literal(f'Step(s) {names} done? Press Enter to continue')}"]
-        lines += ["", f"# Step {step.number}: {step.title}", *_comment(step.why), step.command]
+        lines += ["", *_comment(f"Step {step.number}: {step.title}"), *_comment(step.why), step.command]
         previous = step.number
     return "\r\n".join([*lines, ""]).replace("\n", "\r\n").replace("\r\r\n", "\r\n")
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from urllib.parse import urlsplit
 
+from wizard import validation
 from wizard.inside.collected import (
     Certificate,
     CollectedData,
@@ -38,6 +39,7 @@ from wizard.scenario import (
     ScenarioInvalid,
 )
 from wizard.topology import Phase, SfbKind, Topology
+from wizard.validation import InvalidValue
 
 STALE_AFTER = timedelta(days=14)
 MIN_KEY_SIZE = 2048
@@ -126,6 +128,14 @@ def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
     return wanted
 
 
+def quoted_host(value: str) -> str:
+    """A host name from a collected file as a PowerShell literal, or <server> when it is not a valid name."""
+    try:
+        return psquote.literal(validation.fqdn(value, min_labels=1))
+    except InvalidValue:
+        return "<server>"
+
+
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()
@@ -205,7 +215,7 @@ def rule_autodiscover_internal_uri(ctx: RuleContext) -> list[ProbeResult]:
     if odd:
         names = ", ".join(f"{c.name or c.fqdn} ({c.internal_uri or 'empty'})" for c in odd)
         first = odd[0].fqdn or odd[0].name
-        command = (f"{cmdlet} -Identity {psquote.literal(first)} -AutoDiscoverServiceInternalUri "
+        command = (f"{cmdlet} -Identity {quoted_host(first)} -AutoDiscoverServiceInternalUri "
                    f"{psquote.literal(ctx.scenario.autodiscover_internal_uri)}")
         return [finding(rule, phase, Status.WARN, title,
                         f"Not on {wanted_host}: {names}. Domain-joined clients and SfB servers find Exchange "
@@ -656,7 +666,7 @@ def rule_exchange_auth_cert_servers(ctx: RuleContext) -> list[ProbeResult]:
         return [finding(rule, phase, Status.FAIL, title,
                         f"{text}. A server without the auth certificate cannot sign or validate tokens.",
                         ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
-                            f"Get-Service -ComputerName {psquote.literal(server)} -Name MSExchangeServiceHost | "
+                            f"Get-Service -ComputerName {quoted_host(server)} -Name MSExchangeServiceHost | "
                             "Restart-Service (the service host copies the auth certificate), or Export-/Import-"
                             "ExchangeCertificate it there; MonitorExchangeAuthCertificate.ps1 checks every server"),
                         evidence=evidence, tags=("exchange",))]
