@@ -29,3 +29,58 @@ class FakeProbe:
                 if ctx.wait(0.01):
                     return ProbeResult(self.id, self.phase, Status.ERROR, self.title, detail="cancelled")
         return ProbeResult(self.id, self.phase, self.status, self.title, detail=f"checked {scenario.smtp_domain}")
+
+
+class ScriptedDialogs:
+    """Answers the wizard's questions without a modal window; records every question asked."""
+
+    def __init__(self) -> None:
+        from wizard.ui.dialogs import SaveChoice
+
+        self.asked: list[tuple[str, str]] = []
+        self.confirm_answer = True
+        self.save_choice = SaveChoice.DISCARD
+        self.password: bytes | None = None
+        self.open_path = None
+        self.save_path = None
+        self.directory_path = None
+        self.text_answer: str | None = None
+        self.errors: list[str] = []
+
+    def confirm(self, title: str, text: str, informative: str = "", **_kw: object) -> bool:
+        self.asked.append(("confirm", f"{title}: {text} {informative}"))
+        return self.confirm_answer
+
+    def ask_save_changes(self, name: str):
+        self.asked.append(("save_changes", name))
+        return self.save_choice
+
+    def ask_password(self, title: str, label: str) -> bytes | None:
+        self.asked.append(("password", label))
+        return self.password
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        self.asked.append(("text", label))
+        return self.text_answer
+
+    def open_file(self, caption: str, file_filter: str, start: str = ""):
+        self.asked.append(("open_file", caption))
+        return self.open_path
+
+    def save_file(self, caption: str, file_filter: str, start: str = ""):
+        self.asked.append(("save_file", caption))
+        return self.save_path
+
+    def directory(self, caption: str, start: str = ""):
+        self.asked.append(("directory", caption))
+        return self.directory_path
+
+    def error(self, title: str, text: str) -> None:
+        self.asked.append(("error", f"{title}: {text}"))
+        self.errors.append(text)
+
+    def info(self, title: str, text: str) -> None:
+        self.asked.append(("info", title))
+
+    def titles(self, kind: str) -> list[str]:
+        return [text for k, text in self.asked if k == kind]

@@ -57,7 +57,9 @@ class Dialogs:
         return Path(name) if name else None
 
     def save_file(self, caption: str, file_filter: str, start: str = "") -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self.parent, caption, start, file_filter)
+        """The caller asks before replacing an existing file (one wording everywhere)."""
+        name, _ = QFileDialog.getSaveFileName(self.parent, caption, start, file_filter,
+                                              options=QFileDialog.Option.DontConfirmOverwrite)
         return Path(name) if name else None
 
     def directory(self, caption: str, start: str = "") -> Path | None:

@@ -61,10 +61,13 @@ def snapshot(scenario: Scenario) -> Scenario:
 
 def plan(scenario: Scenario, phase: Phase | None) -> list[PlannedProbe]:
     """The probes the core would run for this scenario and phase (all phases when None)."""
-    from wizard.probes.registry import probes_for  # lazy: pulls in dnspython, requests, cryptography
-
     try:
+        from wizard.probes.registry import probes_for  # lazy: pulls in dnspython, requests, cryptography
+
         probes = probes_for(scenario, phase)
+    except ImportError:
+        log.exception("probe registry missing")
+        return []
     except Exception:  # a half-typed scenario: nothing to list yet
         log.debug("probes_for failed for a half-filled scenario", exc_info=True)
         return []
@@ -146,8 +149,11 @@ class ProbeSession(QObject):
             return reason
         self.cancel(key)
         scenario = snapshot(self._model.scenario)
-        from wizard.probes.registry import probes_for
-
+        try:
+            from wizard.probes.registry import probes_for
+        except ImportError as exc:  # a build that lost a module: say so instead of crashing the page
+            log.exception("probe registry missing")
+            return f"The checks are not available in this build ({exc})."
         probes = probes_for(scenario, phase)
         if not probes:
             return "No checks apply to this step for the chosen topology."

@@ -91,7 +91,7 @@ class Worker(QRunnable):
                 kwargs["report"] = signals.progress.emit
             try:
                 value = self._fn(*self._args, **kwargs)
-            except Exception as exc:
+            except BaseException as exc:  # nothing may escape into Qt's thread (a cancellation is one)
                 if self._abort.is_set():
                     signals.aborted.emit()
                 else:

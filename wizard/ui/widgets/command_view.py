@@ -89,6 +89,9 @@ class ShellTab(QWidget):
         path = self._dialogs.save_file("Save script", filter_, f"{self.shell.value}-commands.{suffix}")
         if path is None:
             return
+        if path.exists() and not self._dialogs.confirm("Replace file?", f"{path.name} already exists.",
+                                                       "Replace it?", yes="Replace", no="Cancel"):
+            return
         try:
             atomic_write_text(path, self.editor.toPlainText(), encoding="utf-8-sig" if suffix == "ps1" else "utf-8")
         except OSError as exc:
@@ -113,6 +116,11 @@ class CommandsView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self.shell_tabs: dict[Shell, ShellTab] = {}
+
+    def set_dialogs(self, dialogs: Dialogs) -> None:
+        self._dialogs = dialogs
+        for tab in self.shell_tabs.values():
+            tab._dialogs = dialogs
 
     def show_steps(self, scenario: Scenario, steps: list[Step], *, intro: str = "") -> None:
         current = self.tabs.currentIndex()

@@ -33,7 +33,7 @@ class DecoderBox(QWidget):
         self.decode_button = QPushButton("&Decode")
         self.decode_button.setObjectName("decode_button")
         self.decode_button.clicked.connect(self.decode)
-        self.clear_button = QPushButton("Clea&r")
+        self.clear_button = QPushButton("C&lear")
         self.clear_button.clicked.connect(self._clear)
         row.addWidget(self.decode_button)
         row.addWidget(self.clear_button)

@@ -51,9 +51,6 @@ class TopologyView(QWidget):
         line = self.fontMetrics().height()
         return QSize(line * 28, line * 11)
 
-    def hasHeightForWidth(self) -> bool:
-        return False
-
     # ---- painting --------------------------------------------------------------------------
     def _layout(self) -> dict[str, QRectF]:
         assert self.diagram is not None

@@ -1,0 +1,116 @@
+"""Write a PNG of every wizard page (and the verification page's tabs) to docs/screenshots/.
+
+Runs the wizard offscreen on the demo lab, waits for each page's checks, and grabs the window.
+`--scale 1.5` sets QT_SCALE_FACTOR (as a 150 % display would) and writes to docs/screenshots/scale-1.5/.
+`--fault NAME` starts the lab with a named fault (e.g. autodiscover-xml) to picture a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class AutoAnswers:
+    """Stands in for the dialogs: continue past failed checks, never block on a modal window."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def confirm(self, title: str, *_a: object, **_k: object) -> bool:
+        self.asked.append(title)
+        return True
+
+    def __getattr__(self, name: str) -> object:
+        def answer(*_a: object, **_k: object) -> None:
+            self.asked.append(name)
+
+        return answer
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--fault", action="append", default=[])
+    parser.add_argument("--topology", default="onprem", choices=("onprem", "hybrid", "online"))
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--size", default="1180x820", help="window size in logical pixels at scale 1")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    out = args.out or ROOT / "docs" / "screenshots" / ("" if args.scale == 1.0 else f"scale-{args.scale:g}")
+    out.mkdir(parents=True, exist_ok=True)
+
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.lab import Lab
+    from wizard.ui.app import application, build_wizard
+
+    app = application()
+    lab = Lab.start(args.fault, topology=args.topology)
+    try:
+        wizard = build_wizard(lab.scenario, settings=lab.settings)
+        wizard.set_dialogs(AutoAnswers())
+        width, height = (int(v) for v in args.size.split("x"))
+        wizard.resize(QSize(width, height))
+        wizard.show()
+        suffix = ("-" + "-".join(args.fault)) if args.fault else ""
+        prefix = "" if args.topology == "onprem" else f"{args.topology}-"
+        written = []
+
+        def settle(deadline: float = 30.0) -> None:
+            end = time.monotonic() + deadline
+            while time.monotonic() < end:
+                app.processEvents()
+                if not wizard.session.is_running():
+                    break
+            for _ in range(5):
+                app.processEvents()
+
+        def grab(name: str) -> None:
+            path = out / f"{prefix}{name}{suffix}.png"
+            wizard.grab().save(str(path))
+            written.append(path)
+
+        settle()
+        grab("00-start")
+        number = 1
+        while wizard.currentId() != -1 and not wizard.currentPage().isFinalPage():
+            wizard.next()
+            settle()
+            page = wizard.currentPage()
+            grab(f"{number:02d}-{page.objectName().removeprefix('page_')}")
+            number += 1
+        page = wizard.verification_page
+        for index in range(1, page.tabs.count()):
+            page.tabs.setCurrentIndex(index)
+            settle()
+            grab(f"{number:02d}-verification-{page.tabs.tabText(index).lower().replace(' ', '-')}")
+            number += 1
+        wizard.back()
+        settle()
+        previous = wizard.currentPage()
+        previous.tabs.setCurrentIndex(1)
+        settle()
+        grab(f"{number:02d}-{previous.objectName().removeprefix('page_')}-powershell")
+        wizard.model.discard_autosave()
+        wizard.session.cancel_all()
+        wizard.deleteLater()
+        QApplication.processEvents()
+    finally:
+        lab.stop()
+    for path in written:
+        print(path.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One page per phase (plus the start page); each adapts the core for its phase and nothing else."""

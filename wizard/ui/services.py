@@ -1,0 +1,18 @@
+"""What every page is handed: the scenario model, the probe session, the dialogs and a status line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wizard.ui.dialogs import Dialogs
+from wizard.ui.model_adapter import ScenarioModel
+from wizard.ui.probe_session import ProbeSession
+
+
+@dataclass
+class Services:
+    model: ScenarioModel
+    session: ProbeSession
+    dialogs: Dialogs
+    status: Callable[[str], None]

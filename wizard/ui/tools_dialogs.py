@@ -1,0 +1,75 @@
+"""Tools menu: the probe settings an admin may need to change (resolver, extra CA, timeouts, trust).
+
+Each returns new frozen ProbeSettings (dataclasses.replace) or None when cancelled; validation of
+the resolver uses the core's host_port validator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from wizard import validation
+from wizard.probes.context import ProbeSettings
+from wizard.ui.dialogs import Dialogs
+
+
+def ask_resolver(dialogs: Dialogs, settings: ProbeSettings) -> ProbeSettings | None:
+    current = f"{settings.nameserver[0]}:{settings.nameserver[1]}" if settings.nameserver else ""
+    while True:
+        text = dialogs.ask_text("DNS resolver", "Name server as HOST or HOST:PORT (empty: the system resolver):",
+                                current)
+        if text is None:
+            return None
+        if not text.strip():
+            return replace(settings, nameserver=None)
+        try:
+            return replace(settings, nameserver=validation.host_port(text, default_port=53))
+        except (validation.InvalidValue, ValueError) as exc:
+            dialogs.error("DNS resolver", str(exc))
+            current = text
+
+
+def ask_ca_bundle(dialogs: Dialogs, settings: ProbeSettings) -> ProbeSettings | None:
+    path = dialogs.open_file("Extra CA bundle (PEM) trusted besides the system store",
+                             "PEM certificates (*.pem *.crt *.cer);;All files (*)", settings.ca_bundle or "")
+    if path is None:
+        return None
+    return replace(settings, ca_bundle=str(path))
+
+
+class TimeoutsDialog(QDialog):
+    def __init__(self, settings: ProbeSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Timeouts")
+        layout = QVBoxLayout(self)
+        intro = QLabel("How long a check waits for an answer before it reports that the server did not answer.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.dns = QDoubleSpinBox()
+        self.dns.setRange(0.5, 60.0)
+        self.dns.setSuffix(" s")
+        self.dns.setDecimals(1)
+        self.dns.setValue(settings.dns_timeout)
+        self.http = QDoubleSpinBox()
+        self.http.setRange(1.0, 120.0)
+        self.http.setSuffix(" s")
+        self.http.setDecimals(1)
+        self.http.setValue(settings.http_timeout)
+        dns_label = QLabel("&DNS queries:")
+        dns_label.setBuddy(self.dns)
+        http_label = QLabel("HTTPS &requests:")
+        http_label.setBuddy(self.http)
+        form.addRow(dns_label, self.dns)
+        form.addRow(http_label, self.http)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._settings = settings
+
+    def settings(self) -> ProbeSettings:
+        return replace(self._settings, dns_timeout=self.dns.value(), http_timeout=self.http.value())

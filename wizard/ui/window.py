@@ -1,0 +1,453 @@
+"""The wizard window: pages, side panel, menu bar, file handling and closing, and nothing of the domain.
+
+Which pages exist and in which order comes from the phases; which are skipped comes from the
+topology (through each page's nextId); probes and scripts come from the core via the pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
+
+from wizard.probes.context import ProbeSettings
+from wizard.probes.result import worst
+from wizard.scenario import Scenario, ScenarioFileError
+from wizard.topology import Phase
+from wizard.ui.dialogs import Dialogs, SaveChoice
+from wizard.ui.exporting import Exporter
+from wizard.ui.help_dialog import HelpDialog
+from wizard.ui.model_adapter import ScenarioModel
+from wizard.ui.pages.autodiscover import AutodiscoverPage
+from wizard.ui.pages.certificates import CertificatesPage
+from wizard.ui.pages.hybrid import HybridPage
+from wizard.ui.pages.ids import PHASE_BY_ID, PHASE_IDS, START_ID
+from wizard.ui.pages.oauth import OAuthPage
+from wizard.ui.pages.partner_applications import PartnerApplicationsPage
+from wizard.ui.pages.phase_page import PhasePage
+from wizard.ui.pages.prerequisites import PrerequisitesPage
+from wizard.ui.pages.start import StartPage
+from wizard.ui.pages.verification import VerificationPage
+from wizard.ui.preferences import Preferences, data_dir
+from wizard.ui.probe_session import ALL, ProbeSession
+from wizard.ui.services import Services
+from wizard.ui.status_style import PENDING, RUNNING
+from wizard.ui.tools_dialogs import TimeoutsDialog, ask_ca_bundle, ask_resolver
+from wizard.ui.widgets.page_list import PageEntry, PageList
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "SfB–Exchange Integration Wizard"
+SCENARIO_FILTER = "Wizard scenarios (*.json);;All files (*)"
+
+PAGE_CLASSES: dict[Phase, type[PhasePage]] = {
+    Phase.PREREQUISITES: PrerequisitesPage,
+    Phase.CERTIFICATES: CertificatesPage,
+    Phase.AUTODISCOVER: AutodiscoverPage,
+    Phase.OAUTH: OAuthPage,
+    Phase.PARTNER_APPLICATIONS: PartnerApplicationsPage,
+    Phase.HYBRID: HybridPage,
+    Phase.VERIFICATION: VerificationPage,
+}
+
+
+def app_icon() -> QIcon:
+    try:
+        from wizard.resources import resource_path
+
+        return QIcon(str(resource_path("icons", "app.svg")))
+    except FileNotFoundError:
+        return QIcon()
+
+
+class SetupWizard(QWizard):
+    def __init__(self, scenario: Scenario, settings: ProbeSettings, *, preferences: Preferences,
+                 persist_settings: bool, autosave_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("setup_wizard")
+        self.preferences = preferences
+        self.persist_settings = persist_settings
+        self.dialogs = Dialogs(self)
+        self.model = ScenarioModel(scenario, autosave_dir=autosave_dir or data_dir(), parent=self)
+        self.session = ProbeSession(self.model, settings, parent=self)
+        self.services = Services(self.model, self.session, self.dialogs, self.show_status)
+        self.exporter = Exporter(self.services)
+        self._help: HelpDialog | None = None
+        self._visited: set[int] = {START_ID}
+
+        self.setWindowTitle(APP_TITLE)
+        self.setWindowIcon(app_icon())
+        if sys.platform == "win32" and hasattr(QWizard.WizardStyle, "AeroStyle"):
+            self.setWizardStyle(QWizard.WizardStyle.AeroStyle)
+        else:
+            self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Fi&nish")
+        self.setButtonText(QWizard.WizardButton.HelpButton, "Help")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Close")
+        logo = app_icon().pixmap(QSize(40, 40), self.devicePixelRatioF())
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, logo)
+        self.helpRequested.connect(self.show_help)
+
+        self.start_page = StartPage(self.services)
+        self.setPage(START_ID, self.start_page)
+        self.phase_pages: dict[Phase, PhasePage] = {}
+        for phase, page_class in PAGE_CLASSES.items():
+            page = page_class(self.services)
+            self.phase_pages[phase] = page
+            self.setPage(PHASE_IDS[phase], page)
+        self.verification_page.connect_exporter(self.exporter)
+        self.setStartId(START_ID)
+
+        self.side = QWidget()
+        side_layout = QVBoxLayout(self.side)
+        side_layout.setContentsMargins(0, 0, 6, 0)
+        self.page_list = PageList()
+        side_layout.addWidget(self.page_list, 1)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_line")
+        self.status_label.setWordWrap(True)
+        self.status_label.setMaximumWidth(260)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        side_layout.addWidget(self.status_label)
+        self.setSideWidget(self.side)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(12000)
+        self._status_timer.timeout.connect(self.status_label.clear)
+
+        self.menu_bar = self._build_menus()
+        _install_menu_bar(self, self.menu_bar)
+
+        self.currentIdChanged.connect(self._page_changed)
+        self.model.fieldChanged.connect(lambda _n: self.update_side_panel())
+        self.model.dirtyChanged.connect(lambda _d: self._update_title())
+        self.model.pathChanged.connect(lambda _p: self._update_title())
+        self.model.replaced.connect(self._scenario_replaced)
+        self.session.resultsChanged.connect(self.update_side_panel)
+        self._update_title()
+        self.update_side_panel()
+        self._size_to_screen()
+
+    def set_dialogs(self, dialogs: Dialogs) -> None:
+        """Swap the object that asks the user questions (tests and the screenshot tool answer them)."""
+        self.dialogs = dialogs
+        self.services.dialogs = dialogs
+        for page in self.phase_pages.values():
+            page.commands.set_dialogs(dialogs)
+
+    # ---- pages -------------------------------------------------------------------------------
+    @property
+    def verification_page(self) -> VerificationPage:
+        page = self.phase_pages[Phase.VERIFICATION]
+        assert isinstance(page, VerificationPage)
+        return page
+
+    def page_for(self, phase: Phase) -> PhasePage:
+        return self.phase_pages[phase]
+
+    def _current_key(self) -> str | None:
+        page = self.currentPage()
+        return page.run_key if isinstance(page, PhasePage) else None
+
+    def _page_changed(self, page_id: int) -> None:
+        """Leaving a page stops its checks at once (nothing waits on the network)."""
+        self._visited.add(page_id)
+        keep = self._current_key()
+        for key in [k for k in (ALL, *(p.value for p in Phase)) if k != keep]:
+            self.session.cancel(key)
+        self.update_side_panel()
+        if self._help is not None and self._help.isVisible():
+            self.show_help()
+
+    def _scenario_replaced(self) -> None:
+        self._visited = {START_ID}
+        self.restart()
+        self.update_side_panel()
+
+    def update_side_panel(self) -> None:
+        topology = self.model.scenario.topology_or_default
+        entries = [PageEntry(START_ID, "Start", True, PENDING, True)]
+        for phase in Phase:
+            page_id = PHASE_IDS[phase]
+            key = ALL if phase is Phase.VERIFICATION else phase.value
+            results = self.session.results(None if phase is Phase.VERIFICATION else phase)
+            if self.session.is_running(key):
+                status = RUNNING
+            elif results:
+                status = worst([r.status for r in results]).value
+            else:
+                status = PENDING
+            entries.append(PageEntry(page_id, phase.title, topology.applies(phase), status,
+                                     page_id in self._visited))
+        self.page_list.show_entries(entries, self.currentId(), topology.label)
+
+    # ---- status, title, size -----------------------------------------------------------------
+    def show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self._status_timer.start()
+        log.info("%s", text)
+
+    def _update_title(self) -> None:
+        name = self.model.path.name if self.model.path else "Untitled scenario"
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.model.dirty)
+
+    def _size_to_screen(self) -> None:
+        line = self.fontMetrics().height()
+        wanted = QSize(line * 66, line * 46)
+        screen = self.screen()
+        if screen is not None:
+            available = screen.availableGeometry().size()
+            if available.width() > 200 and available.height() > 200:
+                wanted = wanted.boundedTo(QSize(int(available.width() * 0.95), int(available.height() * 0.92)))
+        self.resize(wanted)
+
+    # ---- help --------------------------------------------------------------------------------
+    def show_help(self) -> None:
+        page_id = self.currentId()
+        key = PHASE_BY_ID[page_id].value if page_id in PHASE_BY_ID else "start"
+        if self._help is None:
+            self._help = HelpDialog(self)
+        self._help.show_for(key)
+        self._help.show()
+        self._help.raise_()
+
+    def open_log_folder(self) -> None:
+        from wizard.logs import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.dialogs.info("Log folder", f"The log is in {folder}")
+
+    def show_about(self) -> None:
+        from wizard import __version__
+
+        self.dialogs.info(
+            f"About {APP_TITLE}",
+            f"{APP_TITLE} {__version__}\n\nGuides the integration of Lync / Skype for Business with Exchange: "
+            "checks each step live and writes the PowerShell for it.\n\nThe checks only read: they never change "
+            "your servers or tenant.")
+
+    # ---- files -------------------------------------------------------------------------------
+    def _settle_unsaved(self) -> bool:
+        """Ask about unsaved changes; False when the user wants to stay."""
+        if not self.model.dirty:
+            return True
+        choice = self.dialogs.ask_save_changes(self.model.path.name if self.model.path else "this scenario")
+        if choice is SaveChoice.CANCEL:
+            return False
+        if choice is SaveChoice.SAVE:
+            return self.save()
+        self.model.discard_autosave()
+        return True
+
+    def new_scenario(self) -> None:
+        if self._settle_unsaved():
+            self.model.replace(Scenario())
+
+    def open_scenario(self, path: Path | None = None) -> bool:
+        if not self._settle_unsaved():
+            return False
+        path = path or self.dialogs.open_file("Open scenario", SCENARIO_FILTER)
+        if path is None:
+            return False
+        try:
+            self.model.open(path)
+        except ScenarioFileError as exc:
+            self.dialogs.error("Open scenario", str(exc))
+            return False
+        self.preferences.add_recent(path)
+        self._rebuild_recent_menu()
+        self.show_status(f"Opened {path}")
+        return True
+
+    def save(self) -> bool:
+        if self.model.path is None:
+            return self.save_as()
+        return self._save_to(self.model.path)
+
+    def save_as(self) -> bool:
+        path = self.dialogs.save_file("Save scenario as", SCENARIO_FILTER, "scenario.json")
+        if path is None:
+            return False
+        if path.suffix == "":
+            path = path.with_suffix(".json")
+        if path.exists() and path != self.model.path and not self.dialogs.confirm(
+                "Replace file?", f"{path.name} already exists.", "Replace it?", yes="Replace", no="Cancel"):
+            return False
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.model.save(path)
+        except OSError as exc:
+            self.dialogs.error("Save scenario", f"Could not write {path}: {exc.strerror or exc}")
+            return False
+        self.preferences.add_recent(path)
+        self._rebuild_recent_menu()
+        self.show_status(f"Saved {path}")
+        return True
+
+    def autosave(self) -> Path | None:
+        """For the crash hook: write the scenario to the per-user autosave file now."""
+        return self.model.autosave()
+
+    # ---- closing -----------------------------------------------------------------------------
+    def reject(self) -> None:  # Close button, Esc and the window's close box all come here
+        if self._settle_unsaved():
+            self._shut_down()
+            super().reject()
+
+    def done(self, result: int) -> None:
+        if result == int(QWizard.DialogCode.Accepted) and not self._settle_unsaved():
+            return
+        self._shut_down()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+
+    def _shut_down(self) -> None:
+        """Stop every run without waiting (sockets closed; worker threads end by themselves)."""
+        self.session.cancel_all()
+        if self.model.dirty:
+            self.model.flush_autosave()
+        else:
+            self.model.discard_autosave()
+        if self._help is not None:
+            self._help.close()
+
+    # ---- tools -------------------------------------------------------------------------------
+    def apply_settings(self, settings: ProbeSettings | None) -> None:
+        if settings is None or settings == self.session.settings:
+            return
+        self.session.settings = settings
+        if self.persist_settings:
+            prefs = self.preferences
+            prefs.nameserver = f"{settings.nameserver[0]}:{settings.nameserver[1]}" if settings.nameserver else ""
+            prefs.ca_bundle = settings.ca_bundle or ""
+            prefs.dns_timeout = settings.dns_timeout
+            prefs.http_timeout = settings.http_timeout
+            prefs.accept_untrusted = settings.accept_untrusted
+            prefs.save()
+        self.accept_untrusted_action.setChecked(settings.accept_untrusted)
+        self.show_status("Probe settings changed; press Re-check to use them.")
+
+    def _tools_resolver(self) -> None:
+        self.apply_settings(ask_resolver(self.dialogs, self.session.settings))
+
+    def _tools_ca_bundle(self) -> None:
+        self.apply_settings(ask_ca_bundle(self.dialogs, self.session.settings))
+
+    def _tools_clear_ca_bundle(self) -> None:
+        self.apply_settings(replace(self.session.settings, ca_bundle=None))
+
+    def _tools_timeouts(self) -> None:
+        dialog = TimeoutsDialog(self.session.settings, self)
+        if dialog.exec() == TimeoutsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.settings())
+
+    def _tools_accept_untrusted(self, checked: bool) -> None:
+        if checked == self.session.settings.accept_untrusted:
+            return
+        if checked and not self.dialogs.confirm(
+                "Accept untrusted certificates?",
+                "Untrusted HTTPS certificates will be reported as warnings instead of failures.",
+                "Exchange and Skype for Business do not accept them: the integration still fails until the "
+                "certificates come from a CA both trust. Use this only to look past a known trust problem.",
+                yes="Accept untrusted", no="Cancel"):
+            self.accept_untrusted_action.setChecked(False)
+            return
+        self.apply_settings(replace(self.session.settings, accept_untrusted=checked))
+
+    # ---- menus -------------------------------------------------------------------------------
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _build_menus(self) -> QMenuBar:
+        bar = QMenuBar(self)
+        bar.setObjectName("menu_bar")
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New", self.new_scenario, QKeySequence.StandardKey.New, "action_new")
+        self._action(file_menu, "&Open…", lambda _checked=False: self.open_scenario(), QKeySequence.StandardKey.Open,
+                     "action_open")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._rebuild_recent_menu()
+        file_menu.addSeparator()
+        self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save, "action_save")
+        self._action(file_menu, "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs, "action_save_as")
+        file_menu.addSeparator()
+        self._action(file_menu, "Export &scripts…", lambda _checked=False: self.exporter.export_scripts(), "Ctrl+E",
+                     "action_export_scripts")
+        self._action(file_menu, "Export r&eport…", lambda _checked=False: self.exporter.export_report(), "Ctrl+Shift+E",
+                     "action_export_report")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.reject, QKeySequence.StandardKey.Quit, "action_quit")
+
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "DNS &resolver…", self._tools_resolver, name="action_resolver")
+        self._action(tools, "Extra &CA bundle…", self._tools_ca_bundle, name="action_ca_bundle")
+        self._action(tools, "Use only the system &trust store", self._tools_clear_ca_bundle)
+        self._action(tools, "T&imeouts…", self._tools_timeouts, name="action_timeouts")
+        tools.addSeparator()
+        self.accept_untrusted_action = QAction("Accept &untrusted certificates", self)
+        self.accept_untrusted_action.setCheckable(True)
+        self.accept_untrusted_action.setChecked(self.session.settings.accept_untrusted)
+        self.accept_untrusted_action.toggled.connect(self._tools_accept_untrusted)
+        tools.addAction(self.accept_untrusted_action)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Help for this step", self.show_help, QKeySequence.StandardKey.HelpContents,
+                     "action_help")
+        self._action(help_menu, "Open &log folder", self.open_log_folder, name="action_log_folder")
+        help_menu.addSeparator()
+        self._action(help_menu, "&About", self.show_about, name="action_about")
+        return bar
+
+    def _rebuild_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        for number, name in enumerate(self.preferences.recent_files, 1):
+            action = menu.addAction(f"&{number} {Path(name).name}")
+            action.setToolTip(name)
+            action.setData(name)
+            action.triggered.connect(lambda _c=False, n=name: self.open_scenario(Path(n)))
+        if not self.preferences.recent_files:
+            empty = menu.addAction("(none)")
+            empty.setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("&Clear list", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.preferences.recent_files = []
+        self.preferences.save()
+        self._rebuild_recent_menu()
+
+
+def _install_menu_bar(wizard: QWizard, bar: QMenuBar) -> None:
+    """QWizard has no menu bar; put ours at the top of the layout of its single content widget."""
+    for child in wizard.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        layout = child.layout()
+        if layout is not None and child is not bar:
+            layout.setMenuBar(bar)
+            return
+    log.warning("QWizard's content layout not found; the menu bar stays detached")
