@@ -10,8 +10,6 @@ Online, shares the SIP address space with exap.um.outlook.com.
 
 from __future__ import annotations
 
-from pathlib import PureWindowsPath
-
 from wizard.features import unsupported
 from wizard.playbook import cases, sources
 from wizard.playbook.phases.prerequisites import MSONLINE_NOTE
@@ -120,7 +118,7 @@ def check_exchange_certificate(scenario: Scenario) -> Step:
 def _sfb_certificate_file(scenario: Scenario) -> tuple[str, bool]:
     """The certificate file the upload uses: the scenario's, if it is a public certificate file, else the export."""
     path = scenario.oauth_certificate
-    if path and PureWindowsPath(path).suffix.lower() in UPLOADABLE:
+    if path.lower().endswith(UPLOADABLE):
         return q(path), False
     return SFB_CERT_FILE, True
 

@@ -23,7 +23,7 @@ from wizard.playbook.snippets import (
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import EXCHANGE_ONLINE_AUTODISCOVER_TARGET, SFB_ONLINE_RECORDS
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, ExchangeVersion, Phase, SfbKind
+from wizard.topology import ExchangeKind, ExchangeVersion, Phase, SfbKind, SfbVersion, Topology
 
 PHASE = Phase.PREREQUISITES
 
@@ -33,7 +33,20 @@ MSONLINE_NOTE = (
     "PowerShell instead.")
 
 
-def exchange_servers() -> Step:
+def _exchange_version_note(t: Topology) -> str:
+    version = t.exchange_version
+    if version is ExchangeVersion.V2010:
+        return ("Exchange 2010 has no server-to-server OAuth: no partner applications, Unified Contact Store, "
+                "high-resolution photos or archiving to Exchange (feature table, seed 000).")
+    if version is ExchangeVersion.V2019:
+        return ("Exchange 2019 has no Unified Messaging: voice mail comes from Cloud Voicemail. It uses the "
+                "*-ClientAccessService cmdlets like Exchange 2016.")
+    if version is ExchangeVersion.V2016:
+        return "Exchange 2016 uses the *-ClientAccessService cmdlets (2010/2013: *-ClientAccessServer)."
+    return "Exchange 2013 uses the *-ClientAccessServer cmdlets, as in the seeds."
+
+
+def exchange_servers(t: Topology) -> Step:
     return Step(
         id="prerequisites.exchange-servers",
         phase=PHASE,
@@ -44,6 +57,7 @@ def exchange_servers() -> Step:
         command="Get-ExchangeServer | Format-Table -Property 'Name', 'AdminDisplayVersion', 'ServerRole' -AutoSize",
         check="Every Exchange server is listed; AdminDisplayVersion 14.x is Exchange 2010, 15.0 is 2013, 15.1 is "
               "2016 and 15.2 is 2019.",
+        note=_exchange_version_note(t),
         source=f"{sources.SEED_000}; {sources.SEED_003}",
     )
 
@@ -59,8 +73,10 @@ def sfb_pools(scenario: Scenario) -> Step:
         shell=Shell.SFB,
         command="Get-CsPool | Where-Object { $_.Services -like '*UserServer*' } | Format-List -Property 'Site', 'Fqdn'",
         check=f"The pool(s) {pools} are listed with their site.",
-        note="The *-CsOAuth*, *-CsPartnerApplication and Test-CsExStorageConnectivity cmdlets need Lync Server "
-             "2013 or later.",
+        note=("On Lync Server 2013 this shell is the Lync Server Management Shell; the cmdlets are the same. "
+              if scenario.topology.sfb_version is SfbVersion.V2013 else "")
+        + "The *-CsOAuth*, *-CsPartnerApplication and Test-CsExStorageConnectivity cmdlets need Lync Server 2013 "
+          "or later.",
         source=f"{sources.SEED_003}; {sources.SEED_004}",
     )
 
@@ -232,7 +248,7 @@ def steps(scenario: Scenario) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if t.exchange_on_prem:
-        out.append(exchange_servers())
+        out.append(exchange_servers(t))
     if t.sfb_on_prem:
         out.append(sfb_pools(scenario))
         if t.exchange_has_oauth:
