@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from inside import certs, samples
+from wizard.inside.analysis import analyze
 from wizard.inside.collected import combine, parse_collected
 from wizard.inside.published import PublishedKeys, parse_metadata_document
 from wizard.inside.rules import RuleContext
 from wizard.inside.trust_graph import HolderKind, TrustGraph, TrustStatus, build_trust_graph
+from wizard.probes.result import Status
 
 NOW = samples.FIXED_NOW
 
@@ -117,3 +121,15 @@ def test_graph_json_names_every_node_and_edge() -> None:
     assert {"certificates", "holders", "edges"} == set(body)
     assert any(e["status"] == "mismatch" and e["rule"] == "inside.sfb-token-issuer-consistency" for e in body["edges"])
     json.dumps(body)
+
+
+@pytest.mark.parametrize("fault", samples.FAULTS, ids=lambda f: f.name)
+def test_every_coloured_edge_names_a_finding_of_that_severity(fault: samples.Fault) -> None:
+    data = combine(parse_collected(json.dumps(d).encode(), source=n) for n, d in samples.faulty(fault.name).items())
+    result = analyze(data, samples.scenario("hybrid"), now=NOW)
+    statuses = {f.id: f.status for f in result.findings}
+    for edge in result.graph.edges:
+        if edge.status.colour == "red":
+            assert statuses[edge.rule] is Status.FAIL, edge
+        elif edge.status.colour == "amber":
+            assert statuses[edge.rule] in (Status.WARN, Status.FAIL), edge

@@ -151,18 +151,33 @@ class _Builder:
         self.certs: dict[str, tuple[str, str, datetime | None]] = {}  # thumbprint -> (subject, role, not_after)
         self.holders: dict[str, tuple[HolderKind, str]] = {}
         self.edges: list[TrustEdge] = []
+        self.validity_rules: dict[str, str] = {}
+        self.successors: dict[str, tuple[str, datetime]] = {}  # thumbprint -> (successor, takes over on)
 
     def cert(self, thumbprint: str, role: str, source: Certificate | None = None, *, subject: str = "",
-             not_after: datetime | None = None) -> str:
+             not_after: datetime | None = None, validity_rule: str = "") -> str:
+        """Register a certificate; `validity_rule` is the finding that judges its expiry."""
         known = self.certs.get(thumbprint)
         subject = (source.subject if source else subject) or (known[0] if known else "")
         not_after = (source.not_after if source else not_after) or (known[2] if known else None)
         self.certs[thumbprint] = (subject, known[1] if known else role, not_after)
+        self.validity_rules.setdefault(thumbprint, validity_rule)
         return thumbprint
 
+    def succeeded_by(self, thumbprint: str, successor: str, when: datetime | None) -> None:
+        if when is not None:
+            self.successors[thumbprint] = (successor, when)
+
     def validity(self, thumbprint: str) -> tuple[TrustStatus, str]:
+        """Expired, expiring or ok; expiring is ok when a valid successor takes over before the expiry
+        (the same judgement as the expiry rules)."""
         _, _, not_after = self.certs[thumbprint]
         status, phrase = expiry(not_after, self.ctx.now)
+        if status is Status.WARN and thumbprint in self.successors:
+            successor, when = self.successors[thumbprint]
+            next_status, _ = expiry(self.certs[successor][2], self.ctx.now)
+            if next_status is Status.PASS and not_after is not None and when <= not_after:
+                return TrustStatus.OK, f"{phrase}; {short(successor)} takes over on {when.date().isoformat()}"
         return _validity(status), phrase
 
     def holder(self, holder_id: str, kind: HolderKind, label: str) -> str:
@@ -171,13 +186,19 @@ class _Builder:
 
     def edge(self, holder: str, thumbprint: str, relation: str, *, problem: TrustStatus | None = None,
              explanation: str = "", rule: str = "") -> None:
-        """A relation whose status is its own problem (if any), else the certificate's validity."""
+        """A relation whose status is its own problem (if any), else the certificate's validity.
+
+        The edge names the finding behind its colour: the relation's rule, or, when only the
+        certificate's validity colours it, the rule that judges that validity.
+        """
         valid, phrase = self.validity(thumbprint)
         if problem is not None:
             status = problem
         else:
             status = valid
             explanation = explanation or f"{relation.capitalize()}: {short(thumbprint)}, which {phrase}."
+            if valid is not TrustStatus.OK and self.validity_rules.get(thumbprint):
+                rule = self.validity_rules[thumbprint]
         self.edges.append(TrustEdge(holder, thumbprint, relation, status, explanation, rule))
 
     def graph(self) -> TrustGraph:
@@ -214,15 +235,20 @@ def _exchange(b: _Builder, ctx: RuleContext) -> str:
     config = exchange.auth_config
     auth = b.holder("exchange:auth-config", HolderKind.EXCHANGE_AUTH_CONFIG, "Exchange AuthConfig")
     current = b.cert(config.current_thumbprint, "Exchange auth certificate (current)",
-                     exchange_certificate(exchange, config.current_thumbprint))
-    b.edge(auth, current, "current", rule="inside.exchange-auth-cert-expiry")
+                     exchange_certificate(exchange, config.current_thumbprint),
+                     validity_rule="inside.exchange-auth-cert-expiry")
     wanted = [current]
-    if config.next_thumbprint:
+    nxt = ""
+    if config.next_thumbprint:  # registered first: a successor in time keeps an expiring current one green
         nxt = b.cert(config.next_thumbprint, "Exchange auth certificate (next)",
-                     exchange_certificate(exchange, config.next_thumbprint))
+                     exchange_certificate(exchange, config.next_thumbprint),
+                     validity_rule="inside.exchange-auth-cert-expiry")
+        b.succeeded_by(current, nxt, config.next_effective_date)
+        wanted.append(nxt)
+    b.edge(auth, current, "current", rule="inside.exchange-auth-cert-expiry")
+    if nxt:
         when = config.next_effective_date.date().isoformat() if config.next_effective_date else "no date"
         b.edge(auth, nxt, f"next (from {when})", rule="inside.exchange-auth-cert-expiry")
-        wanted.append(nxt)
     servers = sorted({c.server.lower() for c in exchange.certificates})
     for server in servers:
         holder = b.holder(f"exchange:server:{server}", HolderKind.EXCHANGE_SERVER, server)
@@ -262,13 +288,18 @@ def _sfb(b: _Builder, ctx: RuleContext) -> str:
     pool_cert, successor = sfb_token_issuer(ctx)
     if pool_cert is None:
         return ""
-    current = b.cert(pool_cert.thumbprint, "SfB OAuthTokenIssuer (pool)", pool_cert)
+    current = b.cert(pool_cert.thumbprint, "SfB OAuthTokenIssuer (pool)", pool_cert,
+                     validity_rule="inside.sfb-token-issuer-expiry")
+    rolled = ""
+    if successor is not None:  # registered first, as for Exchange's next certificate
+        rolled = b.cert(successor.thumbprint, "SfB OAuthTokenIssuer (rolled successor)", successor,
+                        validity_rule="inside.sfb-token-issuer-expiry")
+        b.succeeded_by(current, rolled, successor.effective_date)
     primary = ctx.collected.sfb_primary
     if primary is not None and primary.global_certificates:
         cms = b.holder("sfb:global", HolderKind.SFB_GLOBAL, "SfB OAuthTokenIssuer (global, CMS)")
         b.edge(cms, current, "assigned", rule="inside.sfb-token-issuer-expiry")
         if successor is not None:
-            rolled = b.cert(successor.thumbprint, "SfB OAuthTokenIssuer (rolled successor)", successor)
             when = successor.effective_date.date().isoformat() if successor.effective_date else "no date"
             b.edge(cms, rolled, f"rolled (from {when})", rule="inside.sfb-token-issuer-expiry")
     for sfb in ctx.collected.sfb:
