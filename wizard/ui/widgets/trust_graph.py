@@ -1,0 +1,153 @@
+"""The trust graph as a picture: certificates in the middle, every place that holds or publishes them
+around, lines between them; green ok, amber expiring, red mismatch, missing or expired.
+
+A thin view of wizard.inside.trust_graph.TrustGraph (the model decides every status and explanation;
+this only lays it out and colours it). Tooltips carry the model's explanations.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QWidget,
+)
+
+from wizard.inside.trust_graph import HolderKind, TrustGraph, TrustStatus
+from wizard.probes.result import Status
+from wizard.ui.status_style import STATUS_COLOURS
+
+BOX_WIDTH = 250.0
+BOX_HEIGHT = 46.0
+ROW_GAP = 16.0
+COLUMN_GAP = 110.0
+# Exchange holders | certificates | SfB holders | tenant service principals
+COLUMNS = {"exchange": 0, "certificate": 1, "sfb": 2, "tenant": 3}
+COLUMN_TITLES = ("Exchange", "Certificates", "Skype for Business", "Tenant")
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def trust_colour(status: TrustStatus) -> QColor:
+    """The shared status colours: green for ok, amber for expiring, red for the rest."""
+    return QColor(STATUS_COLOURS[(Status.PASS, Status.WARN, Status.FAIL)[status.severity].value])
+
+
+class TrustGraphView(QGraphicsView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trust_graph_view")
+        self.setAccessibleName("Certificate trust graph")
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setScene(QGraphicsScene(self))
+        self.graph: TrustGraph | None = None
+        self._boxes: dict[str, QGraphicsRectItem] = {}
+        self._lines: list[QGraphicsLineItem] = []
+        self._show_placeholder()
+
+    # ---- public ----------------------------------------------------------------------------
+    def set_graph(self, graph: TrustGraph) -> None:
+        """Replace the picture with this graph (an empty graph shows what to do instead)."""
+        self.graph = graph
+        self.scene().clear()
+        self._boxes.clear()
+        self._lines.clear()
+        if graph.is_empty:
+            self._show_placeholder()
+        else:
+            self._draw(graph)
+        self.setAccessibleDescription(self.describe())
+        self._fit()
+
+    def box(self, key: str) -> QGraphicsRectItem:
+        """The box of a certificate (by thumbprint) or a holder (by id)."""
+        return self._boxes[key]
+
+    def lines(self) -> list[QGraphicsLineItem]:
+        return list(self._lines)
+
+    def describe(self) -> str:
+        """The picture as text, for screen readers."""
+        if self.graph is None or self.graph.is_empty:
+            return "No collected data loaded."
+        lines = [f"{c.role} {c.label}: {c.status.value}. {c.explanation}" for c in self.graph.certificates]
+        lines += [f"{h.label}: {h.status.value}" for h in self.graph.holders if h.status is not TrustStatus.OK]
+        return "\n".join(lines)
+
+    # ---- drawing ---------------------------------------------------------------------------
+    def _show_placeholder(self) -> None:
+        text = self.scene().addSimpleText("Import collected data (File \u203a Import collected data) to see which "
+                                          "certificates each side trusts.")
+        text.setBrush(self.palette().color(QPalette.ColorRole.PlaceholderText))
+
+    def _column_x(self, column: int) -> float:
+        return column * (BOX_WIDTH + COLUMN_GAP)
+
+    def _draw(self, graph: TrustGraph) -> None:
+        text_colour = self.palette().color(QPalette.ColorRole.Text)
+        rows = [0, 0, 0, 0]
+        for column, title in enumerate(COLUMN_TITLES):
+            header = self.scene().addSimpleText(title)
+            header.setBrush(text_colour)
+            header.setPos(self._column_x(column), -BOX_HEIGHT * 0.8)
+        for cert in graph.certificates:
+            self._add_box(cert.thumbprint, "certificate", COLUMNS["certificate"], rows, f"{cert.role}\n{cert.label}",
+                          cert.status, f"{cert.role}\n{cert.thumbprint}\n{cert.explanation}")
+        for holder in graph.holders:
+            column = COLUMNS[holder.kind.side if holder.kind is not HolderKind.TENANT_SERVICE_PRINCIPAL else "tenant"]
+            self._add_box(holder.id, holder.kind.value, column, rows, holder.label, holder.status,
+                          f"{holder.label}\n{holder.explanation}")
+        for edge in graph.edges:
+            start, end = self._boxes[edge.holder].sceneBoundingRect(), self._boxes[edge.thumbprint].sceneBoundingRect()
+            left, right = (start, end) if start.center().x() < end.center().x() else (end, start)
+            line = self.scene().addLine(left.right(), left.center().y(), right.left(), right.center().y(),
+                                        QPen(trust_colour(edge.status), 2.0 if edge.status is TrustStatus.OK else 3.0))
+            line.setZValue(-1)
+            line.setToolTip(f"{edge.relation}: {edge.status.value}\n{edge.explanation}")
+            line.setData(KIND_ROLE, "edge")
+            line.setData(KEY_ROLE, f"{edge.holder}|{edge.thumbprint}|{edge.relation}")
+            self._lines.append(line)
+
+    def _add_box(self, key: str, kind: str, column: int, rows: list[int], text: str,  # noqa: PLR0917
+                 status: TrustStatus, tooltip: str) -> None:
+        colour = trust_colour(status)
+        fill = QColor(colour)
+        fill.setAlpha(40)
+        rect = QRectF(self._column_x(column), rows[column] * (BOX_HEIGHT + ROW_GAP), BOX_WIDTH, BOX_HEIGHT)
+        rows[column] += 1
+        box = self.scene().addRect(rect, QPen(colour, 2.0), QBrush(fill))
+        box.setToolTip(tooltip)
+        box.setData(KIND_ROLE, kind)
+        box.setData(KEY_ROLE, key)
+        box.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        label = QGraphicsSimpleTextItem(_elide(text), box)
+        label.setBrush(self.palette().color(QPalette.ColorRole.Text))
+        label.setPos(rect.left() + 8, rect.top() + 5)
+        self._boxes[key] = box
+
+    # ---- scaling ---------------------------------------------------------------------------
+    def _fit(self) -> None:
+        bounds = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
+        self.setSceneRect(bounds)
+        if self.isVisible():
+            self.fitInView(bounds, Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+
+def _elide(text: str, width: int = 38) -> str:
+    """Two short lines fit a box; the tooltip carries the whole text."""
+    lines = text.splitlines()[:2]
+    return "\n".join(line if len(line) <= width else line[: width - 1] + "\u2026" for line in lines)
