@@ -23,13 +23,15 @@ from wizard.inside.trust_graph import HolderKind, TrustGraph, TrustStatus
 from wizard.probes.result import Status
 from wizard.ui.status_style import STATUS_COLOURS
 
-BOX_WIDTH = 250.0
+BOX_WIDTH = 290.0
 BOX_HEIGHT = 46.0
 ROW_GAP = 16.0
 COLUMN_GAP = 110.0
-# Exchange holders | certificates | SfB holders | tenant service principals
-COLUMNS = {"exchange": 0, "certificate": 1, "sfb": 2, "tenant": 3}
-COLUMN_TITLES = ("Exchange", "Certificates", "Skype for Business", "Tenant")
+# Exchange holders | certificates | SfB holders, with the tenant's service principals below them (so no
+# line from a certificate has to cross another column's boxes)
+COLUMNS = {"exchange": 0, "certificate": 1, "sfb": 2}
+COLUMN_TITLES = ("Exchange", "Certificates", "Skype for Business")
+TENANT_TITLE = "Tenant (service principals)"
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -90,19 +92,25 @@ class TrustGraphView(QGraphicsView):
         return column * (BOX_WIDTH + COLUMN_GAP)
 
     def _draw(self, graph: TrustGraph) -> None:
-        text_colour = self.palette().color(QPalette.ColorRole.Text)
-        rows = [0, 0, 0, 0]
+        rows = [0.0, 0.0, 0.0]
         for column, title in enumerate(COLUMN_TITLES):
-            header = self.scene().addSimpleText(title)
-            header.setBrush(text_colour)
-            header.setPos(self._column_x(column), -BOX_HEIGHT * 0.8)
+            self._header(title, column, -0.8)
         for cert in graph.certificates:
             self._add_box(cert.thumbprint, "certificate", COLUMNS["certificate"], rows, f"{cert.role}\n{cert.label}",
                           cert.status, f"{cert.role}\n{cert.thumbprint}\n{cert.explanation}")
+        tenant = [h for h in graph.holders if h.kind is HolderKind.TENANT_SERVICE_PRINCIPAL]
         for holder in graph.holders:
-            column = COLUMNS[holder.kind.side if holder.kind is not HolderKind.TENANT_SERVICE_PRINCIPAL else "tenant"]
-            self._add_box(holder.id, holder.kind.value, column, rows, holder.label, holder.status,
-                          f"{holder.label}\n{holder.explanation}")
+            if holder.kind is not HolderKind.TENANT_SERVICE_PRINCIPAL:
+                self._add_box(holder.id, holder.kind.value, COLUMNS[holder.kind.side], rows, holder.label,
+                              holder.status, f"{holder.label}\n{holder.explanation}")
+        if tenant:
+            column = COLUMNS["sfb"]
+            rows[column] += 0.6
+            self._header(TENANT_TITLE, column, rows[column] - 0.2)
+            rows[column] += 0.4
+            for holder in tenant:
+                self._add_box(holder.id, holder.kind.value, column, rows, holder.label, holder.status,
+                              f"{holder.label}\n{holder.explanation}")
         for edge in graph.edges:
             start, end = self._boxes[edge.holder].sceneBoundingRect(), self._boxes[edge.thumbprint].sceneBoundingRect()
             left, right = (start, end) if start.center().x() < end.center().x() else (end, start)
@@ -114,11 +122,15 @@ class TrustGraphView(QGraphicsView):
             line.setData(KEY_ROLE, f"{edge.holder}|{edge.thumbprint}|{edge.relation}")
             self._lines.append(line)
 
-    def _add_box(self, key: str, kind: str, column: int, rows: list[int], text: str,  # noqa: PLR0917
+    def _header(self, title: str, column: int, row: float) -> None:
+        header = self.scene().addSimpleText(title)
+        header.setBrush(self.palette().color(QPalette.ColorRole.Text))
+        header.setPos(self._column_x(column), row * (BOX_HEIGHT + ROW_GAP))
+
+    def _add_box(self, key: str, kind: str, column: int, rows: list[float], text: str,  # noqa: PLR0917
                  status: TrustStatus, tooltip: str) -> None:
         colour = trust_colour(status)
-        fill = QColor(colour)
-        fill.setAlpha(40)
+        fill = _tint(self.palette().color(QPalette.ColorRole.Base), colour)
         rect = QRectF(self._column_x(column), rows[column] * (BOX_HEIGHT + ROW_GAP), BOX_WIDTH, BOX_HEIGHT)
         rows[column] += 1
         box = self.scene().addRect(rect, QPen(colour, 2.0), QBrush(fill))
@@ -145,6 +157,12 @@ class TrustGraphView(QGraphicsView):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit()
+
+
+def _tint(base: QColor, colour: QColor, amount: float = 0.16) -> QColor:
+    """An opaque light (or, on a dark base, dark) tint of the status colour: lines stay behind boxes."""
+    return QColor.fromRgbF(*(b + (c - b) * amount for b, c in (
+        (base.redF(), colour.redF()), (base.greenF(), colour.greenF()), (base.blueF(), colour.blueF()))))
 
 
 def _elide(text: str, width: int = 38) -> str:
