@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from packaging_scripts import ROOT, load_script
+from PyInstaller.utils import hooks as pyinstaller_hooks
 
 qt_trim = load_script("packaging/qt_trim.py", "qt_trim")
 version_resource = load_script("packaging/version_resource.py", "version_resource")
@@ -27,7 +29,17 @@ class _Target:
         self.scripts: list[Any] = []
 
 
-def _run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *spec_args: str) -> dict[str, list[_Target]]:
+_collect_submodules = pyinstaller_hooks.collect_submodules
+
+
+@functools.cache
+def _wizard_submodules(package: str) -> list[str]:
+    return _collect_submodules(package)
+
+
+def _run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *spec_args: str,
+              onefile_env: bool = False) -> dict[str, list[_Target]]:
+    """Execute the spec as PyInstaller would, with its build targets replaced by recorders."""
     made: dict[str, list[_Target]] = {}
 
     def target(kind: str):
@@ -40,7 +52,11 @@ def _run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *spec_args: str) 
     namespace.update(SPECPATH=str(SPEC.parent), workpath=str(tmp_path / "work"), __file__=str(SPEC))
     monkeypatch.setattr(sys, "argv", [str(SPEC), *spec_args])
     monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.delenv("WIZARD_ONEFILE", raising=False)
+    monkeypatch.setattr(pyinstaller_hooks, "collect_submodules", _wizard_submodules)  # one real scan per session
+    if onefile_env:
+        monkeypatch.setenv("WIZARD_ONEFILE", "1")
+    else:
+        monkeypatch.delenv("WIZARD_ONEFILE", raising=False)
     exec(compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec"), namespace)
     return made
 
@@ -189,3 +205,27 @@ def test_trim_understands_windows_layout() -> None:
         "PySide6\\QtGui.pyd", "PySide6\\Qt6Gui.dll", "PySide6\\plugins\\platforms\\qwindows.dll",
         "PySide6\\plugins\\styles\\qmodernwindowsstyle.dll",
     }
+
+
+def test_build_script_looks_for_the_program_where_the_spec_puts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = load_script("packaging/build.py", "wizard_build")
+    suffix = ".exe" if sys.platform == "win32" else ""
+    onedir = _run_spec(tmp_path, monkeypatch, "--onedir")
+    assert build.program_path(False, dist=tmp_path) == (
+        tmp_path / onedir["COLLECT"][0].kwargs["name"] / f"{onedir['EXE'][0].kwargs['name']}{suffix}"
+    )
+    onefile = _run_spec(tmp_path, monkeypatch, "--onefile")
+    assert build.program_path(True, dist=tmp_path) == tmp_path / f"{onefile['EXE'][0].kwargs['name']}{suffix}"
+    named = _run_spec(tmp_path, monkeypatch, "--onefile", "--name", "hello-qwizard")
+    assert build.program_path(True, name="hello-qwizard", dist=tmp_path).name.startswith(
+        named["EXE"][0].kwargs["name"])
+
+
+def test_environment_variable_selects_one_file_for_tools_that_cannot_pass_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _run_spec(tmp_path, monkeypatch, onefile_env=True)
+    assert "COLLECT" not in made
+    assert made["EXE"][0].kwargs["name"].endswith("-portable")
