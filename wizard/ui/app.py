@@ -12,13 +12,15 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QWizard
 
 from wizard.probes.context import ProbeSettings
 from wizard.scenario import Scenario, ScenarioFileError
 
 log = logging.getLogger(__name__)
+
+EXIT_GRACE_MS = 3000
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -79,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
             wizard = build_wizard()
             _restore_or_open(wizard, args.scenario)
         wizard.show()
-        return app.exec()
+        code = app.exec()
+        # The window is gone; give cancelled checks a moment to notice their closed sockets so the
+        # process exits cleanly (they stop within milliseconds; this never delays a visible window).
+        QThreadPool.globalInstance().waitForDone(EXIT_GRACE_MS)
+        return code
     finally:
         if handler is not None:
             handler.uninstall()

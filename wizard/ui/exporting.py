@@ -1,16 +1,12 @@
 """File > Export scripts / Export report: ask where, ask before replacing files, write, say what was written.
 
-The bundle is produced by wizard.playbook.export.export_bundle into a fresh folder next to the
-destination first, so the wizard knows exactly which files it would replace (and can ask) without
-guessing the bundle's file names; then the files are moved into place.
+The bundle's own writer (wizard.playbook.export.export_bundle) replaces a previous export atomically;
+the wizard only asks first when the folder already holds files of a bundle.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from wizard.scenario import ScenarioInvalid, atomic_write_text
@@ -47,30 +43,23 @@ class Exporter:
         target = out_dir or self.services.dialogs.directory("Export the script bundle to", self.last_directory)
         if target is None:
             return []
-        from wizard.playbook.export import export_bundle
+        from wizard.playbook.export import bundle_file_names, export_bundle
 
-        target.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target))
+        names = bundle_file_names()
+        existing = sorted(p for p in target.iterdir() if p.name in names) if target.is_dir() else []
+        if existing and not self.services.dialogs.confirm(
+                "Replace files?", f"{len(existing)} file(s) of an earlier export are in {target}.",
+                "\n".join(f"• {p.name}" for p in existing[:12]) + "\n\nReplace them with this export?",
+                yes="Replace", no="Cancel"):
+            return []
         try:
-            produced = export_bundle(self.services.model.scenario, staging)
-            relative = [Path(p).relative_to(staging) for p in produced]
-            existing = [target / rel for rel in relative if (target / rel).exists()]
-            if existing and not self.services.dialogs.confirm(
-                    "Replace files?", f"{len(existing)} file(s) already exist in {target}.",
-                    "\n".join(f"• {p.name}" for p in existing[:10]) + "\n\nReplace them?",
-                    yes="Replace", no="Cancel"):
-                return []
-            written = []
-            for rel in relative:
-                destination = target / rel
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / rel, destination)
-                written.append(destination)
+            written = export_bundle(self.services.model.scenario, target)
+        except ScenarioInvalid as exc:
+            self.services.dialogs.error("Export scripts", f"Fix the scenario first: {exc}")
+            return []
         except OSError as exc:
             self.services.dialogs.error("Export scripts", f"Could not write to {target}: {exc.strerror or exc}")
             return []
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         self.last_directory = str(target)
         _log_export(written)
         self.services.status(f"Exported {len(written)} file(s) to {target}")

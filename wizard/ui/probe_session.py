@@ -59,12 +59,12 @@ def snapshot(scenario: Scenario) -> Scenario:
     return Scenario.from_dict(scenario.to_dict())
 
 
-def plan(scenario: Scenario, phase: Phase | None) -> list[PlannedProbe]:
+def plan(scenario: Scenario, phase: Phase | None, settings: ProbeSettings | None = None) -> list[PlannedProbe]:
     """The probes the core would run for this scenario and phase (all phases when None)."""
     try:
         from wizard.probes.registry import probes_for  # lazy: pulls in dnspython, requests, cryptography
 
-        probes = probes_for(scenario, phase)
+        probes = probes_for(scenario, phase, login_base_url=(settings or ProbeSettings()).login_base_url)
     except ImportError:
         log.exception("probe registry missing")
         return []
@@ -154,7 +154,7 @@ class ProbeSession(QObject):
         except ImportError as exc:  # a build that lost a module: say so instead of crashing the page
             log.exception("probe registry missing")
             return f"The checks are not available in this build ({exc})."
-        probes = probes_for(scenario, phase)
+        probes = probes_for(scenario, phase, login_base_url=self.settings.login_base_url)
         if not probes:
             return "No checks apply to this step for the chosen topology."
         password = self.certificate_password

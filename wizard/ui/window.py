@@ -114,7 +114,6 @@ class SetupWizard(QWizard):
         self.status_label = QLabel()
         self.status_label.setObjectName("status_line")
         self.status_label.setWordWrap(True)
-        self.status_label.setMaximumWidth(260)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         side_layout.addWidget(self.status_label)
         self.setSideWidget(self.side)
@@ -181,7 +180,7 @@ class SetupWizard(QWizard):
             results = self.session.results(None if phase is Phase.VERIFICATION else phase)
             if self.session.is_running(key):
                 status = RUNNING
-            elif results:
+            elif results and (phase is not Phase.VERIFICATION or page_id in self._visited):
                 status = worst([r.status for r in results]).value
             else:
                 status = PENDING

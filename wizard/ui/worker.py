@@ -29,6 +29,14 @@ class WorkerSignals(QObject):
     finished = Signal()
 
 
+def _emit(signal: Any, *args: Any) -> None:
+    """Emit unless the receiving side is gone (the window closed and the app is exiting)."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted": nobody is left to tell
+        log.debug("worker signal after its receiver was deleted")
+
+
 class Worker(QRunnable):
     """Run `fn(*args, **kwargs)` on a pool thread.
 
@@ -85,26 +93,26 @@ class Worker(QRunnable):
     def run(self) -> None:
         signals = self.signals
         try:
-            signals.started.emit()
+            _emit(signals.started)
             kwargs = dict(self._kwargs)
             if self._wants_report:
-                kwargs["report"] = signals.progress.emit
+                kwargs["report"] = lambda value: _emit(signals.progress, value)
             try:
                 value = self._fn(*self._args, **kwargs)
             except BaseException as exc:  # nothing may escape into Qt's thread (a cancellation is one)
                 if self._abort.is_set():
-                    signals.aborted.emit()
+                    _emit(signals.aborted)
                 else:
-                    log.exception("background task failed")
-                    signals.errored.emit(exc)
+                    log.error("background task failed", exc_info=exc)
+                    _emit(signals.errored, exc)
             else:
                 if self._abort.is_set():
-                    signals.aborted.emit()
+                    _emit(signals.aborted)
                 else:
-                    signals.returned.emit(value)
+                    _emit(signals.returned, value)
         finally:
             self._done.set()
-            signals.finished.emit()
+            _emit(signals.finished)
 
     # ---- bookkeeping (GUI thread, via the queued finished signal) -------------------------
     def _release(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from wizard.fields import FIELD_BY_NAME
 from wizard.scenario import SFB_SERVICE_ID
 from wizard.topology import Phase
 from wizard.ui.pages.phase_page import PhasePage
@@ -16,6 +17,7 @@ class HybridPage(PhasePage):
         super().__init__(services, Phase.HYBRID, parent)
         self.derived = DerivedValues(services.model, [
             ("Skype for Business Online service principal", lambda _s: SFB_SERVICE_ID),
-            ("Verified domain", lambda s: s.effective_verified_domain),
+            ("Verified domain", lambda s: s.effective_verified_domain
+             if FIELD_BY_NAME["verified_domain"].relevant(s.topology_or_default) else ""),
         ])
         self.add_extra(self.derived)

@@ -13,11 +13,14 @@ import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -104,7 +107,7 @@ class ChecksPanel(QWidget):
     # ---- control ---------------------------------------------------------------------------
     def refresh_plan(self) -> None:
         """List the checks the core would run now (before they run, or after the topology changed)."""
-        planned = plan(self._services.model.scenario, self.phase)
+        planned = plan(self._services.model.scenario, self.phase, self._services.session.settings)
         self.list.set_planned(planned)
 
     def start(self) -> bool:
@@ -212,16 +215,32 @@ class PhasePage(QWizardPage):
         self.form_box = QGroupBox("Values for this step")
         box_layout = QVBoxLayout(self.form_box)
         box_layout.addWidget(self.form)
-        self._layout.addWidget(self.form_box)
+        # Values (and page extras) above, checks and commands below; the user can move the divider and
+        # the values scroll when a large font or 150 % scaling leaves little height.
+        self.top = QWidget()
+        top_layout = QVBoxLayout(self.top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.form_box)
         self.extra_layout = QVBoxLayout()
-        self._layout.addLayout(self.extra_layout)
+        top_layout.addLayout(self.extra_layout)
+        self.top_scroll = QScrollArea()
+        self.top_scroll.setObjectName(f"values_{phase.value}")
+        self.top_scroll.setWidgetResizable(True)
+        self.top_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.top_scroll.setWidget(self.top)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.top_scroll)
+        self._layout.addWidget(self.splitter, 1)
         self.tabs = QTabWidget()
         self.tabs.setObjectName(f"tabs_{phase.value}")
         self.checks = ChecksPanel(services, self.run_key, self.probe_phase)
         self.commands = CommandsView(services.dialogs, services.status)
         self.tabs.addTab(self.checks, "Checks")
         self.tabs.addTab(self.commands, "PowerShell")
-        self._layout.addWidget(self.tabs, 1)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
         self._commands_timer = QTimer(self)
         self._commands_timer.setSingleShot(True)
         self._commands_timer.setInterval(250)
@@ -255,10 +274,25 @@ class PhasePage(QWizardPage):
         self._entered_at = time.monotonic()
         self.form.read_model()
         self.form_box.setVisible(bool(self.form.visible_specs()))
+        self.top_scroll.setVisible(self.form_box.isVisibleTo(self) or self.extra_layout.count() > 0)
         self.refresh_commands()
         self.checks.refresh_plan()
         self.checks.start()
         self.tabs.setCurrentWidget(self.checks)
+        QTimer.singleShot(0, self.balance_splitter)
+
+    def balance_splitter(self) -> None:
+        """Give the values their natural height, but never more than about half the page."""
+        total = self.splitter.height()
+        if total <= 0:
+            return
+        width = self.top_scroll.viewport().width()
+        wanted = self.top.heightForWidth(width) if self.top.hasHeightForWidth() else -1
+        if wanted < 0:
+            wanted = self.top.sizeHint().height()
+        wanted += 2
+        top = min(wanted, int(total * 0.55)) if self.top_scroll.isVisibleTo(self) else 0
+        self.splitter.setSizes([top, total - top])
 
     def cleanupPage(self) -> None:
         """Back: stop this page's checks without waiting for them."""
@@ -305,7 +339,9 @@ class PhasePage(QWizardPage):
         if self.services.model.scenario.mode != "verify":
             return ""
         checks = "".join(f"<li><b>{html.escape(s.title)}</b>: {html.escape(s.check)}</li>" for s in steps if s.check)
-        return f"<p>Verifying: compare the deployment with these steps.</p><ul>{checks}</ul>" if checks else ""
+        return (f"<p>You are verifying an existing integration: for each step, this is how to see that it is "
+                f"in place. The scripts in the other tabs show what each step sets.</p><ul>{checks}</ul>"
+                if checks else "")
 
     def _model_changed(self, _name: str) -> None:
         if self.isVisible():

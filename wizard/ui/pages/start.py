@@ -23,11 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.fields import FIELD_BY_NAME, FieldSpec
+from wizard.topology import Phase
 from wizard.ui.choice_labels import choice_label
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.pages.ids import next_page_id
+from wizard.ui.pages.phase_page import page_fields
 from wizard.ui.services import Services
+from wizard.ui.topology_model import diagram_for
 from wizard.ui.widgets.feature_matrix import FeatureMatrix
+from wizard.ui.widgets.topology_view import TopologyView
 
 
 class ChoiceGroup(QGroupBox):
@@ -90,6 +94,7 @@ class StartPage(QWizardPage):
         self.setSubTitle("Choose the task and where each product runs. The wizard shows only the steps this "
                          "topology needs, checks each one live and writes the PowerShell for it.")
         mnemonics = Mnemonics()
+        self._choice_names = {spec.name for spec in page_fields(Phase.PREREQUISITES, choices=True)}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         left = QVBoxLayout()
@@ -102,7 +107,12 @@ class StartPage(QWizardPage):
         ]
         for group in self.groups:
             left.addWidget(group)
-        left.addStretch(1)
+        picture_box = QGroupBox("Your deployment")
+        picture_layout = QVBoxLayout(picture_box)
+        self.picture = TopologyView(legend=False)
+        self.picture.setObjectName("start_topology_view")
+        picture_layout.addWidget(self.picture)
+        left.addWidget(picture_box, 1)
         layout.addLayout(left, 2)
         right = QVBoxLayout()
         self.topology_label = QLabel()
@@ -127,8 +137,7 @@ class StartPage(QWizardPage):
         self._show_topology()
 
     def _model_changed(self, name: str) -> None:
-        if FIELD_BY_NAME[name].phase.value == "prerequisites" and name in {
-                "mode", "exchange", "exchange_version", "sfb", "sfb_version"}:
+        if name in self._choice_names:
             for group in self.groups:
                 group.read_model()
             self._show_topology()
@@ -145,13 +154,13 @@ class StartPage(QWizardPage):
         self.topology_label.setText(
             f"<b>{html.escape(topology.label)}</b><br>{works} of {works + not_works} integration features work "
             f"with this topology{'' if not not_works else f'; {not_works} do not (see why below)'}.")
+        self.picture.show_diagram(diagram_for(scenario, []))
         phases = topology.phases()
         self.steps_label.setText("Steps for this topology: " + " → ".join(p.title for p in phases))
 
     def isComplete(self) -> bool:
         scenario = self.services.model.scenario
-        return not any(scenario.field_error(name) for name in ("mode", "exchange", "exchange_version", "sfb",
-                                                               "sfb_version"))
+        return not any(scenario.field_error(name) for name in self._choice_names)
 
     def nextId(self) -> int:
         return next_page_id(self.services.model.scenario.topology_or_default, None)

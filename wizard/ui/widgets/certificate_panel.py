@@ -139,6 +139,7 @@ class CertificatePanel(QGroupBox):
             result = by_rule.get(rule)
             status = result.status.value if result else PENDING
             self.rule_icons[rule].setPixmap(status_icon(status).pixmap(QSize(18, 18), self.devicePixelRatioF()))
-            self.rule_icons[rule].setToolTip(STATUS_WORDS.get(status, status))
-            detail = f"<br><small>{html.escape(result.detail)}</small>" if result and result.detail else ""
-            self.rule_texts[rule].setText(f"{html.escape(text)}{detail}")
+            detail = result.detail if result and result.detail else STATUS_WORDS.get(status, status)
+            self.rule_texts[rule].setText(html.escape(text))
+            self.rule_texts[rule].setToolTip(detail)
+            self.rule_icons[rule].setToolTip(detail)

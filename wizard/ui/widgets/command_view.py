@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -126,6 +127,11 @@ class CommandsView(QWidget):
         current = self.tabs.currentIndex()
         self.tabs.clear()
         self.shell_tabs = {}
+        if intro:
+            checks = QTextBrowser()
+            checks.setObjectName("how_to_check")
+            checks.setHtml(intro)
+            self.tabs.addTab(checks, "How to check")
         for shell, group in group_by_shell(steps).items():
             tab = ShellTab(shell, script_text(scenario, shell, group), group, self._dialogs, self._status)
             self.shell_tabs[shell] = tab
@@ -133,8 +139,8 @@ class CommandsView(QWidget):
             self.tabs.setTabToolTip(self.tabs.count() - 1, shell.title)
         if 0 <= current < self.tabs.count():
             self.tabs.setCurrentIndex(current)
-        self.message.setText(intro)
-        self.message.setVisible(bool(intro))
+        self.message.clear()
+        self.message.hide()
         self.tabs.setVisible(bool(steps))
 
     def show_message(self, text: str) -> None:

@@ -25,6 +25,7 @@ class DerivedValues(QGroupBox):
         self._derivations = derivations
         outer = QVBoxLayout(self)
         form = QFormLayout()
+        self._form = form
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.values: dict[str, QLabel] = {}
         for label, _fn in derivations:
@@ -50,7 +51,8 @@ class DerivedValues(QGroupBox):
                 text = fn(scenario)
             except (ValueError, IndexError):
                 text = ""
-            self.values[label].setText(f"<code>{html.escape(text)}</code>" if text else "—")
+            self.values[label].setText(f"<code>{html.escape(text)}</code>")
+            self._form.setRowVisible(self.values[label], bool(text))  # "" = does not apply to this topology
         notes = scenario.corrections()
         colour = STATUS_COLOURS["warn"]
         self.notes.setText("".join(f"<p><b style='color:{colour}'>Corrected:</b> {html.escape(n)}</p>" for n in notes))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from wizard.ui.status_style import PENDING, status_icon
+from wizard.ui.status_style import status_icon
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class PageList(QFrame):
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.viewport().setAutoFillBackground(False)
         self.list.setAccessibleName("Wizard steps")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.list, 1)
         self.topology = QLabel()
         self.topology.setWordWrap(True)
@@ -69,9 +71,11 @@ class PageList(QFrame):
                 item.setToolTip("Not needed for the chosen topology; the wizard skips it.")
             item.setFont(font)
             status = entry.status if entry.applies else "skip"
-            item.setIcon(status_icon(status if (entry.visited or status != PENDING) else PENDING))
+            item.setIcon(status_icon(status))
             item.setData(Qt.ItemDataRole.UserRole, entry.page_id)
             self.list.addItem(item)
-            widest = max(widest, self.list.fontMetrics().horizontalAdvance(item.text() + "  ") + 40)
-        self.list.setMinimumWidth(min(max(widest, 170), 260))
+            bold = QFont(self.list.font())
+            bold.setBold(True)
+            widest = max(widest, QFontMetrics(bold).horizontalAdvance(f"{text}  ◂") + self.list.iconSize().width() + 24)
+        self.setFixedWidth(max(widest, self.fontMetrics().horizontalAdvance("M") * 14))
         self.topology.setText(topology_label)

@@ -18,13 +18,15 @@ from wizard.ui.topology_model import PENDING, Diagram, Edge, Node
 
 
 class TopologyView(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, legend: bool = True) -> None:
         super().__init__(parent)
+        self.legend = legend
         self.setObjectName("topology_view")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setAccessibleName("Topology picture")
         self.diagram: Diagram | None = None
         self._rects: dict[str, QRectF] = {}
+        self._font = QFont(self.font())
 
     def show_diagram(self, diagram: Diagram) -> None:
         self.diagram = diagram
@@ -52,32 +54,65 @@ class TopologyView(QWidget):
         return QSize(line * 28, line * 11)
 
     # ---- painting --------------------------------------------------------------------------
+    def _fit_font(self) -> QFont:
+        """The widget font, shrunk (to 72 % at most) when the boxes would be too narrow for it."""
+        font = QFont(self.font())
+        line = QFontMetricsF(font).height()
+        natural_box = (self.width() - line * 1.6) / 3.5
+        scale = max(0.72, min(1.0, natural_box / (line * 11)))
+        if scale < 1.0:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        return font
+
     def _layout(self) -> dict[str, QRectF]:
         assert self.diagram is not None
-        metrics = QFontMetricsF(self.font())
-        line = metrics.height()
-        margin = line * 0.6
-        box_w = min((self.width() - 2 * margin) / 3.6, line * 16)
+        line = QFontMetricsF(self._font).height()
+        margin = line * 0.8
+        box_w = min((self.width() - 2 * margin) / 3.5, line * 16)
         box_h = line * 3.0
+        legend_h = line * 1.6 if self.legend else 0.0
         usable_w = self.width() - 2 * margin - box_w
-        usable_h = self.height() - 2 * margin - box_h
+        gap = max(line * 2.5, min(self.height() - 2 * margin - legend_h - 2 * box_h, line * 7))
+        top = max(margin, (self.height() - legend_h - (2 * box_h + gap)) / 2)
         rects = {}
         for node in self.diagram.nodes:
             x = margin + usable_w * node.column / 2
-            y = margin + usable_h * node.row
+            y = top + (box_h + gap) * node.row
             rects[node.id] = QRectF(x, y, box_w, box_h)
         return rects
+
+    def _paint_legend(self, painter: QPainter) -> None:
+        metrics = QFontMetricsF(self._font)
+        line = metrics.height()
+        x = line * 0.8
+        y = self.height() - line * 1.4
+        painter.setFont(self._font)
+        for status in ("pass", "warn", "fail", PENDING):
+            paint_status_badge(painter, QRectF(x, y, line, line), status)
+            word = STATUS_WORDS.get(status, status) if status != PENDING else "Not checked yet"
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            width = metrics.horizontalAdvance(word)
+            painter.drawText(QRectF(x + line * 1.3, y - line * 0.1, width + 4, line * 1.2),
+                             Qt.AlignmentFlag.AlignVCenter, word)
+            x += line * 2.6 + width
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.diagram is None:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._font = self._fit_font()
         self._rects = self._layout()
+        # Several links leaving one box: spread their labels along the lines so they do not overlap.
+        seen: dict[str, int] = {}
         for edge in self.diagram.edges:
-            self._paint_edge(painter, edge)
+            index = seen.get(edge.source, 0)
+            seen[edge.source] = index + 1
+            self._paint_edge(painter, edge, 0.5 if index == 0 else (0.34 if index % 2 else 0.66))
         for node in self.diagram.nodes:
             self._paint_node(painter, node, self._rects[node.id])
+        if self.legend:
+            self._paint_legend(painter)
         painter.end()
 
     def _colour(self, status: str) -> QColor:
@@ -91,30 +126,31 @@ class TopologyView(QWidget):
         painter.setPen(QPen(colour, 2.2))
         painter.setBrush(palette.color(QPalette.ColorRole.Base))
         painter.drawRoundedRect(rect, 8, 8)
-        stripe = QRectF(rect.left(), rect.top(), 6, rect.height())
         path = QPainterPath()
         path.addRoundedRect(rect, 8, 8)
         painter.save()
         painter.setClipPath(path)
-        painter.fillRect(stripe, colour)
+        painter.fillRect(QRectF(rect.left(), rect.top(), 6, rect.height()), colour)
         painter.restore()
-        line = QFontMetricsF(self.font()).height()
+        metrics = QFontMetricsF(self._font)
+        line = metrics.height()
         badge = QRectF(rect.right() - line * 1.2, rect.top() + line * 0.3, line * 0.95, line * 0.95)
         paint_status_badge(painter, badge, node.status)
         text_rect = rect.adjusted(14, line * 0.35, -line * 1.4, -line * 0.3)
-        bold = QFont(self.font())
+        bold = QFont(self._font)
         bold.setBold(True)
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.setFont(bold)
         title = QFontMetricsF(bold).elidedText(node.title, Qt.TextElideMode.ElideRight, text_rect.width())
         painter.drawText(QRectF(text_rect.left(), text_rect.top(), text_rect.width(), line), title)
-        painter.setFont(self.font())
+        painter.setFont(self._font)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        sub_rect = QRectF(text_rect.left(), text_rect.top() + line * 1.1, text_rect.width(), line * 1.5)
-        subtitle = QFontMetricsF(self.font()).elidedText(node.subtitle, Qt.TextElideMode.ElideMiddle, sub_rect.width())
+        sub_rect = QRectF(text_rect.left(), text_rect.top() + line * 1.1, rect.right() - 8 - text_rect.left(),
+                          line * 1.5)
+        subtitle = metrics.elidedText(node.subtitle, Qt.TextElideMode.ElideMiddle, sub_rect.width())
         painter.drawText(sub_rect, subtitle)
 
-    def _paint_edge(self, painter: QPainter, edge: Edge) -> None:
+    def _paint_edge(self, painter: QPainter, edge: Edge, at: float) -> None:
         source, target = self._rects.get(edge.source), self._rects.get(edge.target)
         if source is None or target is None:
             return
@@ -130,12 +166,14 @@ class TopologyView(QWidget):
         _arrow_head(painter, start, end)
         if edge.both_ways:
             _arrow_head(painter, end, start)
-        # label in a small pill on the middle of the line
-        small = QFont(self.font())
+        small = QFont(self._font)
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.88))
         metrics = QFontMetricsF(small)
-        mid = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
         width = metrics.horizontalAdvance(edge.label) + 10
+        length = math.hypot(end.x() - start.x(), end.y() - start.y())
+        if abs(end.y() - start.y()) < 1 and length < width + 16:
+            return  # a short horizontal link: no room for its label between the boxes
+        mid = QPointF(start.x() + (end.x() - start.x()) * at, start.y() + (end.y() - start.y()) * at)
         pill = QRectF(mid.x() - width / 2, mid.y() - metrics.height() / 2 - 1, width, metrics.height() + 2)
         painter.setBrush(self.palette().color(QPalette.ColorRole.Window))
         painter.setPen(QPen(colour, 1))
