@@ -44,7 +44,7 @@ class ScriptedDialogs:
         self.open_path = None
         self.save_path = None
         self.directory_path = None
-        self.text_answer: str | None = None
+        self.text_answer: str | list[str] | None = None
         self.errors: list[str] = []
 
     def confirm(self, title: str, text: str, informative: str = "", **_kw: object) -> bool:
@@ -61,6 +61,8 @@ class ScriptedDialogs:
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         self.asked.append(("text", label))
+        if isinstance(self.text_answer, list):  # several answers, one per question
+            return self.text_answer.pop(0) if self.text_answer else None
         return self.text_answer
 
     def open_file(self, caption: str, file_filter: str, start: str = ""):

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QWizard
 
 from wizard.probes.context import ProbeSettings
-from wizard.scenario import Scenario, ScenarioFileError
+from wizard.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 def _restore_or_open(wizard: QWizard, path: str | None) -> None:
     model = wizard.model  # type: ignore[attr-defined]
     if path:
-        try:
-            model.open(Path(path))
-        except ScenarioFileError as exc:
-            wizard.dialogs.error("Open scenario", str(exc))  # type: ignore[attr-defined]
+        wizard.open_scenario(Path(path))  # type: ignore[attr-defined]
         return
     recovered = model.recovered_scenario()
     if recovered is not None and wizard.dialogs.confirm(  # type: ignore[attr-defined]
