@@ -25,7 +25,7 @@ from wizard.probes.net.errors import (
     TooLargeError,
     WaitTimeoutError,
 )
-from wizard.probes.net.http import HttpClient
+from wizard.probes.net.http import UNTRUSTED_SEEN, HttpClient
 from wizard.probes.result import Evidence, ProbeResult, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
@@ -120,6 +120,12 @@ def default_remediation(exc: NetError, caller: str) -> str:
     return "Check the network path between the calling server and this address."
 
 
+def _untrusted_warning(finding: Finding, untrusted: list[str], caller: str) -> Finding:
+    why = untrusted[0]
+    return Finding(Status.WARN, f"{finding.detail} Only because untrusted certificates were explicitly accepted: {why}",
+                   trust_remediation(caller), (*finding.evidence, Evidence("TLS not trusted", why)), finding.target)
+
+
 class BaseProbe:
     """A check with a stable id. Subclasses implement `check`; `run` never raises."""
 
@@ -140,9 +146,13 @@ class BaseProbe:
 
     def run(self, scenario: Scenario, ctx: ProbeContext) -> ProbeResult:
         started = time.monotonic()
+        untrusted: list[str] = []
+        token = UNTRUSTED_SEEN.set(untrusted)
         try:
             ctx.check()
             finding = self.check(scenario, ctx)
+            if untrusted and finding.status is Status.PASS:
+                finding = _untrusted_warning(finding, untrusted, self.caller)
         except CancelledError:
             finding = Finding(Status.SKIP, "Cancelled before this check finished.")
         except NetError as exc:
@@ -150,6 +160,8 @@ class BaseProbe:
         except Exception as exc:  # the boundary: a bug in a probe must not take the run down
             finding = Finding(Status.ERROR, f"The check itself failed ({type(exc).__name__}: {exc}).",
                               "This is a defect in the wizard; the other checks are unaffected.")
+        finally:
+            UNTRUSTED_SEEN.reset(token)
         return ProbeResult(
             id=self.id, phase=self.phase, status=finding.status, title=self.title, detail=finding.detail,
             remediation=finding.remediation, evidence=finding.evidence,

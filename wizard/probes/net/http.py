@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -39,6 +40,10 @@ from wizard.probes.net.errors import (
 from wizard.probes.net.tls import inspect_context, trust_context, trust_error
 
 USER_AGENT = "sfb-exchange-wizard (verification probe)"
+
+# Answers read only because the admin accepted untrusted TLS, noted for the probe that is running in
+# this thread's context (set by the probe boundary), so its result can become a warning.
+UNTRUSTED_SEEN: ContextVar[list[str] | None] = ContextVar("untrusted_seen", default=None)
 CHUNK = 64 * 1024
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
@@ -119,7 +124,11 @@ class HttpClient:
         """One request (plus redirects). `address` pins the first hop to one IP (each Front End)."""
         request = _Request(method, tuple(sorted((headers or {}).items())), body)
         key = ("http", url, request, address, follow_redirects)
-        return self._ctx.memo(key, lambda: self._fetch(url, request, address, follow_redirects=follow_redirects))
+        response = self._ctx.memo(key, lambda: self._fetch(url, request, address, follow_redirects=follow_redirects))
+        seen = UNTRUSTED_SEEN.get()
+        if response.untrusted and seen is not None:
+            seen.append(f"{response.url}: {response.untrusted}")
+        return response
 
     def _fetch(self, url: str, request: _Request, address: str | None, *, follow_redirects: bool) -> HttpResponse:
         started = time.monotonic()
