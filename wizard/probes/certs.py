@@ -90,7 +90,7 @@ class OAuthCertificateSourceProbe(BaseProbe):
                            "Cert:\\LocalMachine\\My\\$t -FilePath C:\\oAuth.cer", target=chosen.source)
         if chosen.facts is None:
             return Finding(Status.ERROR if scenario.pool_fqdns else Status.SKIP,
-                           f"No OAuth certificate was found: {chosen.problem}.",
+                           f"{chosen.note} No OAuth certificate was found: {chosen.problem}.".strip(),
                            "Give the certificate file (.cer/.pfx) or make the pool's metadata reachable.",
                            target=chosen.source)
         evidence = (Evidence("source", chosen.source), *chosen.facts.evidence())
