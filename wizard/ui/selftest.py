@@ -22,7 +22,6 @@ from typing import TextIO
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from wizard import __version__
@@ -55,6 +54,8 @@ def load_resource(path: Path) -> None:
     if suffix == ".json":
         json.loads(data.decode("utf-8"))
     elif suffix == ".svg":
+        from PySide6.QtSvg import QSvgRenderer  # here, not at the top: --exit-after-show must not pay for it
+
         if not QSvgRenderer(QByteArray(data)).isValid():
             raise ValueError("not a valid SVG")
     elif suffix in IMAGE_SUFFIXES:
