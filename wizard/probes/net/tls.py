@@ -7,7 +7,10 @@ why the chain failed and reports a warning.
 
 from __future__ import annotations
 
+import os
+import re
 import ssl
+import sys
 from dataclasses import dataclass
 
 import truststore
@@ -28,11 +31,48 @@ _NOT_YET_VALID = 9
 _SELF_SIGNED_LEAF = 18
 _SELF_SIGNED_IN_CHAIN = 19
 _HOSTNAME_MISMATCH = 62
+MAX_BUNDLE = 4 * 1024 * 1024
+PLATFORM_VERIFIERS = ("win32", "darwin")  # where truststore asks the OS, not OpenSSL
+# Where distributions keep the system CA file when OpenSSL's own default does not exist.
+SYSTEM_CA_FILES = ("/etc/ssl/cert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/pki/tls/cert.pem",
+                   "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/ca-bundle.pem")
+_HASHED = re.compile(r"^[0-9a-fA-F]{8}\.[0-9]$")
 
 
 def trust_context(ctx: ProbeContext) -> ssl.SSLContext:
-    """The verifying client context of this run (built once; safe to share between threads)."""
-    return ctx.memo(("tls", "trust"), lambda: _build_trust_context(ctx.settings.ca_bundle))
+    """A verifying client context: the OS store plus the run's extra CA bundle.
+
+    Windows and macOS: truststore, so the platform verifier (and the enterprise CAs in the Windows
+    store) decides; one context per connection, because truststore holds a per-context lock for the
+    whole handshake and a shared one would queue every handshake behind the slowest (or a stuck) server.
+    Elsewhere truststore is OpenSSL with the system CA file, which it re-reads on every handshake
+    (about 0.1 s of CPU each); the same trust is loaded once per run into a shared stdlib context.
+    """
+    extra = ctx.memo(("tls", "ca-bundle"), lambda: _read_bundle(ctx.settings.ca_bundle))
+    if sys.platform in PLATFORM_VERIFIERS:
+        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if extra:
+            context.load_verify_locations(cadata=extra)
+        return context  # type: ignore[return-value]  # truststore.SSLContext quacks like ssl.SSLContext
+    return ctx.memo(("tls", "openssl-trust"), lambda: _openssl_system_context(extra))
+
+
+def _openssl_system_context(extra: str) -> ssl.SSLContext:
+    """What truststore does on Linux/BSD, done once: the default verify paths, else a known CA file."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    defaults = ssl.get_default_verify_paths()
+    capath_has_certs = bool(defaults.capath) and os.path.isdir(defaults.capath) and any(
+        _HASHED.match(name) for name in os.listdir(defaults.capath))
+    if defaults.cafile or capath_has_certs:
+        context.set_default_verify_paths()
+    else:
+        for candidate in SYSTEM_CA_FILES:
+            if os.path.isfile(candidate):
+                context.load_verify_locations(cafile=candidate)
+                break
+    if extra:
+        context.load_verify_locations(cadata=extra)
+    return context
 
 
 def inspect_context() -> ssl.SSLContext:
@@ -46,15 +86,19 @@ def inspect_context() -> ssl.SSLContext:
     return context
 
 
-def _build_trust_context(ca_bundle: str | None) -> ssl.SSLContext:
-    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if ca_bundle:
-        try:
-            context.load_verify_locations(cafile=ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise CertificateLoadError(f"cannot load the extra CA bundle {ca_bundle}: {exc}",
-                                       target=ca_bundle) from None
-    return context  # type: ignore[return-value]  # truststore.SSLContext quacks like ssl.SSLContext
+def _read_bundle(ca_bundle: str | None) -> str:
+    """The extra CA certificates as PEM text, checked once per run."""
+    if not ca_bundle:
+        return ""
+    try:
+        with open(ca_bundle, encoding="ascii", errors="replace") as handle:
+            text = handle.read(MAX_BUNDLE + 1)
+        if len(text) > MAX_BUNDLE:
+            raise CertificateLoadError(f"the CA bundle {ca_bundle} is larger than 4 MiB", target=ca_bundle)
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=text)
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        raise CertificateLoadError(f"cannot load the extra CA bundle {ca_bundle}: {exc}", target=ca_bundle) from None
+    return text
 
 
 def trust_error(exc: BaseException, host: str, port: int) -> TlsError | None:
