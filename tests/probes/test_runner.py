@@ -145,3 +145,33 @@ def test_settings_default_to_the_system_resolver_and_documented_limits():
     settings = ProbeSettings()
     assert (settings.nameserver, settings.dns_timeout, settings.http_timeout) == (None, 3.0, 10.0)
     assert (settings.max_bytes, settings.max_redirects, settings.accept_untrusted) == (1024 * 1024, 5, False)
+
+
+class HandshakeProbe(BaseProbe):
+    phase = Phase.PREREQUISITES
+    title = "handshakes"
+
+    def __init__(self, host: str, address: str, port: int) -> None:
+        self.id = f"test.handshake:{address}:{port}"
+        self.host, self.address, self.port = host, address, port
+
+    def check(self, scenario, ctx) -> Finding:
+        from wizard.probes.net import tls
+
+        shake = tls.handshake(ctx, self.host, self.address, self.port)
+        return passed(shake.version)
+
+
+def test_a_stuck_tls_handshake_does_not_hold_up_the_other_probes(
+        dns_server, https_server, test_ca, ca_file, silent_listener):
+    dns = dns_server(DnsBehaviour(records={("www.contoso.com.", "A"): ["127.0.0.3"]}))
+    site = https_server("127.0.0.3", {"www.contoso.com": test_ca.issue(["www.contoso.com"])}, {})
+    ctx = context_for(dns, site, ca_file, http_timeout=3)
+    finished: dict[str, float] = {}
+    started = time.monotonic()
+    probes = [HandshakeProbe("stuck.contoso.com", "127.0.0.1", silent_listener.port),
+              HandshakeProbe("www.contoso.com", "127.0.0.3", site.port)]
+    results = run_probes(probes, example_scenario(), ctx,
+                         on_result=lambda r: finished.setdefault(r.id, time.monotonic() - started))
+    assert results[1].status is Status.PASS and finished[results[1].id] < 1.0
+    assert results[0].status is Status.ERROR and "did not complete a TLS handshake" in results[0].detail
