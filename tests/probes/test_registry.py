@@ -77,3 +77,12 @@ def test_login_base_url_is_used_for_tenant_probes():
     probes = probes_for(scenario(sfb="hybrid"), Phase.HYBRID, login_base_url="https://login.example.test")
     tenant = next(p for p in probes if p.id == "hybrid.tenant")
     assert tenant.target.startswith("https://login.example.test/contoso.onmicrosoft.com/")
+
+
+@pytest.mark.parametrize("exchange", ["server", "online"])
+@pytest.mark.parametrize("sfb", ["server", "online", "hybrid"])
+def test_a_blank_scenario_gets_no_probe_without_a_target(exchange, sfb):
+    blank = Scenario()
+    blank.update({"exchange": exchange, "sfb": sfb})
+    found = probes_for(blank)
+    assert all(getattr(p, "target", "x") and "https:///" not in p.target for p in found)

@@ -53,31 +53,33 @@ def probes_for(scenario: Scenario, phase: Phase | Iterable[Phase] | None = None,
                 tcp_tls.TlsHandshakeProbe("Front End pool", pool))
     if scenario.sip_domains and not topo.involves_tenant:
         add(dns.SfbDnsRecordsProbe(scenario))
+    autodiscover_name = scenario.effective_autodiscover_fqdn
     # Certificates
-    if topo.sfb_on_prem:
+    if topo.sfb_on_prem and (scenario.oauth_certificate or scenario.oauth_certificate_thumbprint
+                             or scenario.pool_fqdns):
         add(certs.OAuthCertificateSourceProbe(), *(rule() for rule in certs.RULES))
         for pool in scenario.pool_fqdns:
             add(certs.SameOnFrontEndsProbe(pool))
-    if topo.exchange_on_prem and scenario.effective_autodiscover_fqdn:
-        add(tcp_tls.TlsCertificateProbe("Autodiscover", scenario.effective_autodiscover_fqdn, FRONT_END))
+    if topo.exchange_on_prem and autodiscover_name:
+        add(tcp_tls.TlsCertificateProbe("Autodiscover", autodiscover_name, FRONT_END))
     if topo.sfb_on_prem:
         for pool in scenario.pool_fqdns:
             add(tcp_tls.TlsCertificateProbe("Front End pool", pool, EXCHANGE))
-    if topo.exchange_on_prem and topo.exchange_has_oauth:
+    if topo.exchange_on_prem and topo.exchange_has_oauth and autodiscover_name:
         add(certs.ExchangeAuthCertificateProbe(scenario))
     # Autodiscover
-    if topo.exchange_on_prem and scenario.effective_autodiscover_fqdn:
+    if topo.exchange_on_prem and autodiscover_name:
         add(autodiscover.AutodiscoverDnsProbe(scenario), autodiscover.AutodiscoverSrvProbe(scenario),
             autodiscover.AutodiscoverEndpointProbe(scenario, "xml"),
             autodiscover.AutodiscoverEndpointProbe(scenario, "svc"))
     # OAuth configuration
-    if topo.sfb_on_prem and topo.exchange_has_oauth:
+    if topo.sfb_on_prem and topo.exchange_has_oauth and (autodiscover_name or not topo.exchange_on_prem):
         add(autodiscover.OAuthAutodiscoverUrlProbe(scenario))
     # Partner applications (Phase applicability already excludes Exchange 2010)
     if topo.sfb_on_prem:
         for pool in scenario.pool_fqdns:
             add(metadata.SfbMetadataProbe(pool), metadata.SfbMetadataCertificateProbe(pool))
-    if topo.exchange_on_prem:
+    if topo.exchange_on_prem and autodiscover_name:
         add(metadata.ExchangeMetadataProbe(scenario))
     # Hybrid / tenant
     if topo.involves_tenant and scenario.tenant_domain:
@@ -90,7 +92,7 @@ def probes_for(scenario: Scenario, phase: Phase | Iterable[Phase] | None = None,
             add(challenges.SfbTrustsExchangeProbe(pool))
     if scenario.sip_domains:
         add(challenges.LyncdiscoverProbe(scenario))
-    if topo.exchange_on_prem and topo.exchange_has_oauth:
+    if topo.exchange_on_prem and topo.exchange_has_oauth and autodiscover_name:
         add(challenges.ExchangeAcceptsOAuthProbe(scenario, "ews"),
             challenges.ExchangeAcceptsOAuthProbe(scenario, "autodiscover"))
     order = list(Phase)
