@@ -77,3 +77,11 @@ def test_lab_fault_is_caught_by_the_right_probe(fault):
     assert fix in result.remediation
     # probes unrelated to DNS/TLS plumbing are not dragged into an ERROR by another fault
     assert not [r.id for r in results.values() if r.status is Status.ERROR and status is not Status.ERROR]
+
+
+def test_evidence_labels_are_unique_within_each_result_so_json_keeps_them_all():
+    with Lab.start(["exchange-oauth-disabled"]) as lab:
+        results = verify(lab)
+    for result in results.values():
+        labels = [e.label for e in result.evidence]
+        assert len(labels) == len(set(labels)), (result.id, labels)

@@ -129,10 +129,11 @@ def answers_as_autodiscover(net: Net, url: str, kind: str, scenario: Scenario) -
     verdict = judge(response)
     evidence = [Evidence("answer", f"HTTP {response.status} {response.reason}".rstrip()),
                 Evidence("address", response.address)]
-    evidence += [Evidence("WWW-Authenticate", v) for v in response.header_all("WWW-Authenticate")[:4]]
+    evidence += [Evidence(f"WWW-Authenticate {i}", v)
+                 for i, v in enumerate(response.header_all("WWW-Authenticate")[:4], 1)]
     if response.header("X-FEServer"):
         evidence.append(Evidence("X-FEServer", response.header("X-FEServer") or ""))
-    evidence += [Evidence("redirect", hop) for hop in response.trail]
+    evidence += [Evidence(f"redirect {i}", hop) for i, hop in enumerate(response.trail, 1)]
     if response.untrusted:
         evidence.append(Evidence("TLS", f"accepted although untrusted: {response.untrusted}"))
     if not verdict.present:

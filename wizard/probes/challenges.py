@@ -33,8 +33,8 @@ def _challenge_evidence(response: HttpResponse, challenge: Challenge | None) -> 
     if challenge is not None:
         items.append(Evidence("client_id", challenge.param("client_id") or "(none)"))
         items.append(Evidence("trusted_issuers", challenge.param("trusted_issuers") or "(none)"))
-    for value in response.header_all("x-ms-diagnostics")[:2]:
-        items.append(Evidence("x-ms-diagnostics", value))
+    for index, value in enumerate(response.header_all("x-ms-diagnostics")[:2], 1):
+        items.append(Evidence("x-ms-diagnostics" if index == 1 else f"x-ms-diagnostics {index}", value))
     if response.header("X-MS-Server-Fqdn"):
         items.append(Evidence("X-MS-Server-Fqdn", response.header("X-MS-Server-Fqdn") or ""))
     return items

@@ -162,7 +162,7 @@ class ExchangeMetadataProbe(BaseProbe):
         document = fetch_metadata(Net(ctx), self.target)
         evidence = [Evidence("issuer", document.issuer), Evidence("realm", repr(document.realm or "")),
                     Evidence("serviceName", document.service_name), *key_evidence(document)]
-        evidence += [Evidence("endpoint", e) for e in document.endpoints[:3]]
+        evidence += [Evidence(f"endpoint {i}", e) for i, e in enumerate(document.endpoints[:3], 1)]
         problems = []
         if document.service_name.lower() != EXCHANGE_SERVICE_ID:
             problems.append(f"serviceName is {document.service_name or '(empty)'}, not {EXCHANGE_SERVICE_ID} "
