@@ -252,3 +252,15 @@ def test_no_certificate_file_judges_the_one_the_pool_publishes(pool):
 def test_same_certificate_on_the_only_front_end_passes_and_says_so(pool):
     result = certs.SameOnFrontEndsProbe(POOL).run(make_scenario(), pool.healthy())
     assert result.status is Status.PASS and "only one address" in result.detail
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the store is readable on Windows")
+def test_a_typed_thumbprint_is_compared_with_what_the_front_ends_publish(pool):
+    ctx = pool.healthy()
+    published = facts_from_der(pool.oauth.der).thumbprint
+    other = make_scenario(oauth_certificate_thumbprint="AB" * 20)
+    result = metadata.SfbMetadataCertificateProbe(POOL).run(other, ctx)
+    assert result.status is Status.FAIL and "AB" * 20 in result.detail
+    assert certs.SameOnFrontEndsProbe(POOL).run(other, ctx).status is Status.FAIL
+    same = make_scenario(oauth_certificate_thumbprint=published.lower())
+    assert metadata.SfbMetadataCertificateProbe(POOL).run(same, ctx).status is Status.PASS

@@ -25,7 +25,7 @@ from wizard.probes.context import ProbeContext
 from wizard.probes.formats.certificate import CertificateFacts
 from wizard.probes.metadata import METADATA_404_FIX, fetch_metadata
 from wizard.probes.net.errors import NetError
-from wizard.probes.oauth_certificate import ChosenCertificate, chosen_certificate
+from wizard.probes.oauth_certificate import ChosenCertificate, chosen_certificate, expected_thumbprint
 from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
@@ -233,10 +233,10 @@ class SameOnFrontEndsProbe(BaseProbe):
             return Finding(status, f"Could not read the metadata from {', '.join(a for a, _ in unreachable)} "
                            f"({first}); every Front End must publish it.", fix, tuple(evidence))
         only = next(iter(distinct), "")
-        if chosen.facts is not None and chosen.source.startswith(("file", "LocalMachine")) and (
-                chosen.facts.thumbprint not in only.split(", ")):
-            return failed(f"Every Front End publishes {only}, but the chosen certificate is "
-                          f"{chosen.facts.thumbprint}.", ASSIGN_OAUTH, *evidence)
+        wanted = expected_thumbprint(scenario, chosen)
+        if wanted and wanted not in only.split(", "):
+            return failed(f"Every Front End publishes {only}, but the chosen certificate is {wanted}.",
+                          ASSIGN_OAUTH, *evidence)
         suffix = "" if len(addresses) > 1 else (
             " (the pool name has only one address; if the pool has several Front Ends, their addresses belong in DNS)")
         return passed(f"All {len(published)} Front End address(es) publish the same certificate {only}{suffix}.",

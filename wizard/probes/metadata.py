@@ -11,7 +11,7 @@ from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, fai
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.auth_metadata import AuthMetadata, parse_auth_metadata
 from wizard.probes.net.errors import BadDocumentError, NetError
-from wizard.probes.oauth_certificate import chosen_certificate
+from wizard.probes.oauth_certificate import chosen_certificate, expected_thumbprint
 from wizard.probes.result import Evidence, Status
 from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
 from wizard.topology import Phase
@@ -123,9 +123,11 @@ class SfbMetadataCertificateProbe(BaseProbe):
         if not (scenario.oauth_certificate or scenario.oauth_certificate_thumbprint):
             return skipped("No OAuth certificate file or thumbprint was given; the certificate the pool publishes is "
                            "checked under Certificates.")
-        document = fetch_metadata(Net(ctx), self.target)
         chosen = chosen_certificate(scenario, ctx)
-        wanted = chosen.facts.thumbprint if chosen.facts else (scenario.oauth_certificate_thumbprint or "").upper()
+        wanted = expected_thumbprint(scenario, chosen)
+        if not wanted:
+            return Finding(Status.SKIP, f"The chosen OAuth certificate could not be read: {chosen.problem}.")
+        document = fetch_metadata(Net(ctx), self.target)
         published = [c.thumbprint for c in document.certificates]
         evidence = [Evidence("chosen certificate", f"{wanted} ({chosen.source})"),
                     Evidence("published", ", ".join(published) or "none")]

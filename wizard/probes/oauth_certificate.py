@@ -7,6 +7,7 @@ publishes in its metadata document.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 
@@ -67,3 +68,10 @@ def _published(scenario: Scenario, ctx: ProbeContext, note: str) -> ChosenCertif
     if not document.certificates:
         return ChosenCertificate(None, source, f"{url} publishes no readable certificate", note)
     return ChosenCertificate(document.certificates[0], source, "", note)
+
+
+def expected_thumbprint(scenario: Scenario, chosen: ChosenCertificate) -> str:
+    """The thumbprint the admin asked for: of the file/store certificate, else the typed thumbprint ('' if none)."""
+    if chosen.facts is not None and not chosen.source.startswith("published"):
+        return chosen.facts.thumbprint
+    return re.sub(r"[^0-9A-Fa-f]", "", scenario.oauth_certificate_thumbprint).upper()
