@@ -46,6 +46,8 @@ def test_every_page_has_unique_mnemonics_and_labelled_fields(page_id, make_wizar
     scenario.update({"sfb": "hybrid", "tenant_domain": "jdskype.onmicrosoft.com"})
     wizard = make_wizard(scenario, settings=dead_resolver_settings)
     page = wizard.page(page_id)
+    if hasattr(page, "ensure_built"):
+        page.ensure_built()  # phase pages build their widgets when first shown
     letters: dict[str, str] = {}
     last = wizard.WizardButton.FinishButton if page.isFinalPage() else wizard.WizardButton.NextButton
     wizard_buttons = [wizard.button(b) for b in (wizard.WizardButton.BackButton, last)]

@@ -1,16 +1,18 @@
 """Every question the wizard asks the user goes through one object, so tests can answer it.
 
-The real implementation uses QMessageBox, QInputDialog and QFileDialog; tests swap in an object
-with the same methods that records the questions and returns scripted answers (nothing modal
-ever blocks a test).
+The real implementation uses QMessageBox, QInputDialog and QFileDialog (imported when first needed,
+so the window opens without loading them); tests swap in an object with the same methods that
+records the questions and returns scripted answers (nothing modal ever blocks a test).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 
 class SaveChoice(Enum):
@@ -26,6 +28,8 @@ class Dialogs:
     # ---- questions -------------------------------------------------------------------------
     def confirm(self, title: str, text: str, informative: str = "", *, yes: str = "Continue",
                 no: str = "Stay") -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self.parent)
         box.setInformativeText(informative)
         go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
@@ -36,6 +40,8 @@ class Dialogs:
         return box.clickedButton() is go
 
     def ask_save_changes(self, name: str) -> SaveChoice:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self.parent, "Unsaved changes", f"Save the changes to {name} before closing?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
@@ -44,31 +50,45 @@ class Dialogs:
                 QMessageBox.StandardButton.Discard: SaveChoice.DISCARD}.get(answer, SaveChoice.CANCEL)
 
     def ask_password(self, title: str, label: str) -> bytes | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
         text, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Password)
         return text.encode("utf-8") if ok else None
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
         value, ok = QInputDialog.getText(self.parent, title, label, QLineEdit.EchoMode.Normal, text)
         return value if ok else None
 
     # ---- files -------------------------------------------------------------------------------
     def open_file(self, caption: str, file_filter: str, start: str = "") -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self.parent, caption, start, file_filter)
         return Path(name) if name else None
 
     def save_file(self, caption: str, file_filter: str, start: str = "") -> Path | None:
         """The caller asks before replacing an existing file (one wording everywhere)."""
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(self.parent, caption, start, file_filter,
                                               options=QFileDialog.Option.DontConfirmOverwrite)
         return Path(name) if name else None
 
     def directory(self, caption: str, start: str = "") -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name = QFileDialog.getExistingDirectory(self.parent, caption, start)
         return Path(name) if name else None
 
     # ---- messages ------------------------------------------------------------------------------
     def error(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(self.parent, title, text)
 
     def info(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(self.parent, title, text)

@@ -120,3 +120,15 @@ def paint_status_badge(painter: QPainter, rect: QRectF, status: str, *, disabled
 def status_icon(status: str) -> QIcon:
     """One shared icon per status (QIcon is implicitly shared and cheap to copy)."""
     return QIcon(_StatusIconEngine(str(status)))
+
+
+_PIXMAPS: dict[tuple[str, int, float], QPixmap] = {}
+
+
+def status_pixmap(status: str, size: int, device_pixel_ratio: float) -> QPixmap:
+    """The badge as a pixmap, painted once per status, size and screen scale (GUI thread only)."""
+    key = (str(status), size, device_pixel_ratio)
+    pixmap = _PIXMAPS.get(key)
+    if pixmap is None:
+        pixmap = _PIXMAPS[key] = status_icon(status).pixmap(QSize(size, size), device_pixel_ratio)
+    return pixmap

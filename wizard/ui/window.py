@@ -10,18 +10,19 @@ import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
 
 from wizard.probes.context import ProbeSettings
 from wizard.probes.result import worst
 from wizard.scenario import Scenario, ScenarioFileError
 from wizard.topology import Phase
+from wizard.ui.coalesce import coalesced
 from wizard.ui.dialogs import Dialogs, SaveChoice
 from wizard.ui.exporting import Exporter
-from wizard.ui.help_dialog import HelpDialog
 from wizard.ui.model_adapter import ScenarioModel
 from wizard.ui.pages.autodiscover import AutodiscoverPage
 from wizard.ui.pages.certificates import CertificatesPage
@@ -37,8 +38,8 @@ from wizard.ui.preferences import Preferences, data_dir
 from wizard.ui.probe_session import ALL, ProbeSession
 from wizard.ui.services import Services
 from wizard.ui.status_style import PENDING, RUNNING
-from wizard.ui.tools_dialogs import TimeoutsDialog, ask_ca_bundle, ask_resolver
 from wizard.ui.widgets.page_list import PageEntry, PageList
+from wizard.ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,10 @@ class SetupWizard(QWizard):
         self.session = ProbeSession(self.model, settings, parent=self)
         self.services = Services(self.model, self.session, self.dialogs, self.show_status)
         self.exporter = Exporter(self.services)
-        self._help: HelpDialog | None = None
+        self.services.exporter = self.exporter
+        self._help: Any = None  # the HelpDialog, created on the first F1
         self._visited: set[int] = {START_ID}
+        self._warmed = False
 
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
@@ -103,7 +106,6 @@ class SetupWizard(QWizard):
             page = page_class(self.services)
             self.phase_pages[phase] = page
             self.setPage(PHASE_IDS[phase], page)
-        self.verification_page.connect_exporter(self.exporter)
         self.setStartId(START_ID)
 
         self.side = QWidget()
@@ -126,11 +128,12 @@ class SetupWizard(QWizard):
         _install_menu_bar(self, self.menu_bar)
 
         self.currentIdChanged.connect(self._page_changed)
-        self.model.fieldChanged.connect(lambda _n: self.update_side_panel())
+        side_panel_later = coalesced(self, self.update_side_panel)
+        self.model.fieldChanged.connect(side_panel_later)
         self.model.dirtyChanged.connect(lambda _d: self._update_title())
         self.model.pathChanged.connect(lambda _p: self._update_title())
         self.model.replaced.connect(self._scenario_replaced)
-        self.session.resultsChanged.connect(self.update_side_panel)
+        self.session.resultsChanged.connect(side_panel_later)
         self._update_title()
         self.update_side_panel()
         self._size_to_screen()
@@ -139,14 +142,13 @@ class SetupWizard(QWizard):
         """Swap the object that asks the user questions (tests and the screenshot tool answer them)."""
         self.dialogs = dialogs
         self.services.dialogs = dialogs
-        for page in self.phase_pages.values():
-            page.commands.set_dialogs(dialogs)
 
     # ---- pages -------------------------------------------------------------------------------
     @property
     def verification_page(self) -> VerificationPage:
         page = self.phase_pages[Phase.VERIFICATION]
         assert isinstance(page, VerificationPage)
+        page.ensure_built()
         return page
 
     def page_for(self, phase: Phase) -> PhasePage:
@@ -188,6 +190,18 @@ class SetupWizard(QWizard):
                                      page_id in self._visited))
         self.page_list.show_entries(entries, self.currentId(), topology.label)
 
+    # ---- warm-up -----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._warmed:
+            self._warmed = True
+            QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Load the probes and the playbook in the background once the window is up, so the first
+        check does not pay for importing dnspython, requests and cryptography on the GUI's time."""
+        Worker(_preload_core).start(self.session.pool)
+
     # ---- status, title, size -----------------------------------------------------------------
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
@@ -214,6 +228,8 @@ class SetupWizard(QWizard):
         page_id = self.currentId()
         key = PHASE_BY_ID[page_id].value if page_id in PHASE_BY_ID else "start"
         if self._help is None:
+            from wizard.ui.help_dialog import HelpDialog
+
             self._help = HelpDialog(self)
         self._help.show_for(key)
         self._help.show()
@@ -342,15 +358,21 @@ class SetupWizard(QWizard):
         self.show_status("Probe settings changed; press Re-check to use them.")
 
     def _tools_resolver(self) -> None:
+        from wizard.ui.tools_dialogs import ask_resolver
+
         self.apply_settings(ask_resolver(self.dialogs, self.session.settings))
 
     def _tools_ca_bundle(self) -> None:
+        from wizard.ui.tools_dialogs import ask_ca_bundle
+
         self.apply_settings(ask_ca_bundle(self.dialogs, self.session.settings))
 
     def _tools_clear_ca_bundle(self) -> None:
         self.apply_settings(replace(self.session.settings, ca_bundle=None))
 
     def _tools_timeouts(self) -> None:
+        from wizard.ui.tools_dialogs import TimeoutsDialog
+
         dialog = TimeoutsDialog(self.session.settings, self)
         if dialog.exec() == TimeoutsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.settings())
@@ -440,6 +462,13 @@ class SetupWizard(QWizard):
         self.preferences.recent_files = []
         self.preferences.save()
         self._rebuild_recent_menu()
+
+
+def _preload_core() -> None:
+    import wizard.playbook.build
+    import wizard.playbook.export
+    import wizard.probes.registry
+    import wizard.probes.runner  # noqa: F401
 
 
 def _install_menu_bar(wizard: QWizard, bar: QMenuBar) -> None:

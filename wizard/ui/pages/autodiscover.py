@@ -7,13 +7,16 @@ from PySide6.QtWidgets import QWidget
 from wizard.topology import Phase
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.services import Services
-from wizard.ui.widgets.derived_values import DerivedValues
 
 
 class AutodiscoverPage(PhasePage):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.AUTODISCOVER, parent)
-        self.derived = DerivedValues(services.model, [
+
+    def build_extra(self) -> None:
+        from wizard.ui.widgets.derived_values import DerivedValues
+
+        self.derived = DerivedValues(self.services.model, [
             ("Autodiscover name", lambda s: s.effective_autodiscover_fqdn),
             ("AutoDiscoverServiceInternalUri (Exchange)", lambda s: s.autodiscover_internal_uri
              if s.topology_or_default.exchange_on_prem else ""),

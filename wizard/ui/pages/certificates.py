@@ -7,16 +7,15 @@ the autosave or the log.
 
 from __future__ import annotations
 
-import ssl
 import sys
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from wizard.fields import FieldSpec
 from wizard.topology import Phase
+from wizard.ui.coalesce import coalesced
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.services import Services
-from wizard.ui.widgets.certificate_panel import CertificatePanel
 from wizard.ui.worker import Worker
 
 CERT_FILTER = "Certificates (*.cer *.crt *.pem *.pfx *.p12);;All files (*)"
@@ -31,6 +30,8 @@ def _load_file(path: str, password: bytes | None) -> object:
 
 def _store_certificates() -> list[object]:
     """Certificates of the Windows "MY" store (LocalMachine\\My among them), as CertificateFacts."""
+    import ssl
+
     from wizard.probes.formats.certificate import facts_from_der
 
     found = []
@@ -47,6 +48,11 @@ class CertificatesPage(PhasePage):
     BUTTON_LETTERS = PhasePage.BUTTON_LETTERS + "iwp"
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.CERTIFICATES, parent)
+
+    def build_extra(self) -> None:
+        from wizard.ui.widgets.certificate_panel import CertificatePanel
+
+        services = self.services
         self.panel = CertificatePanel()
         self.add_extra(self.panel)
         self.panel.choose_file.clicked.connect(self.choose_file)
@@ -55,7 +61,7 @@ class CertificatesPage(PhasePage):
         self.panel.password.clicked.connect(self.ask_password)
         self._loader: Worker | None = None
         self._loaded_key: tuple[str, bool] | None = None
-        services.session.resultsChanged.connect(self._show_rules)
+        services.session.resultsChanged.connect(coalesced(self, self._show_rules))
         services.model.fieldChanged.connect(self._field_changed)
 
     # ---- picking ---------------------------------------------------------------------------
@@ -151,6 +157,8 @@ class CertificatesPage(PhasePage):
 
 
 def _pick_certificate(parent: QWidget, certificates: list[object]) -> object | None:
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout
+
     dialog = QDialog(parent)
     dialog.setWindowTitle("Certificates in LocalMachine\\My")
     layout = QVBoxLayout(dialog)

@@ -9,13 +9,16 @@ from wizard.scenario import SFB_SERVICE_ID
 from wizard.topology import Phase
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.services import Services
-from wizard.ui.widgets.derived_values import DerivedValues
 
 
 class HybridPage(PhasePage):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.HYBRID, parent)
-        self.derived = DerivedValues(services.model, [
+
+    def build_extra(self) -> None:
+        from wizard.ui.widgets.derived_values import DerivedValues
+
+        self.derived = DerivedValues(self.services.model, [
             ("Skype for Business Online service principal", lambda _s: SFB_SERVICE_ID),
             ("Verified domain", lambda s: s.effective_verified_domain
              if FIELD_BY_NAME["verified_domain"].relevant(s.topology_or_default) else ""),

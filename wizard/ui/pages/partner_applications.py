@@ -7,13 +7,16 @@ from PySide6.QtWidgets import QWidget
 from wizard.topology import Phase
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.services import Services
-from wizard.ui.widgets.derived_values import DerivedValues
 
 
 class PartnerApplicationsPage(PhasePage):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.PARTNER_APPLICATIONS, parent)
-        self.derived = DerivedValues(services.model, [
+
+    def build_extra(self) -> None:
+        from wizard.ui.widgets.derived_values import DerivedValues
+
+        self.derived = DerivedValues(self.services.model, [
             ("Exchange metadata (for SfB)", lambda s: s.exchange_metadata_url
              if s.topology_or_default.exchange_on_prem else ""),
             ("SfB metadata (for Exchange)", lambda s: "\n".join(s.sfb_metadata_urls)),

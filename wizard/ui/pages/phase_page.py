@@ -4,41 +4,29 @@ commands, bound to the model and the probe session.
 Qt idioms only: initializePage() reads the model, edits go back through the model, isComplete()
 is "this page's values are valid and no check is running", nextId() asks the topology which phase
 comes next, validatePage() asks before leaving with failed checks and never touches the network.
+A page builds its widgets the first time it is shown, so the window opens as fast as an empty one.
 """
 
 from __future__ import annotations
 
 import html
-import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QFrame,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-    QWizardPage,
-)
+from PySide6.QtWidgets import QFrame, QGroupBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.fields import FIELDS, FieldSpec, Kind
-from wizard.probes.result import Status
 from wizard.scenario import ScenarioInvalid
 from wizard.topology import Phase
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.pages.ids import next_page_id
-from wizard.ui.probe_session import ALL, plan
+from wizard.ui.probe_session import ALL
 from wizard.ui.services import Services
-from wizard.ui.status_style import STATUS_COLOURS
-from wizard.ui.widgets.command_view import CommandsView
-from wizard.ui.widgets.field_form import FieldForm
-from wizard.ui.widgets.probe_list import ProbeListView
+
+if TYPE_CHECKING:
+    from wizard.ui.widgets.checks_panel import ChecksPanel
+    from wizard.ui.widgets.command_view import CommandsView
+    from wizard.ui.widgets.field_form import FieldForm
 
 SUBTITLES: dict[Phase, str] = {
     Phase.PREREQUISITES: "The servers and names the integration relies on; every name must resolve.",
@@ -56,161 +44,41 @@ def page_fields(phase: Phase, *, choices: bool) -> list[FieldSpec]:
     return [f for f in FIELDS if f.phase is phase and (f.kind is Kind.CHOICE) == choices]
 
 
-class ChecksPanel(QWidget):
-    """Re-check / Stop, a progress bar with elapsed time, why checks cannot run, and the cards."""
-
-    def __init__(self, services: Services, key: str, phase: Phase | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.key = key
-        self.phase = phase
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        bar = QHBoxLayout()
-        self.recheck = QPushButton("&Re-check")
-        self.recheck.setObjectName("recheck_button")
-        self.recheck.setToolTip("Run this step's checks again")
-        self.recheck.clicked.connect(self.start)
-        self.stop = QPushButton("&Stop")
-        self.stop.setObjectName("stop_button")
-        self.stop.setToolTip("Stop waiting for the running checks")
-        self.stop.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("probe_progress")
-        self.progress.setTextVisible(True)
-        self.progress.setMinimumWidth(160)
-        self.state = QLabel()
-        self.state.setObjectName("checks_state")
-        bar.addWidget(self.recheck)
-        bar.addWidget(self.stop)
-        bar.addWidget(self.progress, 1)
-        bar.addWidget(self.state)
-        layout.addLayout(bar)
-        self.blocked = QLabel()
-        self.blocked.setObjectName("blocked_reason")
-        self.blocked.setWordWrap(True)
-        self.blocked.setTextFormat(Qt.TextFormat.RichText)
-        self.blocked.hide()
-        layout.addWidget(self.blocked)
-        self.list = ProbeListView(services.session, group_by_phase=phase is None)
-        layout.addWidget(self.list, 1)
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(200)
-        self._ticker.timeout.connect(self._tick)
-        session = services.session
-        session.runStarted.connect(self._run_changed)
-        session.runEnded.connect(self._run_ended)
-        session.resultArrived.connect(lambda _r: self._tick())
-        self._outcome = ""
-        self._update_controls()
-
-    # ---- control ---------------------------------------------------------------------------
-    def refresh_plan(self) -> None:
-        """List the checks the core would run now (before they run, or after the topology changed)."""
-        planned = plan(self._services.model.scenario, self.phase, self._services.session.settings)
-        self.list.set_planned(planned)
-
-    def start(self) -> bool:
-        """Run the checks if the input allows; otherwise say why. Returns True when started."""
-        reason = self._services.session.run(self.key, self.phase)
-        if reason:
-            self.refresh_plan()
-            colour = STATUS_COLOURS["warn"]
-            self.blocked.setText(f"<b style='color:{colour}'>Checks not started.</b> {html.escape(reason)}")
-            self.blocked.show()
-            self._update_controls()
-            return False
-        self.blocked.hide()
-        run = self._services.session.run_info(self.key)
-        if run is not None:
-            self.list.set_planned(run.planned)
-        self._update_controls()
-        return True
-
-    def cancel(self) -> None:
-        self._services.session.cancel(self.key)
-
-    @property
-    def running(self) -> bool:
-        return self._services.session.is_running(self.key)
-
-    # ---- session signals -------------------------------------------------------------------
-    def _run_changed(self, key: str) -> None:
-        if key == self.key:
-            self._outcome = ""
-            self._update_controls()
-
-    def _run_ended(self, key: str, outcome: str) -> None:
-        if key == self.key:
-            self._outcome = outcome
-            self._update_controls()
-
-    def _tick(self) -> None:
-        run = self._services.session.run_info(self.key)
-        if run is None:
-            return
-        total = max(1, len(run.planned))
-        self.progress.setRange(0, total)
-        self.progress.setValue(len(run.done))
-        self.progress.setFormat(f"{len(run.done)} of {total} checks · {run.elapsed:.1f} s")
-
-    def _update_controls(self) -> None:
-        running = self.running
-        self.stop.setEnabled(running)
-        self.recheck.setEnabled(not running)
-        if running:
-            self._ticker.start()
-            self._tick()
-            self.state.setText("Checking…")
-        else:
-            self._ticker.stop()
-            results = [self._services.session.result(pid) for pid in self.list.cards]
-            done = [r for r in results if r is not None]
-            self.progress.setRange(0, max(1, len(self.list.cards)))
-            self.progress.setValue(len(done))
-            if self._outcome == "cancelled":
-                self.progress.setFormat("Stopped")
-                self.state.setText("Stopped; press Re-check to run again.")
-            elif self._outcome and self._outcome != "done":
-                self.progress.setFormat("Stopped")
-                self.state.setText(self._outcome)
-            else:
-                self.progress.setFormat(f"{len(done)} of {len(self.list.cards)} checks" if self.list.cards
-                                        else "No checks")
-                self.state.setText(_summary_text(done))
-
-
-def _summary_text(results: list) -> str:
-    if not results:
-        return ""
-    counts: dict[Status, int] = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-    words = {Status.PASS: "passed", Status.WARN: "warning(s)", Status.FAIL: "failed", Status.ERROR: "could not check",
-             Status.SKIP: "skipped"}
-    return ", ".join(f"{counts[s]} {words[s]}" for s in Status if counts.get(s))
-
-
 class PhasePage(QWizardPage):
-    """A page for one phase; subclasses add phase-specific widgets with `add_extra`."""
+    """A page for one phase; subclasses add phase-specific widgets in `build_extra` with `add_extra`."""
 
     phase: Phase
     # Letters of this page's own buttons (Re-check, Stop, Copy, Save; subclasses add theirs), kept off the fields.
     BUTTON_LETTERS = "rsyv"
+    form: FieldForm
+    checks: ChecksPanel
+    commands: CommandsView
 
     def __init__(self, services: Services, phase: Phase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.phase = phase
         self.services = services
+        self.built = False
         self.setObjectName(f"page_{phase.value}")
         self.setTitle(phase.title)
         self.setSubTitle(SUBTITLES[phase])
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_built(self) -> None:
+        """Create the page's widgets (once); called when the page is first shown."""
+        if self.built:
+            return
+        self.built = True
+        from wizard.ui.widgets.checks_panel import ChecksPanel
+        from wizard.ui.widgets.command_view import CommandsView
+        from wizard.ui.widgets.field_form import FieldForm
+
+        services = self.services
         self.mnemonics = Mnemonics()
         for letter in self.BUTTON_LETTERS:
             self.mnemonics.take(letter)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self.form = FieldForm(services.model, page_fields(phase, choices=False), mnemonics=self.mnemonics,
+        self.form = FieldForm(services.model, page_fields(self.phase, choices=False), mnemonics=self.mnemonics,
                               on_browse=self.browse_for)
         self.form_box = QGroupBox("Values for this step")
         box_layout = QVBoxLayout(self.form_box)
@@ -224,7 +92,7 @@ class PhasePage(QWizardPage):
         self.extra_layout = QVBoxLayout()
         top_layout.addLayout(self.extra_layout)
         self.top_scroll = QScrollArea()
-        self.top_scroll.setObjectName(f"values_{phase.value}")
+        self.top_scroll.setObjectName(f"values_{self.phase.value}")
         self.top_scroll.setWidgetResizable(True)
         self.top_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.top_scroll.setWidget(self.top)
@@ -233,9 +101,9 @@ class PhasePage(QWizardPage):
         self.splitter.addWidget(self.top_scroll)
         self._layout.addWidget(self.splitter, 1)
         self.tabs = QTabWidget()
-        self.tabs.setObjectName(f"tabs_{phase.value}")
+        self.tabs.setObjectName(f"tabs_{self.phase.value}")
         self.checks = ChecksPanel(services, self.run_key, self.probe_phase)
-        self.commands = CommandsView(services.dialogs, services.status)
+        self.commands = CommandsView(services)
         self.tabs.addTab(self.checks, "Checks")
         self.tabs.addTab(self.commands, "PowerShell")
         self.splitter.addWidget(self.tabs)
@@ -250,7 +118,10 @@ class PhasePage(QWizardPage):
         services.model.replaced.connect(self._model_replaced)
         services.session.runStarted.connect(self._session_run_changed)
         services.session.runEnded.connect(self._session_run_changed)
-        self._entered_at = 0.0
+        self.build_extra()
+
+    def build_extra(self) -> None:
+        """Subclasses add their own widgets here (called once, at the end of ensure_built)."""
 
     # ---- what this page probes ------------------------------------------------------------------
     @property
@@ -271,7 +142,7 @@ class PhasePage(QWizardPage):
 
     # ---- QWizardPage ---------------------------------------------------------------------------
     def initializePage(self) -> None:
-        self._entered_at = time.monotonic()
+        self.ensure_built()
         self.form.read_model()
         self.form_box.setVisible(bool(self.form.visible_specs()))
         self.top_scroll.setVisible(self.form_box.isVisibleTo(self) or self.extra_layout.count() > 0)
@@ -296,9 +167,11 @@ class PhasePage(QWizardPage):
 
     def cleanupPage(self) -> None:
         """Back: stop this page's checks without waiting for them."""
-        self.checks.cancel()
+        self.services.session.cancel(self.run_key)
 
     def isComplete(self) -> bool:
+        if not self.built:
+            return True
         return not self.form.errors() and not self.checks.running
 
     def nextId(self) -> int:

@@ -61,10 +61,9 @@ class ChoiceGroup(QGroupBox):
             self.version = QComboBox()
             self.version.setObjectName(f"field_{version.name}")
             self.version.setToolTip(version.help)
-            for value in version.choices:
-                self.version.addItem(choice_label(version.name, value), value)
-            self.version.activated.connect(
-                lambda index: self._model.set(version.name, self.version.itemData(index)))
+            # Values by position (item data would go through QVariant, which is slow to start up).
+            self.version.addItems([choice_label(version.name, value) for value in version.choices])
+            self.version.activated.connect(lambda index: self._model.set(version.name, version.choices[index]))
             self.version_label = QLabel(mnemonics.label("Version"))
             self.version_label.setBuddy(self.version)
             row.addRow(self.version_label, self.version)
@@ -77,7 +76,8 @@ class ChoiceGroup(QGroupBox):
         if radio is not None and not radio.isChecked():
             radio.setChecked(True)
         if self.version is not None and self.version_spec is not None:
-            index = self.version.findData(getattr(scenario, self.version_spec.name))
+            value = getattr(scenario, self.version_spec.name)
+            index = self.version_spec.choices.index(value) if value in self.version_spec.choices else -1
             if index >= 0:
                 self.version.setCurrentIndex(index)
             relevant = self.version_spec.relevant(scenario.topology_or_default)

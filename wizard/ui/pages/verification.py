@@ -5,68 +5,30 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from wizard.probes.result import Status, summarise, worst
 from wizard.topology import Phase
+from wizard.ui.coalesce import coalesced
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.probe_session import ALL
 from wizard.ui.services import Services
-from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, status_icon
 from wizard.ui.topology_model import diagram_for
-from wizard.ui.widgets.decoder_box import DecoderBox
-from wizard.ui.widgets.topology_view import TopologyView
-
-
-class ReadinessBanner(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("readiness")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
-        self.icon = QLabel()
-        self.icon.setFixedSize(QSize(36, 36))
-        self.headline = QLabel()
-        self.headline.setObjectName("readiness_headline")
-        self.headline.setWordWrap(True)
-        self.headline.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.icon)
-        layout.addWidget(self.headline, 1)
-        self.status = PENDING
-
-    def show_summary(self, results: list, *, running: bool, planned: int) -> None:
-        counts = summarise(results)
-        if running:
-            status, headline = RUNNING, f"Checking… {len(results)} of {planned} checks done"
-        elif not results:
-            status, headline = PENDING, "Not checked yet"
-        else:
-            overall = worst([r.status for r in results])
-            status = overall.value
-            problems = counts["fail"] + counts["error"]
-            if overall.is_problem:
-                headline = f"Not ready: {problems} of {len(results)} checks failed"
-            elif overall is Status.WARN:
-                headline = f"Ready, with {counts['warn']} warning(s) to review"
-            else:
-                headline = f"Ready: all {counts['pass']} checks passed"
-        self.status = status
-        detail = " · ".join(f"{counts[s.value]} {word}" for s, word in (
-            (Status.PASS, "passed"), (Status.WARN, "warnings"), (Status.FAIL, "failed"),
-            (Status.ERROR, "could not check"), (Status.SKIP, "skipped")) if counts[s.value])
-        colour = STATUS_COLOURS.get(status, STATUS_COLOURS[PENDING])
-        self.headline.setText(f"<span style='font-size:large; font-weight:600; color:{colour}'>"
-                              f"{html.escape(headline)}</span><br>{html.escape(detail)}")
-        self.icon.setPixmap(status_icon(status).pixmap(QSize(36, 36), self.devicePixelRatioF()))
-        self.setAccessibleName(headline)
 
 
 class VerificationPage(PhasePage):
     BUTTON_LETTERS = PhasePage.BUTTON_LETTERS + "podl"
+
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.VERIFICATION, parent)
         self.setFinalPage(True)
+
+    def build_extra(self) -> None:
+        from wizard.ui.widgets.decoder_box import DecoderBox
+        from wizard.ui.widgets.readiness_banner import ReadinessBanner
+        from wizard.ui.widgets.topology_view import TopologyView
+
+        services = self.services
         self.banner = ReadinessBanner()
         self._layout.insertWidget(0, self.banner)
         self.topology = TopologyView()
@@ -97,8 +59,11 @@ class VerificationPage(PhasePage):
         export_layout.addWidget(self.export_result)
         export_layout.addStretch(1)
         self.tabs.addTab(self.exports, "Export")
-        services.session.resultsChanged.connect(self.refresh_summary)
-        services.model.fieldChanged.connect(lambda _n: self.refresh_summary())
+        summary_later = coalesced(self, self.refresh_summary)
+        services.session.resultsChanged.connect(summary_later)
+        services.model.fieldChanged.connect(summary_later)
+        self.export_scripts_button.clicked.connect(lambda: self._show_export(services.exporter.export_scripts()))
+        self.export_report_button.clicked.connect(lambda: self._show_export(services.exporter.export_report()))
 
     @property
     def run_key(self) -> str:
@@ -107,10 +72,6 @@ class VerificationPage(PhasePage):
     @property
     def probe_phase(self) -> Phase | None:
         return None  # every phase
-
-    def connect_exporter(self, exporter: object) -> None:
-        self.export_scripts_button.clicked.connect(lambda: self._show_export(exporter.export_scripts()))
-        self.export_report_button.clicked.connect(lambda: self._show_export(exporter.export_report()))
 
     def _show_export(self, written: object) -> None:
         files = written if isinstance(written, list) else ([written] if written else [])

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.probes.result import ProbeResult
-from wizard.ui.status_style import PENDING, STATUS_COLOURS, STATUS_WORDS, status_icon
+from wizard.ui.status_style import PENDING, STATUS_COLOURS, STATUS_WORDS, status_pixmap
 
 RULES: tuple[tuple[str, str], ...] = (
     ("subject", "The Subject contains the SIP domain"),
@@ -138,7 +138,7 @@ class CertificatePanel(QGroupBox):
         for rule, text in RULES:
             result = by_rule.get(rule)
             status = result.status.value if result else PENDING
-            self.rule_icons[rule].setPixmap(status_icon(status).pixmap(QSize(18, 18), self.devicePixelRatioF()))
+            self.rule_icons[rule].setPixmap(status_pixmap(status, 18, self.devicePixelRatioF()))
             detail = result.detail if result and result.detail else STATUS_WORDS.get(status, status)
             self.rule_texts[rule].setText(html.escape(text))
             self.rule_texts[rule].setToolTip(detail)

@@ -7,7 +7,6 @@ byte what the script bundle contains.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from wizard.playbook.step import Shell, Step
 from wizard.scenario import Scenario, atomic_write_text
-from wizard.ui.dialogs import Dialogs
+from wizard.ui.services import Services
 
 
 def group_by_shell(steps: list[Step]) -> dict[Shell, list[Step]]:
@@ -50,12 +49,10 @@ def script_text(scenario: Scenario, shell: Shell, steps: list[Step]) -> str:
 
 
 class ShellTab(QWidget):
-    def __init__(self, shell: Shell, text: str, steps: list[Step], dialogs: Dialogs,
-                 status: Callable[[str], None]) -> None:
+    def __init__(self, shell: Shell, text: str, steps: list[Step], services: Services) -> None:
         super().__init__()
         self.shell = shell
-        self._dialogs = dialogs
-        self._status = status
+        self._services = services
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         top = QHBoxLayout()
@@ -82,32 +79,32 @@ class ShellTab(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.editor.toPlainText())
-        self._status(f"Copied the {self.shell.title.split(' (')[0]} script to the clipboard.")
+        self._services.status(f"Copied the {self.shell.title.split(' (')[0]} script to the clipboard.")
 
     def save(self) -> None:
         suffix = "txt" if self.shell is Shell.BROWSER else "ps1"
         filter_ = "Text files (*.txt)" if suffix == "txt" else "PowerShell scripts (*.ps1)"
-        path = self._dialogs.save_file("Save script", filter_, f"{self.shell.value}-commands.{suffix}")
+        dialogs = self._services.dialogs
+        path = dialogs.save_file("Save script", filter_, f"{self.shell.value}-commands.{suffix}")
         if path is None:
             return
-        if path.exists() and not self._dialogs.confirm("Replace file?", f"{path.name} already exists.",
+        if path.exists() and not dialogs.confirm("Replace file?", f"{path.name} already exists.",
                                                        "Replace it?", yes="Replace", no="Cancel"):
             return
         try:
             atomic_write_text(path, self.editor.toPlainText(), encoding="utf-8-sig" if suffix == "ps1" else "utf-8")
         except OSError as exc:
-            self._dialogs.error("Save script", f"Could not write {path}: {exc.strerror or exc}")
+            dialogs.error("Save script", f"Could not write {path}: {exc.strerror or exc}")
             return
-        self._status(f"Saved {path}")
+        self._services.status(f"Saved {path}")
 
 
 class CommandsView(QWidget):
     """Tabs of scripts for one phase; a message instead when there are none or the input is invalid."""
 
-    def __init__(self, dialogs: Dialogs, status: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._dialogs = dialogs
-        self._status = status
+        self._services = services
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.message = QLabel()
@@ -117,11 +114,6 @@ class CommandsView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self.shell_tabs: dict[Shell, ShellTab] = {}
-
-    def set_dialogs(self, dialogs: Dialogs) -> None:
-        self._dialogs = dialogs
-        for tab in self.shell_tabs.values():
-            tab._dialogs = dialogs
 
     def show_steps(self, scenario: Scenario, steps: list[Step], *, intro: str = "") -> None:
         current = self.tabs.currentIndex()
@@ -133,7 +125,7 @@ class CommandsView(QWidget):
             checks.setHtml(intro)
             self.tabs.addTab(checks, "How to check")
         for shell, group in group_by_shell(steps).items():
-            tab = ShellTab(shell, script_text(scenario, shell, group), group, self._dialogs, self._status)
+            tab = ShellTab(shell, script_text(scenario, shell, group), group, self._services)
             self.shell_tabs[shell] = tab
             self.tabs.addTab(tab, _short_title(shell))
             self.tabs.setTabToolTip(self.tabs.count() - 1, shell.title)

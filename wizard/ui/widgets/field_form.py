@@ -51,8 +51,7 @@ class FieldRow(QWidget):
         self.input: QLineEdit | QComboBox
         if spec.kind is Kind.CHOICE:
             combo = QComboBox()
-            for value in spec.choices:
-                combo.addItem(choice_label(spec.name, value), value)
+            combo.addItems([choice_label(spec.name, value) for value in spec.choices])  # values by position
             combo.activated.connect(self._choice_activated)
             self.input = combo
             layout.addWidget(combo)
@@ -101,7 +100,7 @@ class FieldRow(QWidget):
     def read_model(self) -> None:
         value = getattr(self._model.scenario, self.spec.name)
         if isinstance(self.input, QComboBox):
-            index = self.input.findData(value)
+            index = self.spec.choices.index(value) if value in self.spec.choices else -1
             if index >= 0 and index != self.input.currentIndex():
                 self.input.setCurrentIndex(index)
         elif not self._writing and _normalised_text(self.input.text()) != _normalised_text(display_value(value)):
@@ -150,7 +149,7 @@ class FieldRow(QWidget):
     def _choice_activated(self, index: int) -> None:
         self.touched = True
         assert isinstance(self.input, QComboBox)
-        self._model.set(self.spec.name, self.input.itemData(index))
+        self._model.set(self.spec.name, self.spec.choices[index])
 
 
 class FieldForm(QWidget):

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from wizard.probes.result import ProbeResult, Status
 from wizard.topology import Phase
+from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import PlannedProbe, ProbeSession
-from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, STATUS_WORDS, status_icon
+from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, STATUS_WORDS, status_pixmap
 
 ICON_SIZE = 18
 
@@ -60,6 +61,7 @@ class ProbeCard(QFrame):
         self.result: ProbeResult | None = None
         self.state = PENDING
         self._auto_opened = False
+        self._shown: tuple[object, ...] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 4, 8, 4)
         outer.setSpacing(2)
@@ -113,9 +115,13 @@ class ProbeCard(QFrame):
         self.body.setVisible(expanded and bool(self.body.text()))
 
     def show_state(self, state: str, result: ProbeResult | None, *, stale: bool) -> None:
+        shown = (state, result, stale)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.state = state
         self.result = result
-        self.badge.setPixmap(status_icon(state).pixmap(QSize(ICON_SIZE, ICON_SIZE), self.devicePixelRatioF()))
+        self.badge.setPixmap(status_pixmap(state, ICON_SIZE, self.devicePixelRatioF()))
         word = STATUS_WORDS.get(state, state)
         if stale and result is not None and state != RUNNING:
             word += " (values changed since; re-check)"
@@ -182,7 +188,7 @@ class ProbeListView(QScrollArea):
         self.setWidget(self._inner)
         self.cards: dict[str, ProbeCard] = {}
         self._headers: list[QLabel] = []
-        session.resultsChanged.connect(self.refresh)
+        session.resultsChanged.connect(coalesced(self, self.refresh))
 
     def set_planned(self, planned: list[PlannedProbe], *, empty_text: str = "No checks for this step.") -> None:
         if [c.planned for c in self.cards.values()] == planned:
