@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.model_adapter import ScenarioModel
@@ -16,3 +17,4 @@ class Services:
     session: ProbeSession
     dialogs: Dialogs
     status: Callable[[str], None]
+    exporter: Any = None  # wizard.ui.exporting.Exporter, set by the window once it exists
