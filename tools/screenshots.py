@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                 app.processEvents()
                 if not wizard.session.is_running():
                     break
-            for _ in range(5):
+            calm = time.monotonic() + 0.25  # let coalesced refreshes (40 ms timers) and repaints land
+            while time.monotonic() < calm:
                 app.processEvents()
 
         def grab(name: str) -> None:
@@ -87,20 +88,25 @@ def main(argv: list[str] | None = None) -> int:
             wizard.next()
             settle()
             page = wizard.currentPage()
-            grab(f"{number:02d}-{page.objectName().removeprefix('page_')}")
+            failing = any(s in ("fail", "error", "warn") for s in page.checks.list.states().values())
+            if not args.fault or failing:  # with a fault, only the pages that show it
+                grab(f"{number:02d}-{page.objectName().removeprefix('page_')}")
             number += 1
         page = wizard.verification_page
-        for index in range(1, page.tabs.count()):
+        if args.fault:
+            grab(f"{number:02d}-verification")
+        for index in range(1, 2 if args.fault else page.tabs.count()):
             page.tabs.setCurrentIndex(index)
             settle()
             grab(f"{number:02d}-verification-{page.tabs.tabText(index).lower().replace(' ', '-')}")
             number += 1
-        wizard.back()
-        settle()
-        previous = wizard.currentPage()
-        previous.tabs.setCurrentIndex(1)
-        settle()
-        grab(f"{number:02d}-{previous.objectName().removeprefix('page_')}-powershell")
+        if not args.fault:
+            wizard.back()
+            settle()
+            previous = wizard.currentPage()
+            previous.tabs.setCurrentIndex(1)
+            settle()
+            grab(f"{number:02d}-{previous.objectName().removeprefix('page_')}-powershell")
         wizard.model.discard_autosave()
         wizard.session.cancel_all()
         wizard.deleteLater()

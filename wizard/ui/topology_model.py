@@ -1,10 +1,12 @@
 """What the topology picture shows: boxes and arrows for the scenario, each with the worst status of
 the probe results that concern it. Pure presentation (no Qt): which results colour which shape.
 
-A result is placed by its tags first (``exchange``, ``autodiscover``, ``dns``, ``tenant``,
-``pool:<fqdn>``, ``certificate``), otherwise by its phase: autodiscover checks colour the
-autodiscover box and its arrow to Exchange, OAuth configuration the SfB-to-autodiscover arrow,
-partner applications the Exchange-SfB arrow, hybrid/online checks the tenant arrows.
+Boxes: a result about a named host (tag ``host:<fqdn>``) colours that host's box; DNS lookups
+(tag ``dns``) colour the DNS box; ``exchange``, ``autodiscover``, ``tenant`` and ``sfb`` tags
+colour those boxes, and the OAuth certificate's checks (``certificate`` + ``oauth``) the SfB pools.
+Arrows: a result colours the arrow of its phase (autodiscover -> Exchange, SfB -> autodiscover for
+the OAuth configuration, SfB <-> Exchange for partner applications, the tenant arrows for hybrid);
+the end-to-end OAuth checks of the verification phase colour the SfB <-> Exchange arrow.
 """
 
 from __future__ import annotations
@@ -107,10 +109,14 @@ def diagram_for(scenario: Scenario, results: list[ProbeResult]) -> Diagram:
         if topo.sfb_on_prem:
             edges.append(Edge(pool_ids[0], "tenant", "hybrid", Phase.HYBRID, both_ways=True))
 
+    hosts = {fqdn: "exchange" for fqdn in scenario.exchange_fqdns if topo.exchange_on_prem}
+    if topo.exchange_on_prem and scenario.effective_autodiscover_fqdn:
+        hosts[scenario.effective_autodiscover_fqdn] = "autodiscover"
+    hosts.update({pool_id.removeprefix("pool:"): pool_id for pool_id in pool_ids if pool_id.startswith("pool:")})
     node_acc = {n.id: _Acc() for n in nodes}
     edge_acc = {(e.source, e.target): _Acc() for e in edges}
     for result in results:
-        for target in _node_targets(result, node_acc, pool_ids):
+        for target in _node_targets(result, node_acc, pool_ids, hosts):
             node_acc[target].add(result)
         for key in _edge_targets(result, edges):
             edge_acc[key].add(result)
@@ -121,21 +127,20 @@ def diagram_for(scenario: Scenario, results: list[ProbeResult]) -> Diagram:
     return Diagram(tuple(nodes), tuple(edges))
 
 
-def _node_targets(result: ProbeResult, nodes: dict[str, _Acc], pool_ids: list[str]) -> list[str]:
+def _node_targets(result: ProbeResult, nodes: dict[str, _Acc], pool_ids: list[str],
+                  hosts: dict[str, str]) -> list[str]:
     tags = set(result.tags)
-    found = [tag for tag in tags if tag in nodes]
-    if "sfb" in tags or "pool" in tags or "certificate" in tags:
-        found += pool_ids
-    if "tenant" in tags and "tenant" not in nodes:
-        found += [p for p in pool_ids if p == "sfb-online"] + ["exchange"]
-    if found:
-        return sorted(set(found) & set(nodes))
-    by_phase = {
-        Phase.CERTIFICATES: pool_ids,
-        Phase.AUTODISCOVER: ["autodiscover"],
-        Phase.HYBRID: ["tenant"] if "tenant" in nodes else [],
-    }.get(result.phase, [])
-    return [n for n in by_phase if n in nodes]
+    found: set[str] = set()
+    if "dns" in tags:
+        found.add("dns")
+    else:
+        found |= {hosts[t[5:]] for t in tags if t.startswith("host:") and t[5:] in hosts}
+    found |= {t for t in ("exchange", "autodiscover", "tenant") if t in tags}
+    if "sfb" in tags or "discovery" in tags or {"certificate", "oauth"} <= tags:
+        found |= set(pool_ids)
+    if "dns" in tags and "autodiscover" in tags:
+        found.discard("autodiscover")  # the autodiscover DNS records are a DNS matter (and colour the arrow)
+    return sorted(found & set(nodes))
 
 
 def _edge_targets(result: ProbeResult, edges: list[Edge]) -> list[tuple[str, str]]:
@@ -144,6 +149,8 @@ def _edge_targets(result: ProbeResult, edges: list[Edge]) -> list[tuple[str, str
     for edge in edges:
         same_phase = edge.phase is result.phase and result.phase is not Phase.PREREQUISITES
         dns_of_autodiscover = edge.phase is Phase.PREREQUISITES and {"dns", "autodiscover"} <= tags
-        if same_phase or dns_of_autodiscover:
+        end_to_end_oauth = (result.phase is Phase.VERIFICATION and "oauth" in tags
+                            and edge.phase is Phase.PARTNER_APPLICATIONS)
+        if same_phase or dns_of_autodiscover or end_to_end_oauth:
             keys.append((edge.source, edge.target))
     return keys

@@ -44,6 +44,7 @@ from wizard.ui.worker import Worker
 log = logging.getLogger(__name__)
 
 APP_TITLE = "SfB–Exchange Integration Wizard"
+WARM_UP_DELAY_MS = 300  # after the first paint, before anyone can have reached a page with checks
 SCENARIO_FILTER = "Wizard scenarios (*.json);;All files (*)"
 
 PAGE_CLASSES: dict[Phase, type[PhasePage]] = {
@@ -195,7 +196,7 @@ class SetupWizard(QWizard):
         super().showEvent(event)
         if not self._warmed:
             self._warmed = True
-            QTimer.singleShot(0, self._warm_up)
+            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     def _warm_up(self) -> None:
         """Load the probes and the playbook in the background once the window is up, so the first
@@ -465,10 +466,14 @@ class SetupWizard(QWizard):
 
 
 def _preload_core() -> None:
-    import wizard.playbook.build
-    import wizard.playbook.export
-    import wizard.probes.registry
-    import wizard.probes.runner  # noqa: F401
+    """Import what the first check and the first script need; a failure here only costs time later."""
+    try:
+        import wizard.playbook.build
+        import wizard.playbook.export
+        import wizard.probes.registry
+        import wizard.probes.runner  # noqa: F401
+    except Exception:  # e.g. the program is already shutting down; the pages import on demand
+        log.debug("warm-up import failed", exc_info=True)
 
 
 def _install_menu_bar(wizard: QWizard, bar: QMenuBar) -> None:
