@@ -178,3 +178,13 @@ def test_accepted_windows_path_has_no_control_character_or_ascii_quote(text):
         return
     assert all(ord(c) >= 32 for c in value)
     assert not set(value) & set("'\"`$;|<>")
+
+
+@pytest.mark.parametrize("text", ["contoso.com\u2019", "contoso\u201c.com", "con\u00b7toso.com"])
+def test_fqdn_refuses_non_ascii_punctuation_instead_of_punycoding_it(text: str) -> None:
+    with pytest.raises(InvalidValue, match="only contain letters"):
+        validation.fqdn(text)
+
+
+def test_fqdn_keeps_internationalised_letters_as_idna() -> None:
+    assert validation.fqdn("b\u00fccher.de") == "xn--bcher-kva.de"

@@ -72,6 +72,10 @@ def _ex_onprem_with_sfb_online(t: Topology) -> bool:
     return t.exchange_on_prem and t.sfb is SfbKind.ONLINE
 
 
+def _ex_onprem_with_tenant(t: Topology) -> bool:
+    return t.exchange_on_prem and t.involves_tenant
+
+
 def _autodiscover_relevant(t: Topology) -> bool:
     return t.exchange_on_prem or t.sfb_on_prem
 
@@ -118,7 +122,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("dc_fqdn", "Domain controller FQDN", Kind.TEXT,
               "Used with -DomainController so new objects are read back from the same DC.",
               Phase.HYBRID, validation.fqdn, required=_ex_onprem_with_sfb_online,
-              relevant=_ex_onprem_with_sfb_online, placeholder="dc01.contoso.com"),
+              relevant=_ex_onprem_with_tenant, placeholder="dc01.contoso.com"),
     FieldSpec("test_sip_uri", "Test user SIP address", Kind.TEXT,
               "An SfB-enabled user with a mailbox, for Test-CsExStorageConnectivity.",
               Phase.VERIFICATION, validation.sip_uri, placeholder="sip:user@contoso.com"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from urllib.parse import urlsplit
 
 
@@ -22,12 +23,20 @@ _LOCAL_PART = re.compile(r"^[A-Za-z0-9!#$%&*+/=?^_`{|}~.-]{1,64}$")
 _HOST_PORT = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[^:\s]+)(?::(?P<port>\d{1,5}))?$")
 
 
+_SPECIALS = frozenset(string.whitespace + "'\"`;$&|<>(){}[]\\/,@:*?!%")
+
+
+def _is_idna_letter(char: str) -> bool:
+    """Letters, digits and combining marks may form an internationalised label; punctuation may not."""
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
 def fqdn(value: str, *, what: str = "host name", min_labels: int = 2) -> str:
     """An RFC 1123 host name; internationalised names are converted to their IDNA (xn--) form."""
     text = value.strip().rstrip(".")
     if not text:
         raise InvalidValue(f"Enter a {what}.")
-    if any(c in text for c in string.whitespace + "'\"`;$&|<>(){}[]\\/,@:*?!%"):
+    if any(c in _SPECIALS or (not c.isascii() and not _is_idna_letter(c)) for c in text):
         raise InvalidValue(f"A {what} may only contain letters, digits, hyphens and dots.")
     try:
         ascii_name = text.encode("idna").decode("ascii").lower()
