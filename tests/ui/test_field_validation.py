@@ -9,7 +9,6 @@ from PySide6.QtGui import QTextDocumentFragment
 from wizard.fields import FIELDS, Kind
 from wizard.scenario import example_scenario
 from wizard.ui.pages.ids import PHASE_IDS
-from wizard.ui.worker import Worker
 
 pytestmark = pytest.mark.gui
 
@@ -39,6 +38,8 @@ def test_invalid_value_shows_the_model_message_and_starts_no_probe(spec, make_wi
     scenario.set(spec.name, "$preset;invalid")  # invalid before the page is entered
     assert scenario.field_error(spec.name)
     wizard = make_wizard(scenario, settings=dead_resolver_settings)
+    runs_started = []
+    wizard.session.runStarted.connect(runs_started.append)
     assert wizard.setCurrentId(PHASE_IDS[spec.phase]) or wizard.currentId() == PHASE_IDS[spec.phase]
     page = wizard.currentPage()
     assert not wizard.session.is_running(), "entering a page with invalid input must not start probes"
@@ -57,7 +58,7 @@ def test_invalid_value_shows_the_model_message_and_starts_no_probe(spec, make_wi
 
     qtbot.mouseClick(page.checks.recheck, Qt.MouseButton.LeftButton)
     assert not wizard.session.is_running()
-    assert Worker.active_count() == 0
+    assert runs_started == [], "no probe run may start while a value is invalid"
     assert spec.label in plain(page.checks.blocked.text())
 
 
