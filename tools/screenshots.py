@@ -33,6 +33,24 @@ class AutoAnswers:
         return answer
 
 
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    role = QPalette.ColorRole
+    palette = QPalette()
+    for name, colour in ((role.Window, "#2b2b2b"), (role.WindowText, "#e8e8e8"), (role.Base, "#1f1f1f"),
+                         (role.AlternateBase, "#2a2a2a"), (role.Text, "#e8e8e8"), (role.Button, "#353535"),
+                         (role.ButtonText, "#e8e8e8"), (role.Highlight, "#3d8ee9"), (role.HighlightedText, "#ffffff"),
+                         (role.PlaceholderText, "#9a9a9a"), (role.Mid, "#5a5a5a"), (role.Dark, "#1a1a1a"),
+                         (role.Light, "#4a4a4a"), (role.Midlight, "#404040"), (role.Shadow, "#000000"),
+                         (role.ToolTipBase, "#3a3a3a"), (role.ToolTipText, "#e8e8e8"), (role.Link, "#6cb4ff")):
+        palette.setColor(name, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+    return palette
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
@@ -40,11 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topology", default="onprem", choices=("onprem", "hybrid", "online"))
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--size", default="1180x820", help="window size in logical pixels at scale 1")
+    parser.add_argument("--dark", action="store_true", help="the dark colour scheme, as the OS would set it")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
-    out = args.out or ROOT / "docs" / "screenshots" / ("" if args.scale == 1.0 else f"scale-{args.scale:g}")
+    folder = ("" if args.scale == 1.0 else f"scale-{args.scale:g}") or ("dark" if args.dark else "")
+    out = args.out or ROOT / "docs" / "screenshots" / folder
     out.mkdir(parents=True, exist_ok=True)
 
     sys.path.insert(0, str(ROOT))
@@ -55,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     from wizard.ui.app import application, build_wizard
 
     app = application()
+    if args.dark:
+        app.setPalette(dark_palette())  # what a dark OS scheme hands Qt (offscreen has no OS scheme to follow)
     lab = Lab.start(args.fault, topology=args.topology)
     try:
         wizard = build_wizard(lab.scenario, settings=lab.settings)
@@ -95,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         page = wizard.verification_page
         if args.fault:
             grab(f"{number:02d}-verification")
+        page.decoder.input.setPlainText(
+            "Test-CsExStorageConnectivity : ExCreateItem exchange operation failed, code=50043,")
+        page.decoder.decode()
         for index in range(1, 2 if args.fault else page.tabs.count()):
             page.tabs.setCurrentIndex(index)
             settle()

@@ -39,6 +39,7 @@ class VerificationPage(PhasePage):
         self.tabs.addTab(self.decoder, "Decode an error")
         self.exports = QWidget()
         export_layout = QVBoxLayout(self.exports)
+        export_layout.setContentsMargins(6, 6, 6, 6)
         intro = QLabel("Save the scripts for every step (one per shell, each with its undo script, plus a "
                        "runbook), or a report of this verification to attach to a change request.")
         intro.setWordWrap(True)

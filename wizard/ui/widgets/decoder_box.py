@@ -15,7 +15,7 @@ class DecoderBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 6, 6, 6)
         intro = QLabel("Paste the output of a cmdlet (for example Test-CsExStorageConnectivity or "
                        "New-CsPartnerApplication) to see the cause and the fix.")
         intro.setWordWrap(True)
@@ -43,6 +43,7 @@ class DecoderBox(QWidget):
         self.output.setObjectName("decoder_output")
         self.output.setOpenExternalLinks(False)
         self.output.setAccessibleName("Decoded errors")
+        self.output.setPlaceholderText("The cause and the fix of each known error in the text appear here.")
         layout.addWidget(self.output, 1)
         self.decoded: list[object] = []
 
@@ -65,7 +66,8 @@ class DecoderBox(QWidget):
                 f"<h4 style='color:{colour}; margin-bottom:2px'>{html.escape(item.title)}</h4>"
                 f"<p style='margin:2px 0'><b>Cause:</b> {html.escape(item.cause)}</p>"
                 f"<p style='margin:2px 0'><b>Fix:</b> {html.escape(item.fix)}</p>"
-                f"<p style='margin:2px 0'><small>Source: {html.escape(item.source)}</small></p>")
+                f"<p style='margin:2px 0'><small>Matched: <code>{html.escape(item.excerpt)}</code> · "
+                f"Source: {html.escape(item.source)}</small></p>")
         self.output.setHtml("".join(parts))
 
     def _clear(self) -> None:
