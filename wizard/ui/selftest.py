@@ -169,24 +169,15 @@ class _QuitAfterFirstShow(QObject):
         return False
 
 
-def show_and_exit(out: TextIO | None = None, *, make_window: Callable[[], QWidget] | None = None) -> int:
+def show_and_exit(out: TextIO | None = None) -> int:
     """Start like the real program, show the wizard, exit as soon as it is on screen (for timing)."""
-    from wizard.ui.app import application
+    from wizard.ui.app import application, build_wizard
 
     app = application()  # the real program's QApplication set-up (name, icon, DPI policy)
-    watcher = _QuitAfterFirstShow(app, out or sys.stdout)
-    app.installEventFilter(watcher)
-    try:
-        if make_window is None:
-            from wizard.ui.app import build_wizard
-
-            make_window = build_wizard
-        window = make_window()
-        window.show()
-        return app.exec()
-    finally:
-        app.removeEventFilter(watcher)
-        watcher.deleteLater()
+    app.installEventFilter(_QuitAfterFirstShow(app, out or sys.stdout))
+    wizard = build_wizard()
+    wizard.show()
+    return app.exec()
 
 
 def main(argv: list[str]) -> int:
