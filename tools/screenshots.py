@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         lab.stop()
     for path in written:
-        print(path.relative_to(ROOT))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
 
