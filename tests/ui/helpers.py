@@ -14,8 +14,16 @@ def checks_done(wizard) -> bool:
     checks = getattr(page, "checks", None)
     if checks is None:
         return True
-    return (not wizard.session.is_running(checks.key) and bool(checks.list.cards)
-            and all(state not in ("running", "pending") for state in checks.list.states().values()))
+    if wizard.session.is_running(checks.key) or not checks.list.cards:
+        return False
+    if any(state in ("running", "pending") for state in checks.list.states().values()):
+        return False
+    # The side panel and the verification summary refresh a frame later (coalesced); wait for them too.
+    entry = next((e for e in wizard.page_list.entries if e.page_id == wizard.currentId()), None)
+    if entry is None or entry.status in ("running", "pending"):
+        return False
+    banner = getattr(page, "banner", None)
+    return banner is None or banner.status not in ("running", "pending")
 
 
 def wait_for_checks(qtbot, wizard, timeout: int = CHECKS_TIMEOUT_MS) -> dict[str, str]:

@@ -7,6 +7,7 @@ wizard.features; this page only shows them and writes the user's choice back to 
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,13 +26,15 @@ from PySide6.QtWidgets import (
 from wizard.fields import FIELD_BY_NAME, FieldSpec
 from wizard.topology import Phase
 from wizard.ui.choice_labels import choice_label
+from wizard.ui.coalesce import coalesced
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.pages.ids import next_page_id
 from wizard.ui.pages.phase_page import page_fields
 from wizard.ui.services import Services
-from wizard.ui.topology_model import diagram_for
-from wizard.ui.widgets.feature_matrix import FeatureMatrix
-from wizard.ui.widgets.topology_view import TopologyView
+
+if TYPE_CHECKING:
+    from wizard.ui.widgets.feature_matrix import FeatureMatrix
+    from wizard.ui.widgets.topology_view import TopologyView
 
 
 class ChoiceGroup(QGroupBox):
@@ -108,10 +111,7 @@ class StartPage(QWizardPage):
         for group in self.groups:
             left.addWidget(group)
         picture_box = QGroupBox("Your deployment")
-        picture_layout = QVBoxLayout(picture_box)
-        self.picture = TopologyView(legend=False)
-        self.picture.setObjectName("start_topology_view")
-        picture_layout.addWidget(self.picture)
+        self._picture_layout = QVBoxLayout(picture_box)
         left.addWidget(picture_box, 1)
         layout.addLayout(left, 2)
         right = QVBoxLayout()
@@ -120,8 +120,10 @@ class StartPage(QWizardPage):
         self.topology_label.setWordWrap(True)
         self.topology_label.setTextFormat(Qt.TextFormat.RichText)
         right.addWidget(self.topology_label)
-        self.features = FeatureMatrix()
-        right.addWidget(self.features, 1)
+        self._right = right
+        self._picture: TopologyView | None = None
+        self._features: FeatureMatrix | None = None
+        right.addStretch(1)  # replaced by the feature list when it is first filled
         self.steps_label = QLabel()
         self.steps_label.setObjectName("steps_label")
         self.steps_label.setWordWrap(True)
@@ -129,12 +131,36 @@ class StartPage(QWizardPage):
         layout.addLayout(right, 3)
         services.model.fieldChanged.connect(self._model_changed)
         services.model.replaced.connect(self.initializePage)
-        self.initializePage()
+        # The feature list and the picture fill in right after the window appears (one event-loop turn).
+        self._topology_soon = coalesced(self, self._show_topology, interval_ms=0)
+        for group in self.groups:
+            group.read_model()
+
+    @property
+    def picture(self) -> TopologyView:
+        if self._picture is None:
+            from wizard.ui.widgets.topology_view import TopologyView
+
+            self._picture = TopologyView(legend=False)
+            self._picture.setObjectName("start_topology_view")
+            self._picture_layout.addWidget(self._picture)
+        return self._picture
+
+    @property
+    def features(self) -> FeatureMatrix:
+        if self._features is None:
+            from wizard.ui.widgets.feature_matrix import FeatureMatrix
+
+            self._features = FeatureMatrix()
+            stretch = self._right.itemAt(1)
+            self._right.removeItem(stretch)
+            self._right.insertWidget(1, self._features, 1)
+        return self._features
 
     def initializePage(self) -> None:
         for group in self.groups:
             group.read_model()
-        self._show_topology()
+        self._topology_soon()
 
     def _model_changed(self, name: str) -> None:
         if name in self._choice_names:
@@ -154,6 +180,8 @@ class StartPage(QWizardPage):
         self.topology_label.setText(
             f"<b>{html.escape(topology.label)}</b><br>{works} of {works + not_works} integration features work "
             f"with this topology{'' if not not_works else f'; {not_works} do not (see why below)'}.")
+        from wizard.ui.topology_model import diagram_for
+
         self.picture.show_diagram(diagram_for(scenario, []))
         phases = topology.phases()
         self.steps_label.setText("Steps for this topology: " + " → ".join(p.title for p in phases))
