@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
 
 from wizard.probes.context import ProbeSettings
@@ -328,9 +328,6 @@ class SetupWizard(QWizard):
             return
         self._shut_down()
         super().done(result)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)
 
     def _shut_down(self) -> None:
         """Stop every run without waiting (sockets closed; worker threads end by themselves)."""
