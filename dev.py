@@ -80,12 +80,11 @@ def cmd_test(args: list[str]) -> int:
         if run(step, env=env) != 0:
             print("FAILED:", " ".join(str(s) for s in step))
             return 1
-    if not args:
-        # The packaged program must carry everything the app needs: build it, run its --self-test.
-        # It runs before pytest so that pytest's summary stays the last line CI reads.
-        if run([py, "packaging/build.py", "--onefile", "--self-test"], env=env) != 0:
-            print("FAILED: the packaged build or its self-test")
-            return 1
+    # The packaged program must carry everything the app needs: build it, run its --self-test.
+    # It runs before pytest so that pytest's summary stays the last line CI reads.
+    if not args and run([py, "packaging/build.py", "--onefile", "--self-test"], env=env) != 0:
+        print("FAILED: the packaged build or its self-test")
+        return 1
     return run([py, "-m", "pytest", *args], env=env)
 
 
