@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import ssl
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
+from wizard.commands.network_options import add_network_arguments, settings_from_args
 from wizard.inside.analysis import AnalysisResult, analyze
 from wizard.inside.collected import CollectedFileError, load_collected
 from wizard.inside.collectors import write_collectors
@@ -31,11 +31,11 @@ from wizard.inside.published import (
     parse_metadata_document,
 )
 from wizard.inside.rotation import write_plan
-from wizard.probes.context import ProbeContext, ProbeSettings
+from wizard.probes.context import ProbeContext
 from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.scenario import Scenario
 from wizard.topology import Phase
-from wizard.validation import InvalidValue, host_port, thumbprint
+from wizard.validation import InvalidValue, thumbprint
 
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2"}
 _TRUST_COLOURS = {"green": "32", "amber": "33", "red": "31"}
@@ -60,10 +60,7 @@ def add_parser(subparsers: Any) -> None:
                            help="a thumbprint the pool's metadata document publishes; repeatable")
     live = parser.add_argument_group("live (--live downloads the metadata documents now)")
     live.add_argument("--live", action="store_true", help="download Exchange's and each pool's metadata document")
-    live.add_argument("--nameserver", metavar="HOST[:PORT]", help="ask this DNS server instead of the system one")
-    live.add_argument("--ca-bundle", metavar="FILE", help="PEM file of extra CA certificates to trust")
-    live.add_argument("--https-port", type=int, metavar="N", help="labs only: use port N instead of 443")
-    live.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each answer (default 10)")
+    add_network_arguments(live, lab_ports=False, accept_untrusted=False)
     out = parser.add_argument_group("files to write")
     out.add_argument("--plan-out", metavar="DIR",
                      help="write the certificate rotation scripts, certificate-rotation.md and an .ics calendar")
@@ -104,31 +101,6 @@ def _published(args: argparse.Namespace) -> PublishedKeys:
     return PublishedKeys(tuple(documents))
 
 
-def _live_settings(args: argparse.Namespace) -> ProbeSettings:
-    changes: dict[str, Any] = {}
-    if args.nameserver:
-        try:
-            changes["nameserver"] = host_port(args.nameserver, default_port=53)
-        except InvalidValue as exc:
-            raise UsageError(f"--nameserver: {exc}") from None
-    if args.ca_bundle:
-        try:
-            ssl.create_default_context(cafile=args.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise UsageError(f"--ca-bundle: cannot load {args.ca_bundle} as PEM certificates ({exc})") from None
-        changes["ca_bundle"] = args.ca_bundle
-    if args.https_port is not None:
-        if not 0 < args.https_port < 65536:
-            raise UsageError("--https-port: a port is between 1 and 65535")
-        changes["https_port"] = args.https_port
-    if args.timeout is not None:
-        if not 0 < args.timeout <= 600:
-            raise UsageError("--timeout: give seconds between 0 and 600")
-        changes["http_timeout"] = args.timeout
-        changes["dns_timeout"] = min(3.0, args.timeout)
-    return ProbeSettings(**changes)
-
-
 def _write(what: str, out_dir: str, write: Any) -> list[Path]:
     try:
         return write(out_dir)
@@ -154,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     extra: list[ProbeResult] = []
     if args.live:
-        live, extra = fetch_published(scenario, ProbeContext(_live_settings(args)))
+        live, extra = fetch_published(scenario, ProbeContext(settings_from_args(args)))
         published = published.plus(live)
     result = analyze(collected, scenario, now=now, published=published, extra=extra)
     if args.plan_out:

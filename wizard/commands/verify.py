@@ -8,24 +8,22 @@ input.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import getpass
 import json
 import os
-import ssl
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
+from wizard.commands.network_options import add_network_arguments, settings_from_args
 from wizard.probes.context import ProbeContext, ProbeSettings
 from wizard.probes.registry import probes_for
 from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.probes.runner import run_probes
 from wizard.scenario import Scenario
 from wizard.topology import Phase
-from wizard.validation import InvalidValue, host_port
 
 LAB_TOPOLOGIES = ("onprem", "hybrid", "online")
 PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
@@ -38,15 +36,7 @@ def add_parser(subparsers: Any) -> None:
         "verify", help="run the live checks against a deployment (or the built-in demo lab)",
         description="Run the probes for the scenario's topology and print the results by phase.")
     add_scenario_arguments(parser)
-    net = parser.add_argument_group("network")
-    net.add_argument("--nameserver", metavar="HOST[:PORT]",
-                     help="ask this DNS server instead of the system resolver (compare internal and external views)")
-    net.add_argument("--ca-bundle", metavar="FILE", help="PEM file of extra CA certificates to trust")
-    net.add_argument("--https-port", type=int, metavar="N", help="labs only: use port N instead of 443")
-    net.add_argument("--sip-port", type=int, metavar="N", help="labs only: use port N instead of 5061")
-    net.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each answer (default 10)")
-    net.add_argument("--accept-untrusted", action="store_true",
-                     help="read answers from servers whose certificate is not trusted (reported as warnings)")
+    add_network_arguments(parser.add_argument_group("network"))
     parser.add_argument("--phase", action="append", choices=[p.value for p in Phase], metavar="NAME",
                         help="only this phase (repeatable): " + ", ".join(p.value for p in Phase))
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -56,35 +46,6 @@ def add_parser(subparsers: Any) -> None:
     demo.add_argument("--demo-topology", choices=LAB_TOPOLOGIES, default="onprem",
                       help="which lab deployment to start (default onprem)")
     parser.set_defaults(run=run)
-
-
-def _settings(args: argparse.Namespace, base: ProbeSettings | None) -> ProbeSettings:
-    changes: dict[str, Any] = {}
-    if args.nameserver:
-        try:
-            changes["nameserver"] = host_port(args.nameserver, default_port=53)
-        except InvalidValue as exc:
-            raise UsageError(f"--nameserver: {exc}") from None
-    if args.ca_bundle:
-        try:
-            ssl.create_default_context(cafile=args.ca_bundle)
-        except (OSError, ssl.SSLError) as exc:
-            raise UsageError(f"--ca-bundle: cannot load {args.ca_bundle} as PEM certificates ({exc})") from None
-        changes["ca_bundle"] = args.ca_bundle
-    for flag in ("https_port", "sip_port"):
-        value = getattr(args, flag)
-        if value is not None:
-            if not 0 < value < 65536:
-                raise UsageError(f"--{flag.replace('_', '-')}: a port is between 1 and 65535")
-            changes[flag] = value
-    if args.timeout is not None:
-        if not 0 < args.timeout <= 600:
-            raise UsageError("--timeout: give seconds between 0 and 600")
-        changes["http_timeout"] = args.timeout
-        changes["dns_timeout"] = min(3.0, args.timeout)
-    if args.accept_untrusted:
-        changes["accept_untrusted"] = True
-    return dataclasses.replace(base or ProbeSettings(), **changes)
 
 
 def _pfx_password(scenario: Scenario) -> bytes | None:
@@ -110,10 +71,10 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Scenario, ProbeSettings]
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         with lab:
-            yield lab.scenario, _settings(args, lab.settings)
+            yield lab.scenario, settings_from_args(args, lab.settings)
         return
     scenario = scenario_from_args(args)
-    yield scenario, _settings(args, None)
+    yield scenario, settings_from_args(args)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,56 @@
+"""The network flags shared by `verify` and `analyze --live`: one parser, one validation."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import ssl
+from typing import Any
+
+from wizard.cli import UsageError
+from wizard.probes.context import ProbeSettings
+from wizard.validation import InvalidValue, host_port
+
+
+def add_network_arguments(group: Any, *, lab_ports: bool = True, accept_untrusted: bool = True) -> None:
+    """Add --nameserver, --ca-bundle, --https-port (labs), --sip-port (labs), --timeout and --accept-untrusted."""
+    group.add_argument("--nameserver", metavar="HOST[:PORT]",
+                       help="ask this DNS server instead of the system resolver (compare internal and external views)")
+    group.add_argument("--ca-bundle", metavar="FILE", help="PEM file of extra CA certificates to trust")
+    group.add_argument("--https-port", type=int, metavar="N", help="labs only: use port N instead of 443")
+    if lab_ports:
+        group.add_argument("--sip-port", type=int, metavar="N", help="labs only: use port N instead of 5061")
+    group.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each answer (default 10)")
+    if accept_untrusted:
+        group.add_argument("--accept-untrusted", action="store_true",
+                           help="read answers from servers whose certificate is not trusted (reported as warnings)")
+
+
+def settings_from_args(args: argparse.Namespace, base: ProbeSettings | None = None) -> ProbeSettings:
+    """ProbeSettings from the flags (on top of `base`, e.g. the lab's); bad values raise UsageError."""
+    changes: dict[str, Any] = {}
+    if args.nameserver:
+        try:
+            changes["nameserver"] = host_port(args.nameserver, default_port=53)
+        except InvalidValue as exc:
+            raise UsageError(f"--nameserver: {exc}") from None
+    if args.ca_bundle:
+        try:
+            ssl.create_default_context(cafile=args.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise UsageError(f"--ca-bundle: cannot load {args.ca_bundle} as PEM certificates ({exc})") from None
+        changes["ca_bundle"] = args.ca_bundle
+    for flag in ("https_port", "sip_port"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            if not 0 < value < 65536:
+                raise UsageError(f"--{flag.replace('_', '-')}: a port is between 1 and 65535")
+            changes[flag] = value
+    if args.timeout is not None:
+        if not 0 < args.timeout <= 600:
+            raise UsageError("--timeout: give seconds between 0 and 600")
+        changes["http_timeout"] = args.timeout
+        changes["dns_timeout"] = min(3.0, args.timeout)
+    if getattr(args, "accept_untrusted", False):
+        changes["accept_untrusted"] = True
+    return dataclasses.replace(base or ProbeSettings(), **changes)
