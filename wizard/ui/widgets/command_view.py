@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.playbook.step import Shell, Step
-from wizard.scenario import Scenario, atomic_write_text
+from wizard.scenario import Scenario, atomic_write_bytes, atomic_write_text
 from wizard.ui.services import Services
 
 
@@ -92,7 +92,12 @@ class ShellTab(QWidget):
                                                        "Replace it?", yes="Replace", no="Cancel"):
             return
         try:
-            atomic_write_text(path, self.editor.toPlainText(), encoding="utf-8-sig" if suffix == "ps1" else "utf-8")
+            if suffix == "ps1":  # the bundle's own bytes: UTF-8 with BOM and CRLF, as Windows PowerShell 5.1 wants
+                from wizard.playbook.export import encode_script
+
+                atomic_write_bytes(path, encode_script(self.editor.toPlainText()))
+            else:
+                atomic_write_text(path, self.editor.toPlainText())
         except OSError as exc:
             dialogs.error("Save script", f"Could not write {path}: {exc.strerror or exc}")
             return
