@@ -68,6 +68,13 @@ class Dialogs:
         name, _ = QFileDialog.getOpenFileName(self.parent, caption, start, file_filter)
         return Path(name) if name else None
 
+    def open_files(self, caption: str, file_filter: str, start: str = "") -> list[Path]:
+        """Several files at once (collector outputs: one per Front End); empty when cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
+        names, _ = QFileDialog.getOpenFileNames(self.parent, caption, start, file_filter)
+        return [Path(name) for name in names]
+
     def save_file(self, caption: str, file_filter: str, start: str = "") -> Path | None:
         """The caller asks before replacing an existing file (one wording everywhere)."""
         from PySide6.QtWidgets import QFileDialog

@@ -1,16 +1,25 @@
-"""File > Export scripts / Export report: ask where, ask before replacing files, write, say what was written.
+"""File > Export scripts / Export report / collector scripts / rotation plan: ask where, ask before
+replacing files, write, say what was written.
 
 The bundle's own writer (wizard.playbook.export.export_bundle) replaces a previous export atomically;
-the wizard only asks first when the folder already holds files of a bundle.
+the wizard only asks first when the folder already holds files of a bundle. The bundle also carries
+the read-only collector scripts, so one export holds everything an admin runs on the servers.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from wizard.probes.result import ProbeResult
 from wizard.scenario import ScenarioInvalid, atomic_write_text
 from wizard.ui.services import Services
+
+if TYPE_CHECKING:
+    from wizard.inside.rotation import RotationPlan
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +33,25 @@ def _log_export(paths: list[Path]) -> None:
 
 
 class Exporter:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, inside_findings: Callable[[], list[ProbeResult]] | None = None) -> None:
         self.services = services
         self.last_directory = ""
+        # the imported collected data's findings, for the report (the window hands in InsideView.findings)
+        self.inside_findings = inside_findings or list
+
+    def _replace_ok(self, target: Path, names: set[str] | list[str]) -> bool:
+        """Ask before replacing files of an earlier export; True when there are none or the user agrees."""
+        existing = sorted(p for p in target.iterdir() if p.name in set(names)) if target.is_dir() else []
+        return not existing or self.services.dialogs.confirm(
+            "Replace files?", f"{len(existing)} file(s) of an earlier export are in {target}.",
+            "\n".join(f"• {p.name}" for p in existing[:12]) + "\n\nReplace them with this export?",
+            yes="Replace", no="Cancel")
+
+    def _written(self, written: list[Path], target: Path, what: str) -> list[Path]:
+        self.last_directory = str(target)
+        _log_export(written)
+        self.services.status(f"Exported {len(written)} {what} to {target}")
+        return written
 
     def _invalid(self, what: str) -> bool:
         try:
@@ -43,27 +68,62 @@ class Exporter:
         target = out_dir or self.services.dialogs.directory("Export the script bundle to", self.last_directory)
         if target is None:
             return []
+        from wizard.inside.collectors import collector_scripts, write_collectors
         from wizard.playbook.export import bundle_file_names, export_bundle
 
-        names = bundle_file_names()
-        existing = sorted(p for p in target.iterdir() if p.name in names) if target.is_dir() else []
-        if existing and not self.services.dialogs.confirm(
-                "Replace files?", f"{len(existing)} file(s) of an earlier export are in {target}.",
-                "\n".join(f"• {p.name}" for p in existing[:12]) + "\n\nReplace them with this export?",
-                yes="Replace", no="Cancel"):
+        scenario = self.services.model.scenario
+        if not self._replace_ok(target, bundle_file_names() | {s.file_name for s in collector_scripts(scenario)}):
             return []
         try:
-            written = export_bundle(self.services.model.scenario, target)
+            written = export_bundle(scenario, target)
+            written += write_collectors(scenario, target)
         except ScenarioInvalid as exc:
             self.services.dialogs.error("Export scripts", f"Fix the scenario first: {exc}")
             return []
         except OSError as exc:
             self.services.dialogs.error("Export scripts", f"Could not write to {target}: {exc.strerror or exc}")
             return []
-        self.last_directory = str(target)
-        _log_export(written)
-        self.services.status(f"Exported {len(written)} file(s) to {target}")
-        return written
+        return self._written(written, target, "file(s)")
+
+    def export_collectors(self, out_dir: Path | None = None) -> list[Path]:
+        """Write the read-only collector scripts (one per shell) for this scenario."""
+        if self._invalid("Export collector scripts"):
+            return []
+        target = out_dir or self.services.dialogs.directory("Export the collector scripts to", self.last_directory)
+        if target is None:
+            return []
+        from wizard.inside.collectors import collector_scripts, write_collectors
+
+        scenario = self.services.model.scenario
+        if not self._replace_ok(target, [s.file_name for s in collector_scripts(scenario)]):
+            return []
+        try:
+            written = write_collectors(scenario, target)
+        except ScenarioInvalid as exc:
+            self.services.dialogs.error("Export collector scripts", f"Fix the scenario first: {exc}")
+            return []
+        except OSError as exc:
+            self.services.dialogs.error("Export collector scripts",
+                                        f"Could not write to {target}: {exc.strerror or exc}")
+            return []
+        return self._written(written, target, "collector script(s)")
+
+    def save_rotation_plan(self, plan: RotationPlan, out_dir: Path | None = None) -> list[Path]:
+        """Write the rotation scripts (one per shell and certificate), the runbook and the .ics calendar."""
+        target = out_dir or self.services.dialogs.directory("Save the rotation plan to", self.last_directory)
+        if target is None:
+            return []
+        from wizard.inside.rotation import CALENDAR_FILE, RUNBOOK_FILE, render_scripts, write_plan
+
+        if not self._replace_ok(target, [*render_scripts(plan), RUNBOOK_FILE, CALENDAR_FILE]):
+            return []
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            written = write_plan(plan, target)
+        except OSError as exc:
+            self.services.dialogs.error("Save rotation plan", f"Could not write to {target}: {exc.strerror or exc}")
+            return []
+        return self._written(written, target, "rotation plan file(s)")
 
     def export_report(self, path: Path | None = None) -> Path | None:
         """Write the HTML report of the current scenario and the latest check results."""
@@ -76,11 +136,14 @@ class Exporter:
         if target.exists() and not self.services.dialogs.confirm(
                 "Replace file?", f"{target.name} already exists.", "Replace it?", yes="Replace", no="Cancel"):
             return None
+        from wizard.playbook.build import build_playbook
         from wizard.report import render_report_html
 
-        results = self.services.session.results()
+        results = self.services.session.results() + self.inside_findings()
+        scenario = self.services.model.scenario
         try:
-            text = render_report_html(self.services.model.scenario, results)
+            text = render_report_html(scenario, results, build_playbook(scenario),
+                                      generated_at=datetime.now().astimezone())
             atomic_write_text(target, text)
         except ScenarioInvalid as exc:
             self.services.dialogs.error("Export report", f"Fix the scenario first: {exc}")

@@ -18,3 +18,4 @@ class Services:
     dialogs: Dialogs
     status: Callable[[str], None]
     exporter: Any = None  # wizard.ui.exporting.Exporter, set by the window once it exists
+    inside: Any = None  # wizard.ui.inside_view.InsideView (imported collected data), set by the window

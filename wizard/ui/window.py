@@ -23,6 +23,7 @@ from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.dialogs import Dialogs, SaveChoice
 from wizard.ui.exporting import Exporter
+from wizard.ui.inside_view import InsideView
 from wizard.ui.model_adapter import ScenarioModel
 from wizard.ui.pages.autodiscover import AutodiscoverPage
 from wizard.ui.pages.certificates import CertificatesPage
@@ -80,7 +81,12 @@ class SetupWizard(QWizard):
         self.services = Services(self.model, self.session, self.dialogs, self.show_status)
         self.exporter = Exporter(self.services)
         self.services.exporter = self.exporter
+        self.inside = InsideView(self.services, parent=self)
+        self.services.inside = self.inside
+        self.exporter.inside_findings = self.inside.findings
+        self.inside.imported.connect(lambda _result: self.show_trust_graph())
         self._help: Any = None  # the HelpDialog, created on the first F1
+        self._inside_dialog: Any = None  # the non-modal trust graph window, created when first needed
         self._visited: set[int] = {START_ID}
         self._warmed = False
 
@@ -236,6 +242,19 @@ class SetupWizard(QWizard):
         self._help.show()
         self._help.raise_()
 
+    # ---- collected data ------------------------------------------------------------------------
+    def show_trust_graph(self) -> None:
+        """On the verification page: its Trust graph tab; elsewhere: the same panel in its own window."""
+        if self.currentPage() is self.phase_pages[Phase.VERIFICATION]:
+            self.verification_page.show_trust_graph()
+            return
+        if self._inside_dialog is None:
+            from wizard.ui.inside_panel import InsideDialog
+
+            self._inside_dialog = InsideDialog(self.services, self)
+        self._inside_dialog.show()
+        self._inside_dialog.raise_()
+
     def open_log_folder(self) -> None:
         from wizard.logs import log_dir
 
@@ -338,6 +357,8 @@ class SetupWizard(QWizard):
             self.model.discard_autosave()
         if self._help is not None:
             self._help.close()
+        if self._inside_dialog is not None:
+            self._inside_dialog.close()
 
     # ---- tools -------------------------------------------------------------------------------
     def apply_settings(self, settings: ProbeSettings | None) -> None:
@@ -418,6 +439,13 @@ class SetupWizard(QWizard):
                      "action_export_scripts")
         self._action(file_menu, "Export r&eport…", lambda _checked=False: self.exporter.export_report(), "Ctrl+Shift+E",
                      "action_export_report")
+        file_menu.addSeparator()
+        self._action(file_menu, "Export co&llector scripts…", lambda _checked=False: self.exporter.export_collectors(),
+                     name="action_export_collectors")
+        self._action(file_menu, "&Import collected data…", lambda _checked=False: self.inside.ask_and_import(),
+                     "Ctrl+I", "action_import_collected")
+        self._action(file_menu, "&Trust graph and rotation plan", lambda _checked=False: self.show_trust_graph(),
+                     name="action_trust_graph")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.reject, QKeySequence.StandardKey.Quit, "action_quit")
 

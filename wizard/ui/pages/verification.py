@@ -1,5 +1,8 @@
 """Verification: every check of every step as one checklist with a readiness summary, the picture,
-the verification commands, the error decoder and the exports."""
+the trust graph of imported collected data, the verification commands, the error decoder and the exports.
+
+Findings of imported collected data join the checklist as cards of their own group and count in the
+readiness summary, so they read exactly like the live checks."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ class VerificationPage(PhasePage):
         self.setFinalPage(True)
 
     def build_extra(self) -> None:
+        from wizard.ui.inside_panel import InsideFindingsGroup, InsidePanel
         from wizard.ui.widgets.decoder_box import DecoderBox
         from wizard.ui.widgets.readiness_banner import ReadinessBanner
         from wizard.ui.widgets.topology_view import TopologyView
@@ -35,6 +39,11 @@ class VerificationPage(PhasePage):
         self.tabs.insertTab(1, self.topology, "Topology")
         self.checks.list.setObjectName("verification_checklist")
         self.tabs.setTabText(0, "Checklist")
+        self.inside_findings = InsideFindingsGroup(services)
+        inner = self.checks.list.widget().layout()
+        inner.insertWidget(inner.count() - 1, self.inside_findings)  # after every check card, above the stretch
+        self.inside_panel = InsidePanel(services)
+        self.tabs.insertTab(2, self.inside_panel, "Trust graph")
         self.decoder = DecoderBox()
         self.tabs.addTab(self.decoder, "Decode an error")
         self.exports = QWidget()
@@ -63,6 +72,7 @@ class VerificationPage(PhasePage):
         summary_later = coalesced(self, self.refresh_summary)
         services.session.resultsChanged.connect(summary_later)
         services.model.fieldChanged.connect(summary_later)
+        services.inside.changed.connect(summary_later)
         self.export_scripts_button.clicked.connect(lambda: self._show_export(services.exporter.export_scripts()))
         self.export_report_button.clicked.connect(lambda: self._show_export(services.exporter.export_report()))
 
@@ -83,12 +93,17 @@ class VerificationPage(PhasePage):
         super().initializePage()
         self.refresh_summary()
 
+    def show_trust_graph(self) -> None:
+        self.tabs.setCurrentWidget(self.inside_panel)
+
     def refresh_summary(self) -> None:
         session = self.services.session
         planned = list(self.checks.list.cards)
         results = [result for pid in planned
                    if (result := session.result(pid)) is not None and not session.is_pending(pid)]
-        self.banner.show_summary(results, running=session.is_running(ALL), planned=len(planned))
+        findings = self.services.inside.findings()
+        self.banner.show_summary(results + findings, running=session.is_running(ALL),
+                                 planned=len(planned) + len(findings))
         self.topology.show_diagram(diagram_for(self.services.model.scenario, results))
 
     def validatePage(self) -> bool:
