@@ -3,7 +3,9 @@
 `--version`, `--self-test` (Qt offscreen, every resource, the wizard, verify --demo) and
 `--exit-after-show` (start-up timing) serve the packaged program and its build checks.
 
-The dispatch lives here, outside wizard.cli, so the command-line core never imports Qt.
+The dispatch lives here, outside wizard.cli, so the command-line core never imports Qt and the
+window's start-up never imports the CLI (argparse, every subcommand's flags): CLI_COMMANDS mirrors
+wizard.cli.COMMANDS (tests/ui/test_startup_imports.py keeps them equal).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import sys
 
 from wizard import __version__
-from wizard.cli import COMMANDS
+
+CLI_COMMANDS = frozenset({"export", "verify", "analyze"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         from wizard.ui.selftest import show_and_exit
 
         return show_and_exit()
-    wants_cli = bool(args) and (args[0] in COMMANDS or args[0] in {"-h", "--help"})
+    wants_cli = bool(args) and (args[0] in CLI_COMMANDS or args[0] in {"-h", "--help"})
     if wants_cli:
         from wizard.cli import main as cli_main
 

@@ -2,21 +2,28 @@
 
 Heavy modules (the probes with dnspython, requests and cryptography; the playbook; the lab) are
 imported only when a page first needs them, so the window appears about as fast as an empty
-QWizard would.
+QWizard would. For the same reason the log file and the crash dialog (which pull in logging.handlers,
+socket, pickle and QMessageBox) are set up in the first event-loop turn after the window is shown;
+until then a small hook stands in and, should anything be raised, sets them up on the spot.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
+import threading
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 
 from wizard.probes.context import ProbeSettings
 from wizard.scenario import Scenario
+
+if TYPE_CHECKING:
+    import argparse
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,8 @@ def build_wizard(scenario: Scenario | None = None, *, settings: ProbeSettings | 
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="python -m wizard", description="Open the integration wizard.")
     parser.add_argument("scenario", nargs="?", help="a scenario file to open")
     parser.add_argument("--demo", action="store_true",
@@ -66,32 +75,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(argv: list[str]) -> tuple[str | None, bool]:
+    """(scenario file or None, demo?); argparse (and its --help and errors) only when there are arguments."""
+    if not argv:
+        return None, False
+    args = _parser().parse_args(argv)
+    return args.scenario, args.demo
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the wizard (optionally on a scenario file or the demo lab) and run until it closes."""
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    scenario_path, demo = _parse(list(sys.argv[1:] if argv is None else argv))
     app = application()
-    _setup_logging()
     lab = None
     wizard: QWizard | None = None
-    handler = _install_crash_hook(lambda: wizard)
+    hooks = DeferredCrashHook(lambda: wizard).install()
     try:
-        if args.demo:
+        if demo:
             from wizard.lab import Lab
 
             lab = Lab.start()
             wizard = build_wizard(lab.scenario, settings=lab.settings)
         else:
             wizard = build_wizard()
-            _restore_or_open(wizard, args.scenario)
+            _restore_or_open(wizard, scenario_path)
         wizard.show()
+        QTimer.singleShot(0, hooks.complete)  # after the first paint, before the first click is handled
         code = app.exec()
         # The window is gone; give cancelled checks a moment to notice their closed sockets so the
         # process exits cleanly (they stop within milliseconds; this never delays a visible window).
         QThreadPool.globalInstance().waitForDone(EXIT_GRACE_MS)
         return code
     finally:
-        if handler is not None:
-            handler.uninstall()
+        hooks.uninstall()
         if lab is not None:
             lab.stop()
 
@@ -108,6 +124,60 @@ def _restore_or_open(wizard: QWizard, path: str | None) -> None:
         model.replace(recovered, dirty=True)
     elif recovered is not None:
         model.discard_autosave()
+
+
+class DeferredCrashHook:
+    """Stands in for the crash handler until `complete()` sets up the log file and installs the real one.
+
+    Anything raised before that (the window is on screen, the first event-loop turn has not run yet)
+    completes the set-up at once and goes to the real handler, so no exception misses the dialog.
+    """
+
+    def __init__(self, window_getter: Any) -> None:
+        self._window_getter = window_getter
+        self._previous_sys_hook = sys.excepthook
+        self._previous_thread_hook = threading.excepthook
+        self.handler: Any = None  # the CrashHandler once complete() ran (None when the build lacks it)
+        self._completed = False
+
+    def install(self) -> DeferredCrashHook:
+        sys.excepthook = self._sys_hook
+        threading.excepthook = self._thread_hook
+        return self
+
+    def complete(self) -> None:
+        """Open the log file and install the real crash handler (once)."""
+        if self._completed:
+            return
+        self._completed = True
+        self._restore_previous()
+        _setup_logging()
+        self.handler = _install_crash_hook(self._window_getter)
+
+    def uninstall(self) -> None:
+        self._completed = True  # a complete() still queued (the loop ended first) does nothing now
+        self._restore_previous()
+        if self.handler is not None:
+            self.handler.uninstall()
+
+    def _restore_previous(self) -> None:
+        if sys.excepthook == self._sys_hook:
+            sys.excepthook = self._previous_sys_hook
+        if threading.excepthook == self._thread_hook:
+            threading.excepthook = self._previous_thread_hook
+
+    def _sys_hook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        self.complete()
+        sys.excepthook(exc_type, exc, tb)
+
+    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        # Crash-handler set-up creates Qt objects: only the GUI thread may do it; another thread's
+        # error goes to the previous hook (the log is not open yet either).
+        if threading.current_thread() is threading.main_thread():
+            self.complete()
+            threading.excepthook(args)
+        else:
+            self._previous_thread_hook(args)
 
 
 def _setup_logging() -> None:
