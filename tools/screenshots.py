@@ -3,6 +3,9 @@
 Runs the wizard offscreen on the demo lab, waits for each page's checks, and grabs the window.
 `--scale 1.5` sets QT_SCALE_FACTOR (as a 150 % display would) and writes to docs/screenshots/scale-1.5/.
 `--fault NAME` starts the lab with a named fault (e.g. autodiscover-xml) to picture a failure.
+Then a second window imports a faulty sample of collected data (`--inside NAME`, one of the faults in
+tests/inside/samples.py; `--inside none` skips it) and pictures the trust graph, the rotation plan and the
+findings in the checklist.
 """
 
 from __future__ import annotations
@@ -51,6 +54,67 @@ def dark_palette():
     return palette
 
 
+def inside_shots(app, lab, fault: str, out: Path, *, prefix: str, size) -> list[Path]:
+    """Import a faulty collected-data sample on the start page (before any live check, so only the files
+    speak), picture the trust graph window, then the verification page's Trust graph tab and checklist."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from inside import samples
+
+    from wizard.ui.app import build_wizard
+
+    wizard = build_wizard(lab.scenario, settings=lab.settings)
+    wizard.set_dialogs(AutoAnswers())
+    wizard.resize(size)
+    wizard.show()
+    wizard.inside.clock = lambda: samples.FIXED_NOW
+    docs = samples.faulty(fault)
+    if not lab.scenario.topology.involves_tenant:
+        docs.pop("graph", None)
+    written: list[Path] = []
+
+    def settle(done, deadline: float = 30.0) -> None:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end and not done():
+            app.processEvents()
+        calm = time.monotonic() + 0.25
+        while time.monotonic() < calm:
+            app.processEvents()
+
+    with tempfile.TemporaryDirectory() as folder:
+        wizard.inside.start(samples.write(docs, Path(folder)))
+        settle(lambda: wizard.inside.result is not None and not wizard.inside.busy)
+    dialog = wizard._inside_dialog
+    if dialog is not None:
+        settle(dialog.isVisible)
+        path = out / f"{prefix}20-trust-graph-window-{fault}.png"
+        dialog.grab().save(str(path))
+        written.append(path)
+        dialog.close()
+    while wizard.currentId() != -1 and not wizard.currentPage().isFinalPage():
+        wizard.next()
+        settle(lambda: not wizard.session.is_running())
+    page = wizard.verification_page
+    page.show_trust_graph()
+    settle(lambda: True)
+    path = out / f"{prefix}21-verification-trust-graph-{fault}.png"
+    wizard.grab().save(str(path))
+    written.append(path)
+    page.tabs.setCurrentIndex(0)
+    settle(lambda: True)
+    page.checks.list.verticalScrollBar().setValue(page.inside_findings.y())  # the group's heading at the top
+    settle(lambda: True)
+    path = out / f"{prefix}22-verification-inside-findings-{fault}.png"
+    wizard.grab().save(str(path))
+    written.append(path)
+    wizard.model.discard_autosave()
+    wizard.session.cancel_all()
+    wizard.deleteLater()
+    app.processEvents()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
@@ -59,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--size", default="1180x820", help="window size in logical pixels at scale 1")
     parser.add_argument("--dark", action="store_true", help="the dark colour scheme, as the OS would set it")
+    parser.add_argument("--inside", default="token-issuer-differs",
+                        help="collected-data sample fault to import for the trust graph pictures ('none' skips)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.scale != 1.0:
@@ -136,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         wizard.session.cancel_all()
         wizard.deleteLater()
         QApplication.processEvents()
+        if args.inside != "none" and not args.fault:
+            written += inside_shots(app, lab, args.inside, out, prefix=prefix, size=QSize(width, height))
     finally:
         lab.stop()
     for path in written:

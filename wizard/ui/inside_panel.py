@@ -91,7 +91,9 @@ class InsideFindingsGroup(QWidget):
                 self._cards_layout.addWidget(card)
                 self.cards[probe.id] = card
         for finding in findings:
-            self.cards[finding.id].show_state(finding.status.value, finding, stale=self._inside.stale)
+            card = self.cards[finding.id]
+            card.show_state(finding.status.value, finding, stale=self._inside.stale)
+            card.elapsed.clear()  # read from files, not timed on the network
         if result is not None:
             names = ", ".join(c.source.replace("\\", "/").rsplit("/", 1)[-1] for c in result.collected.collections)
             note = " The scenario changed since: import again to judge the new values." if self._inside.stale else ""
@@ -178,10 +180,10 @@ class InsidePanel(QWidget):
         self.import_button = QPushButton("&Import collected data…")
         self.import_button.setObjectName("import_collected_button")
         self.import_button.setToolTip("Load the JSON files the collector scripts wrote (several at once)")
-        self.collectors_button = QPushButton("Collector scr&ipts…")
+        self.collectors_button = QPushButton("Colle&ctor scripts…")
         self.collectors_button.setObjectName("export_collectors_button")
         self.collectors_button.setToolTip("Export the read-only scripts that gather the data, one per shell")
-        self.save_plan_button = QPushButton("Save rotation p&lan…")
+        self.save_plan_button = QPushButton("Save rotation pla&n…")
         self.save_plan_button.setObjectName("save_rotation_plan_button")
         self.save_plan_button.setToolTip("Write the rotation scripts (.ps1 per shell), the runbook and an .ics "
                                          "calendar with reminders 60 and 30 days before each expiry")
@@ -244,6 +246,7 @@ class InsidePanel(QWidget):
                                  f"place(s) holding or publishing them.{html.escape(stale)}")
             self.graph.set_graph(graph)
         self.plan.show_plan(result)
+        self.plan.setVisible(result is not None)  # before an import the graph's hint takes the whole height
 
 
 class InsideDialog(QDialog):
@@ -259,4 +262,4 @@ class InsideDialog(QDialog):
         self.panel = InsidePanel(services)
         layout.addWidget(self.panel)
         line = self.fontMetrics().height()
-        self.resize(line * 64, line * 42)
+        self.resize(line * 76, line * 48)

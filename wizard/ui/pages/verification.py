@@ -20,7 +20,7 @@ from wizard.ui.topology_model import diagram_for
 
 
 class VerificationPage(PhasePage):
-    BUTTON_LETTERS = PhasePage.BUTTON_LETTERS + "podl"
+    BUTTON_LETTERS = PhasePage.BUTTON_LETTERS + "podl" + "icn"  # + the Trust graph tab's buttons
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.VERIFICATION, parent)
