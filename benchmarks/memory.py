@@ -40,7 +40,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 WIZARD = '''
 import json, resource, sys, time
-from wizard.lab.serve import settings_from_json
+from wizard.probes.context import ProbeSettings
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 from wizard.ui.app import application, build_wizard
@@ -48,7 +48,9 @@ from wizard.ui.pages.ids import PHASE_IDS
 from wizard.ui.probe_session import ALL
 
 scenario_path, settings_path = sys.argv[1:3]
-settings = settings_from_json(json.loads(open(settings_path, encoding="utf-8").read()))
+raw = json.loads(open(settings_path, encoding="utf-8").read())
+raw["nameserver"] = tuple(raw["nameserver"])  # JSON has no tuples; not wizard.lab's helper: no lab code here
+settings = ProbeSettings(**raw)
 app = application()
 wizard = build_wizard(Scenario.load(scenario_path), settings=settings)
 wizard.resize(1180, 820)

@@ -45,6 +45,7 @@ class Run:
     planned: list[PlannedProbe]
     context: ProbeContext
     worker: Worker | None = None
+    job: _ProbeJob | None = None
     started: float = field(default_factory=time.monotonic)
     done: set[str] = field(default_factory=set)
     password: bytes | None = None
@@ -74,11 +75,33 @@ def plan(scenario: Scenario, phase: Phase | None, settings: ProbeSettings | None
     return [PlannedProbe(p.id, p.phase, p.title) for p in probes]
 
 
-def _run_probes(probes: list[Any], scenario: Scenario, context: ProbeContext,
-                report: Callable[[object], None]) -> list[ProbeResult]:
-    from wizard.probes.runner import run_probes
+class _ProbeJob:
+    """What one run's worker thread needs, dropped by `release()` once the run is over.
 
-    return run_probes(probes, scenario, context, on_result=report)
+    PySide's QThreadPool keeps a Python reference to every runnable it has started (the Worker sets
+    autoDelete off), so a worker outlives its run; the probes, the scenario snapshot and the context
+    (whose memo holds trust stores, DNS answers and HTTP bodies) must not live as long.
+    """
+
+    def __init__(self, probes: list[Any], scenario: Scenario, context: ProbeContext) -> None:
+        self._parts: tuple[list[Any], Scenario, ProbeContext] | None = (probes, scenario, context)
+
+    def run(self, report: Callable[[object], None]) -> list[ProbeResult]:
+        from wizard.probes.runner import run_probes
+
+        parts = self._parts
+        if parts is None:  # released before the pool got to it: the run was cancelled
+            return []
+        probes, scenario, context = parts
+        return run_probes(probes, scenario, context, on_result=report)
+
+    def cancel(self) -> None:
+        parts = self._parts
+        if parts is not None:
+            parts[2].cancel()
+
+    def release(self) -> None:
+        self._parts = None
 
 
 class ProbeSession(QObject):
@@ -162,8 +185,9 @@ class ProbeSession(QObject):
         run = Run(key, phase, [PlannedProbe(p.id, p.phase, p.title) for p in probes], context, password=password)
         if password:
             _protect(password)
-        worker = Worker(_run_probes, probes, scenario, context, on_abort=context.cancel, wants_report=True)
-        run.worker = worker
+        job = _ProbeJob(probes, scenario, context)
+        worker = Worker(job.run, on_abort=job.cancel, wants_report=True)
+        run.worker, run.job = worker, job
         worker.signals.progress.connect(lambda result, r=run: self._on_result(r, result))
         worker.signals.returned.connect(lambda results, r=run: self._on_returned(r, results))
         worker.signals.aborted.connect(lambda r=run: self._end(r, "cancelled"))
@@ -229,9 +253,21 @@ class ProbeSession(QObject):
             self.resultsChanged.emit()
 
     def _release(self, run: Run) -> None:
+        """The worker thread is done: forget the password and let the run's memory go.
+
+        The worker's signals hold the slots connected to them (these lambdas capture the run, whose
+        context memoises trust stores, DNS answers and HTTP bodies; the worker connects its own
+        method too) in C++, where Python's garbage collector cannot see the cycle. Deleting the
+        signals object drops those references, so each finished run is freed instead of kept.
+        """
         if run.password:
             _forget(run.password)
-        run.worker = None
+        worker, run.worker = run.worker, None
+        if run.job is not None:
+            run.job.release()
+            run.job = None
+        if worker is not None:
+            worker.signals.deleteLater()  # after the other slots of this `finished` have run
 
     def _mark_stale(self, _name: str) -> None:
         if self._results:
