@@ -36,9 +36,8 @@ def application(argv: list[str] | None = None) -> QApplication:
     if isinstance(existing, QApplication):
         return existing
     # High DPI: Qt 6 scales by the screen's factor with PassThrough rounding (125 % stays 125 %) by default.
-    # Probe threads run Python too; hand the GIL back to the GUI thread after 1 ms instead of 5 ms so a
-    # verification in the background does not make clicks wait (benchmarks/responsiveness.py).
-    sys.setswitchinterval(0.001)
+    # Python's default GIL switch interval (5 ms) is kept: 1 ms made no measurable difference to the GUI
+    # stall during a verification (benchmarks/responsiveness.py --switch-interval; lab in or out of process).
     app = QApplication([sys.argv[0] if sys.argv else "sfb-exchange-wizard", *(argv or [])])
     app.setApplicationName("SfB-Exchange-Wizard")
     app.setApplicationDisplayName("SfB–Exchange Integration Wizard")
