@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWizard
 
 from wizard.probes.context import ProbeSettings
 from wizard.scenario import Scenario
+from wizard.ui.probe_session import forget_imported_sources
 
 if TYPE_CHECKING:
     import argparse
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             _restore_or_open(wizard, scenario_path)
         wizard.show()
         QTimer.singleShot(0, hooks.complete)  # after the first paint, before the first click is handled
+        QTimer.singleShot(0, forget_imported_sources)  # the window's modules are imported by then
         code = app.exec()
         # The window is gone; give cancelled checks a moment to notice their closed sockets so the
         # process exits cleanly (they stop within milliseconds; this never delays a visible window).

@@ -8,6 +8,7 @@ thread through the worker's queued signals; this object only stores them and re-
 from __future__ import annotations
 
 import contextlib
+import linecache
 import logging
 import time
 from collections.abc import Callable
@@ -268,11 +269,23 @@ class ProbeSession(QObject):
             run.job = None
         if worker is not None:
             worker.signals.deleteLater()  # after the other slots of this `finished` have run
+        forget_imported_sources()  # the probes' modules are imported by now
 
     def _mark_stale(self, _name: str) -> None:
         if self._results:
             self._stale.update(self._results)
             self.resultsChanged.emit()
+
+
+def forget_imported_sources() -> None:
+    """Drop the source text PySide6 read (and linecache kept) for every module imported after it.
+
+    PySide6's import hook reads each newly imported module's source with inspect.getsource to see
+    whether it uses PySide6, and linecache keeps every line as a string: about 11 MiB for the probes'
+    libraries (requests, urllib3, idna, dnspython, cryptography) and the wizard. Nothing needs them;
+    a traceback reads the lines it shows again.
+    """
+    linecache.clearcache()
 
 
 def _log_result(result: ProbeResult) -> None:
