@@ -85,7 +85,8 @@ def peak_kib(code: str, args: list[str], env: dict[str, str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="Exit status: 0 when the ratio is at most 1.5, 1 when missed.")
     parser.add_argument("--runs", type=int, default=1, help="measurements of each program (medians printed)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
