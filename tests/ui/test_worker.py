@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 import pytest
 
@@ -95,3 +96,20 @@ def test_abort_after_finished_is_harmless(qtbot):
         worker.start()
     worker.abort()
     assert calls == []
+
+
+def test_a_finished_worker_lets_go_of_its_function_and_arguments(qtbot):
+    """The pool keeps every runnable it started: a finished one must not keep its payload alive."""
+
+    class Payload:
+        pass
+
+    arg = Payload()
+    ref = weakref.ref(arg)
+    worker = Worker(lambda obj: None, arg)
+    with qtbot.waitSignal(worker.signals.finished, timeout=5000):
+        worker.start()
+    del arg
+    gc.collect()
+    assert worker.is_running is False
+    assert ref() is None, "the finished worker still holds its argument"

@@ -37,6 +37,10 @@ def _emit(signal: Any, *args: Any) -> None:
         log.debug("worker signal after its receiver was deleted")
 
 
+def _finished_fn(*_args: Any, **_kwargs: Any) -> None:
+    raise RuntimeError("this worker has already run")
+
+
 class Worker(QRunnable):
     """Run `fn(*args, **kwargs)` on a pool thread.
 
@@ -112,6 +116,9 @@ class Worker(QRunnable):
                     _emit(signals.returned, value)
         finally:
             self._done.set()
+            # PySide's pool keeps a reference to every runnable it started; drop the payload so a
+            # finished task does not keep its function, arguments and their results alive.
+            self._fn, self._args, self._kwargs, self._on_abort = _finished_fn, (), {}, None
             _emit(signals.finished)
 
     # ---- bookkeeping (GUI thread, via the queued finished signal) -------------------------
