@@ -1,8 +1,8 @@
-"""Parse PowerShell with tree-sitter-powershell: syntax errors and the commands a script would run.
+"""Parse PowerShell with tree-sitter-powershell: syntax errors, the commands run, the strings and .NET members used.
 
-Shared by every test that checks generated PowerShell. Known false errors of this grammar: bare-word
-lists (`Select-Object Name, Uri`; write -Property 'Name', 'Uri') and a one-line
-`function T { param($a) $a }`; generated code avoids both.
+The one parse helper for every test that checks generated PowerShell (tests/playbook, tests/inside, ...).
+Known false errors of this grammar: bare-word lists (`Select-Object Name, Uri`; write
+-Property 'Name', 'Uri') and a one-line `function T { param($a) $a }`; generated code avoids both.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ def _parser() -> Parser:
 @dataclass(frozen=True)
 class ParsedScript:
     errors: tuple[str, ...]  # "ERROR at line:col: text" / "MISSING ..." for every bad node
-    commands: tuple[str, ...]  # command_name nodes, in source order
+    commands: tuple[str, ...]  # command names in source order (Get-X, ForEach-Object, iisreset, ...)
+    nameless_commands: tuple[str, ...]  # commands without a plain name: & $block, . $script
+    static_members: tuple[str, ...]  # [Type]::Member uses, e.g. [System.IO.File]::WriteAllText
     strings: tuple[str, ...]  # the decoded value of every single-quoted (verbatim) string literal
     expandable: tuple[str, ...]  # the raw text of every double-quoted string
 
@@ -50,25 +52,38 @@ def parse(text: str) -> ParsedScript:
     tree = _parser().parse(source)
     errors: list[str] = []
     commands: list[str] = []
+    nameless: list[str] = []
+    statics: list[str] = []
     strings: list[str] = []
     expandable: list[str] = []
 
-    def walk(node: Node) -> None:
+    def snippet(node: Node) -> str:
+        return source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    stack = [tree.root_node]  # explicit stack, source (pre-)order: deep scripts never hit the recursion limit
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(node.children))
         if node.type == "ERROR" or node.is_missing:
             row, col = node.start_point
             kind = "MISSING" if node.is_missing else "ERROR"
-            errors.append(f"{kind} at {row + 1}:{col + 1}: {node.text.decode('utf-8', 'replace')[:80]!r}")
-        if node.type == "command_name":
-            commands.append(node.text.decode("utf-8"))
+            errors.append(f"{kind} at {row + 1}:{col + 1}: {snippet(node)[:80]!r}")
+        if node.type == "command":
+            name = next((c for c in node.children if c.type == "command_name"), None)
+            if name is None:
+                nameless.append(snippet(node)[:60])
+            else:
+                commands.append(snippet(name))
+        elif node.type == "type_literal" and node.parent is not None and node.parent.type in (
+                "invokation_expression", "member_access"):
+            member = node.next_named_sibling
+            statics.append(f"{snippet(node)}::{snippet(member) if member is not None else ''}")
         elif node.type == "verbatim_string_characters":
-            strings.append(_decode_verbatim(node.text.decode("utf-8")))
+            strings.append(_decode_verbatim(snippet(node)))
         elif node.type == "expandable_string_literal":
-            expandable.append(node.text.decode("utf-8"))
-        for child in node.children:
-            walk(child)
-
-    walk(tree.root_node)
-    return ParsedScript(tuple(errors), tuple(commands), tuple(strings), tuple(expandable))
+            expandable.append(snippet(node))
+    return ParsedScript(tuple(errors), tuple(commands), tuple(nameless), tuple(statics), tuple(strings),
+                        tuple(expandable))
 
 
 def command_names(text: str) -> list[str]:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from pwsh import parse
 
 from inside import certs, samples
-from inside.pwsh_parse import parse
 from wizard.cli import main
 
 AS_OF = ["--as-of", samples.FIXED_NOW.isoformat()]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from pwsh import parse
 
 from inside import samples
-from inside.pwsh_parse import parse
 from wizard.inside.collectors import (
     READ_ONLY_HELPERS,
     READ_ONLY_STATIC_MEMBERS,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pwsh import parse
 
 from inside import samples
-from inside.pwsh_parse import parse
 from wizard.inside.analysis import analyze
 from wizard.inside.collected import CollectedFileError, combine, parse_collected
 from wizard.inside.rotation import render_scripts

@@ -7,9 +7,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from pwsh import parse
 
 from inside import samples
-from inside.pwsh_parse import parse
 from wizard.inside.collected import combine, parse_collected
 from wizard.inside.ics import MAX_OCTETS, Alarm, Event, escape_text, fold, render_calendar
 from wizard.inside.rotation import (
