@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # Imported when first needed (a check starts, commands are shown, a file is exported), never for the
 # first window: each costs start-up time and memory the admin may never need. (argparse is not
 # listed: PySide6's own signature support imports it.)
+# datetime, html and the topology picture's model serve a check, an export or a page's content, all
+# filled after the first paint.
 NOT_BEFORE_FIRST_WINDOW = ("wizard.cli", "wizard.commands", "requests", "dns", "cryptography", "truststore",
-                           "wizard.probes.registry", "wizard.lab", "wizard.playbook", "logging.handlers")
+                           "wizard.probes.registry", "wizard.lab", "wizard.playbook", "logging.handlers",
+                           "datetime", "html", "wizard.ui.topology_model")
 
 PROGRAM = """
 import sys

@@ -11,8 +11,10 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 T = TypeVar("T")
 
@@ -64,6 +66,13 @@ class ProbeSettings:
         return self.sip_port or 5061
 
 
+def _utc_now() -> datetime:
+    # datetime is imported on the first check, not with the settings the window needs at start-up
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
 class Closeable(Protocol):
     def close(self) -> Any: ...
 
@@ -79,7 +88,7 @@ class ProbeContext:
         certificate_password: bytes | None = None,
     ) -> None:
         self.settings = settings or ProbeSettings()
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or _utc_now
         # Only ever held in memory for the run; never written anywhere.
         self.certificate_password = certificate_password
         self._cancelled = threading.Event()
@@ -90,6 +99,8 @@ class ProbeContext:
     # --- time -------------------------------------------------------------------------------
     def now(self) -> datetime:
         """Aware UTC 'now' (injected in tests so expiry checks are deterministic)."""
+        from datetime import UTC
+
         moment = self._clock()
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,6 +135,8 @@ class Exporter:
         if target.exists() and not self.services.dialogs.confirm(
                 "Replace file?", f"{target.name} already exists.", "Replace it?", yes="Replace", no="Cancel"):
             return None
+        from datetime import datetime
+
         from wizard.playbook.build import build_playbook
         from wizard.report import render_report_html
 

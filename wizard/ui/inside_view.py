@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,8 @@ from wizard.ui.services import Services
 from wizard.ui.worker import Worker
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from wizard.inside.analysis import AnalysisResult
     from wizard.inside.published import PublishedKeys
     from wizard.scenario import Scenario

@@ -9,7 +9,6 @@ A page builds its widgets the first time it is shown, so the window opens as fas
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -211,7 +210,9 @@ class PhasePage(QWizardPage):
         """In verify mode, what to compare for each step (the steps' own check text)."""
         if self.services.model.scenario.mode != "verify":
             return ""
-        checks = "".join(f"<li><b>{html.escape(s.title)}</b>: {html.escape(s.check)}</li>" for s in steps if s.check)
+        from html import escape
+
+        checks = "".join(f"<li><b>{escape(s.title)}</b>: {escape(s.check)}</li>" for s in steps if s.check)
         return (f"<p>You are verifying an existing integration: for each step, this is how to see that it is "
                 f"in place. The scripts in the other tabs show what each step sets.</p><ul>{checks}</ul>"
                 if checks else "")

@@ -6,7 +6,6 @@ wizard.features; this page only shows them and writes the user's choice back to 
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -170,6 +169,8 @@ class StartPage(QWizardPage):
             self.completeChanged.emit()
 
     def _show_topology(self) -> None:
+        from html import escape
+
         from wizard.features import feature_support
 
         scenario = self.services.model.scenario
@@ -178,7 +179,7 @@ class StartPage(QWizardPage):
         self.features.show_features(features)
         works, not_works = self.features.counts()
         self.topology_label.setText(
-            f"<b>{html.escape(topology.label)}</b><br>{works} of {works + not_works} integration features work "
+            f"<b>{escape(topology.label)}</b><br>{works} of {works + not_works} integration features work "
             f"with this topology{'' if not not_works else f'; {not_works} do not (see why below)'}.")
         from wizard.ui.topology_model import diagram_for
 

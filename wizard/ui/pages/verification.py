@@ -6,8 +6,6 @@ readiness summary, so they read exactly like the live checks."""
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -16,7 +14,6 @@ from wizard.ui.coalesce import coalesced
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.probe_session import ALL
 from wizard.ui.services import Services
-from wizard.ui.topology_model import diagram_for
 
 
 class VerificationPage(PhasePage):
@@ -87,7 +84,9 @@ class VerificationPage(PhasePage):
     def _show_export(self, written: object) -> None:
         files = written if isinstance(written, list) else ([written] if written else [])
         if files:
-            self.export_result.setText("Written:<br>" + "<br>".join(html.escape(str(p)) for p in files))
+            from html import escape
+
+            self.export_result.setText("Written:<br>" + "<br>".join(escape(str(p)) for p in files))
 
     def initializePage(self) -> None:
         super().initializePage()
@@ -97,6 +96,8 @@ class VerificationPage(PhasePage):
         self.tabs.setCurrentWidget(self.inside_panel)
 
     def refresh_summary(self) -> None:
+        from wizard.ui.topology_model import diagram_for  # with the page's first summary, not at start-up
+
         session = self.services.session
         planned = list(self.checks.list.cards)
         results = [result for pid in planned
