@@ -24,13 +24,16 @@ NOT_BEFORE_FIRST_WINDOW = ("wizard.cli", "wizard.commands", "requests", "dns", "
                            "datetime", "html", "wizard.ui.topology_model")
 
 PROGRAM = """
-import sys
+import os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 show = QWizard.show
 def report(self):
     show(self)
     print(" ".join(sorted(sys.modules)))
+    maps = "/proc/self/maps"  # the shared libraries loaded so far (Linux)
+    libraries = open(maps, encoding="utf-8").read().split() if os.path.exists(maps) else []
+    print(" ".join(sorted({os.path.basename(p) for p in libraries if "svg" in p.lower()})))
     QTimer.singleShot(0, QApplication.instance().quit)
 QWizard.show = report
 from wizard.__main__ import main
@@ -48,10 +51,13 @@ def test_first_window_is_shown_before_network_playbook_and_cli_modules_are_impor
         env[name] = str(tmp_path)
     done = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True, env=env, cwd=ROOT,
                           timeout=60, check=True)
-    loaded = set(done.stdout.split())
+    modules, svg_libraries = done.stdout.splitlines()[-2:]
+    loaded = set(modules.split())
     assert "wizard.ui.window" in loaded
     early = sorted(m for m in loaded if any(m == name or m.startswith(name + ".") for name in NOT_BEFORE_FIRST_WINDOW))
     assert early == []
+    # The logo and the window icon are raster (app.png): no SVG plugin or QtSvg library before the window.
+    assert svg_libraries.split() == []
 
 
 class _RecordingHandler:

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
 
 from wizard.probes.context import ProbeSettings
 from wizard.probes.result import worst
@@ -60,10 +60,16 @@ PAGE_CLASSES: dict[Phase, type[PhasePage]] = {
 
 
 def app_icon() -> QIcon:
+    """The application icon, from the 256 px PNG rendered from app.svg (tools/make_icons.py).
+
+    Raster on purpose: Qt decodes PNG itself, while an SVG icon loads the SVG icon-engine plugin and
+    QtSvg and parses the drawing before the first window can show its logo (about 6 ms); Qt scales
+    the PNG down smoothly for the logo and the title bar.
+    """
     try:
         from wizard.resources import resource_path
 
-        return QIcon(str(resource_path("icons", "app.svg")))
+        return QIcon(str(resource_path("icons", "app.png")))
     except FileNotFoundError:
         return QIcon()
 
@@ -91,7 +97,10 @@ class SetupWizard(QWizard):
         self._warmed = False
 
         self.setWindowTitle(APP_TITLE)
-        self.setWindowIcon(app_icon())
+        icon = QApplication.windowIcon()  # set by wizard.ui.app.application(): one icon, drawn once per size
+        if icon.isNull():
+            icon = app_icon()
+        self.setWindowIcon(icon)
         if sys.platform == "win32" and hasattr(QWizard.WizardStyle, "AeroStyle"):
             self.setWizardStyle(QWizard.WizardStyle.AeroStyle)
         else:
@@ -102,7 +111,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "Fi&nish")
         self.setButtonText(QWizard.WizardButton.HelpButton, "Help")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Close")
-        logo = app_icon().pixmap(QSize(40, 40), self.devicePixelRatioF())
+        logo = icon.pixmap(QSize(40, 40), self.devicePixelRatioF())
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, logo)
         self.helpRequested.connect(self.show_help)
 
