@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShowEvent
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
 
 from wizard.probes.context import ProbeSettings
@@ -265,6 +265,9 @@ class SetupWizard(QWizard):
         self._inside_dialog.raise_()
 
     def open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         from wizard.logs import log_dir
 
         folder = log_dir()

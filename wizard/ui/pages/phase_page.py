@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QGroupBox, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import QFrame, QGroupBox, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.fields import FIELDS, FieldSpec, Kind
 from wizard.scenario import ScenarioInvalid
@@ -69,6 +69,8 @@ class PhasePage(QWizardPage):
         if self.built:
             return
         self.built = True
+        from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget  # Qt makes a class on first use
+
         from wizard.ui.widgets.checks_panel import ChecksPanel
         from wizard.ui.widgets.command_view import CommandsView
         from wizard.ui.widgets.field_form import FieldForm
