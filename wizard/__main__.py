@@ -4,17 +4,15 @@
 `--exit-after-show` (start-up timing) serve the packaged program and its build checks.
 
 The dispatch lives here, outside wizard.cli, so the command-line core never imports Qt and the
-window's start-up never imports the CLI (argparse, every subcommand's flags): CLI_COMMANDS mirrors
-wizard.cli.COMMANDS (tests/ui/test_startup_imports.py keeps them equal).
+window's start-up never imports the CLI (argparse, every subcommand's flags): the subcommand names
+are listed in the wizard package itself, beside the version.
 """
 
 from __future__ import annotations
 
 import sys
 
-from wizard import __version__
-
-CLI_COMMANDS = frozenset({"export", "verify", "analyze"})
+from wizard import COMMANDS, __version__
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         from wizard.ui.selftest import show_and_exit
 
         return show_and_exit()
-    wants_cli = bool(args) and (args[0] in CLI_COMMANDS or args[0] in {"-h", "--help"})
+    wants_cli = bool(args) and (args[0] in COMMANDS or args[0] in {"-h", "--help"})
     if wants_cli:
         from wizard.cli import main as cli_main
 

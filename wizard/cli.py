@@ -11,12 +11,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from wizard import __version__
+from wizard import COMMANDS, __version__
 from wizard.fields import FIELDS, Kind
 from wizard.scenario import Scenario, ScenarioFileError
-
-# Subcommand modules under wizard.commands, in the order --help lists them.
-COMMANDS: tuple[str, ...] = ("export", "verify", "analyze")
 
 
 class UsageError(Exception):
