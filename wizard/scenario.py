@@ -273,7 +273,7 @@ class Scenario:
                 hosts.append(("Autodiscover", self.effective_autodiscover_fqdn))
         if topo.sfb_on_prem:
             hosts += [("Front End pool", h) for h in self.pool_fqdns]
-        if self.dc_fqdn and topo.exchange_on_prem and topo.involves_tenant:
+        if self.dc_fqdn and FIELD_BY_NAME["dc_fqdn"].relevant(topo):
             hosts.append(("Domain controller", self.dc_fqdn))
         return hosts
 
