@@ -17,15 +17,52 @@ class Status(StrEnum):
     WARN = "warn"
     FAIL = "fail"
     ERROR = "error"  # the probe could not decide (network error, timeout, bad input from the wire)
-    SKIP = "skip"
+    BLOCKED = "blocked"  # not checked: a check this one depends on did not pass (see blocked_by)
+    NOT_RUN = "not-run"  # not checked: cancelled, or the run's time budget ran out
+    SKIP = "skip"  # does not apply, or nothing to check
 
     @property
     def is_problem(self) -> bool:
         return self in (Status.FAIL, Status.ERROR)
 
+    @property
+    def is_checked(self) -> bool:
+        """False for results that say nothing about the deployment (blocked, not run, skipped)."""
+        return self in (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR)
+
+
+class Cause(StrEnum):
+    """Why a result is not a pass: what an admin should look at first."""
+
+    FINDING = "finding"  # something about the deployment is wrong (a missing record, an expired certificate)
+    UNREACHABLE = "unreachable"  # the server or port could not be reached
+    TIMEOUT = "timeout"  # it did not answer (completely) within the deadline
+    BAD_ANSWER = "bad-answer"  # it answered, but not with what this service answers
+    DEFECT = "defect"  # a bug in the wizard (its traceback is in the log)
+    BLOCKED = "blocked"  # a check this one depends on did not pass
+    NOT_RUN = "not-run"  # cancelled or out of time before it could run
+
 
 # Worst first; used to fold several results into one colour (topology picture, summaries).
-SEVERITY: dict[Status, int] = {Status.ERROR: 4, Status.FAIL: 4, Status.WARN: 2, Status.PASS: 1, Status.SKIP: 0}
+SEVERITY: dict[Status, int] = {Status.ERROR: 4, Status.FAIL: 4, Status.WARN: 2, Status.BLOCKED: 1,
+                               Status.PASS: 1, Status.NOT_RUN: 0, Status.SKIP: 0}
+
+
+class SubjectKind(StrEnum):
+    HOST = "host"
+    ADDRESS = "address"
+    URL = "url"
+    CERTIFICATE = "certificate"  # a thumbprint (SHA-1, upper-case hex, as Windows shows it)
+    DOMAIN = "domain"
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A typed thing a result is about, so views can place it without reading ids or tags."""
+
+    kind: SubjectKind
+    value: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +85,9 @@ class ProbeResult:
     elapsed_ms: float = 0.0
     target: str = ""  # what was probed (host, URL, file), for the log and the topology picture
     tags: tuple[str, ...] = field(default=())  # e.g. ("exchange",), ("pool:fe01.contoso.com",)
+    cause: Cause | None = None  # why it is not a pass (None for a pass or skip)
+    blocked_by: tuple[str, ...] = ()  # the root-cause check ids, for BLOCKED results
+    subjects: tuple[Subject, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +99,9 @@ class ProbeResult:
             "remediation": self.remediation,
             "evidence": {e.label: e.value for e in self.evidence},
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "cause": self.cause.value if self.cause else None,
+            "blocked_by": list(self.blocked_by),
+            "subjects": [{"kind": s.kind.value, "value": s.value} for s in self.subjects],
         }
 
 
