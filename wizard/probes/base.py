@@ -1,11 +1,13 @@
 """The probe boundary: a check returns a Finding or raises; `BaseProbe.run` makes a ProbeResult of either.
 
 Helpers below the boundary raise typed errors (wizard.probes.net.errors); only here are they turned
-into a status, so no probe can crash or hang the caller: anything unexpected becomes ERROR.
+into a status and a cause, so no probe can crash or hang the caller. Anything unexpected is a defect
+in the wizard: its traceback goes to the log and the result says so, and never reads like a finding.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -26,7 +28,7 @@ from wizard.probes.net.errors import (
     WaitTimeoutError,
 )
 from wizard.probes.net.http import UNTRUSTED_SEEN, HttpClient
-from wizard.probes.result import Evidence, ProbeResult, Status
+from wizard.probes.result import Cause, Evidence, ProbeResult, Status, Subject
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
@@ -48,6 +50,7 @@ class Finding:
     remediation: str = ""
     evidence: tuple[Evidence, ...] = field(default=())
     target: str = ""  # overrides the probe's target when only the check knows it (e.g. which file)
+    cause: Cause | None = None  # None: a finding about the deployment for WARN/FAIL, nothing for PASS/SKIP
 
 
 def passed(detail: str, *evidence: Evidence) -> Finding:
@@ -64,6 +67,36 @@ def warned(detail: str, remediation: str, *evidence: Evidence) -> Finding:
 
 def skipped(detail: str, *evidence: Evidence) -> Finding:
     return Finding(Status.SKIP, detail, "", tuple(evidence))
+
+
+def unreachable(detail: str, remediation: str, *evidence: Evidence) -> Finding:
+    """A FAIL whose reason is that the server or port could not be reached (not its configuration)."""
+    return Finding(Status.FAIL, detail, remediation, tuple(evidence), cause=Cause.UNREACHABLE)
+
+
+logger = logging.getLogger("wizard.probes")
+
+DEFECT_REMEDIATION = ("This is a defect in the wizard, not a finding about your deployment; the other checks are "
+                      "unaffected. Please send the log file to the wizard's support.")
+
+
+def defect_finding(exc: BaseException) -> Finding:
+    """A probe bug: log the traceback, and say where it is (never mistaken for a finding or a timeout)."""
+    from wizard.logs import log_file
+
+    logger.error("defect in a check", exc_info=(type(exc), exc, exc.__traceback__))
+    path = log_file()
+    where = f"details in the log at {path}" if path else "details in the wizard's log"
+    return Finding(Status.ERROR, f"A defect in the wizard stopped this check ({type(exc).__name__}); {where}.",
+                   DEFECT_REMEDIATION, cause=Cause.DEFECT)
+
+
+def default_cause(status: Status) -> Cause | None:
+    if status in (Status.FAIL, Status.WARN):
+        return Cause.FINDING
+    if status is Status.ERROR:
+        return Cause.UNREACHABLE
+    return None
 
 
 class Net:
@@ -123,7 +156,20 @@ def default_remediation(exc: NetError, caller: str) -> str:
 def _untrusted_warning(finding: Finding, untrusted: list[str], caller: str) -> Finding:
     why = untrusted[0]
     return Finding(Status.WARN, f"{finding.detail} Only because untrusted certificates were explicitly accepted: {why}",
-                   trust_remediation(caller), (*finding.evidence, Evidence("TLS not trusted", why)), finding.target)
+                   trust_remediation(caller), (*finding.evidence, Evidence("TLS not trusted", why)), finding.target,
+                   Cause.FINDING)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A check this one relies on, by id (declared in wizard.probes.registry, filled in per instance).
+
+    ``trust`` marks a dependency on certificate trust: when the admin explicitly accepted untrusted
+    certificates, its failure does not block (the dependent then reads the answer and warns itself).
+    """
+
+    id: str
+    trust: bool = False
 
 
 class BaseProbe:
@@ -135,6 +181,8 @@ class BaseProbe:
     target: str = ""
     tags: tuple[str, ...] = ()
     caller: str = ADMIN_PC  # who needs the CA when TLS is not trusted
+    needs: tuple[Need, ...] = ()  # the checks this one relies on, set by the registry; absent ones are ignored
+    subjects: tuple[Subject, ...] = ()
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         raise NotImplementedError
@@ -142,7 +190,7 @@ class BaseProbe:
     def on_error(self, exc: NetError) -> Finding:
         """How a helper failure reads for this probe (override to say more)."""
         status = Status.FAIL if exc.finding else Status.ERROR
-        return Finding(status, str(exc), default_remediation(exc, self.caller))
+        return Finding(status, str(exc), default_remediation(exc, self.caller), cause=exc.cause)
 
     def run(self, scenario: Scenario, ctx: ProbeContext) -> ProbeResult:
         started = time.monotonic()
@@ -154,18 +202,22 @@ class BaseProbe:
             if untrusted and finding.status is Status.PASS:
                 finding = _untrusted_warning(finding, untrusted, self.caller)
         except CancelledError:
-            finding = Finding(Status.SKIP, "Cancelled before this check finished.")
+            finding = Finding(Status.NOT_RUN, "Not checked: the run was stopped before this check finished.",
+                              cause=Cause.NOT_RUN)
         except NetError as exc:
-            finding = self.on_error(exc)
+            try:
+                finding = self.on_error(exc)
+            except Exception as bug:  # a bug in an on_error override
+                finding = defect_finding(bug)
         except Exception as exc:  # the boundary: a bug in a probe must not take the run down
-            finding = Finding(Status.ERROR, f"The check itself failed ({type(exc).__name__}: {exc}).",
-                              "This is a defect in the wizard; the other checks are unaffected.")
+            finding = defect_finding(exc)
         finally:
             UNTRUSTED_SEEN.reset(token)
         return ProbeResult(
             id=self.id, phase=self.phase, status=finding.status, title=self.title, detail=finding.detail,
             remediation=finding.remediation, evidence=finding.evidence,
-            elapsed_ms=(time.monotonic() - started) * 1000, target=finding.target or self.target, tags=self.tags)
+            elapsed_ms=(time.monotonic() - started) * 1000, target=finding.target or self.target, tags=self.tags,
+            cause=finding.cause or default_cause(finding.status), subjects=self.subjects)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id}>"

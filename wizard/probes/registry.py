@@ -1,21 +1,26 @@
-"""Which probes apply to a scenario: the Probe protocol and `probes_for`, topology-aware.
+"""Every live check, declared once: id, phase, title, where it applies, what it needs, how it is made.
 
-No SfB pool probes for SfB Online, no partner-application or OAuth-challenge probes for Exchange 2010,
-no tenant probes without a tenant. Ids are stable ("autodiscover.srv", "certificates.oauth.key-size");
-probes repeated per host carry the host after a colon ("prerequisites.dns:pool01.contoso.com").
+`CHECKS` is data: the list of checks per phase and topology is read from it (`declared_for`), the
+probes of a run are built from it (`probes_for`), and so are their dependencies (a check needs the
+checks its answer relies on: the pool's metadata needs the pool's certificate to be trusted, which
+needs the TLS handshake, which needs TCP 443, which needs the name to resolve, which needs the DNS
+server to answer). Ids are stable; checks repeated per host carry the host after a colon
+("prerequisites.dns:pool01.contoso.com"); the window and the trust graph import the ids from
+wizard.probes.ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from wizard.probes import autodiscover, certs, challenges, dns, exchange, metadata, tcp_tls, tenant
-from wizard.probes.base import EXCHANGE, FRONT_END
+from wizard.probes import autodiscover, certs, challenges, dns, exchange, ids, metadata, tcp_tls, tenant
+from wizard.probes.base import EXCHANGE, FRONT_END, Need
 from wizard.probes.context import DEFAULT_LOGIN_BASE_URL, ProbeContext
 from wizard.probes.result import ProbeResult
 from wizard.scenario import Scenario
-from wizard.topology import Phase
+from wizard.topology import Phase, Topology
 
 
 @runtime_checkable
@@ -29,71 +34,211 @@ class Probe(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Instance:
+    """One probe of a declared check, and the values its needs are filled in with."""
+
+    probe: Probe
+    host: str = ""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A check as data. `needs` are id templates: {host} is the instance's host, {autodiscover} the
+    scenario's autodiscover name, {pool} each pool (one need per pool)."""
+
+    id: str
+    phase: Phase
+    title: str
+    applies: Callable[[Topology, Scenario], bool]
+    make: Callable[[Scenario, str], Iterable[Instance]]
+    needs: tuple[str, ...] = ()
+    trust_needs: tuple[str, ...] = ()  # needs that an explicit "accept untrusted" lifts
+
+    def instances(self, scenario: Scenario, login_base_url: str) -> list[Probe]:
+        built: list[Probe] = []
+        for instance in self.make(scenario, login_base_url):
+            probe = instance.probe
+            needs = [Need(i) for t in self.needs for i in _fill(t, instance.host, scenario)]
+            needs += [Need(i, trust=True) for t in self.trust_needs for i in _fill(t, instance.host, scenario)]
+            probe.needs = tuple(n for n in needs if n.id != probe.id)  # type: ignore[attr-defined]
+            built.append(probe)
+        return built
+
+
+def _fill(template: str, host: str, scenario: Scenario) -> list[str]:
+    if "{pool}" in template:
+        return [template.replace("{pool}", pool) for pool in scenario.pool_fqdns]
+    return [template.replace("{host}", host).replace("{autodiscover}", scenario.effective_autodiscover_fqdn)]
+
+
+def _one(probe: Probe, host: str = "") -> list[Instance]:
+    return [Instance(probe, host)]
+
+
+def _ad(scenario: Scenario) -> str:
+    return scenario.effective_autodiscover_fqdn
+
+
+def _always(topo: Topology, scenario: Scenario) -> bool:
+    return True
+
+
+def _exchange_on_prem(topo: Topology, scenario: Scenario) -> bool:
+    return topo.exchange_on_prem
+
+
+def _sfb_on_prem(topo: Topology, scenario: Scenario) -> bool:
+    return topo.sfb_on_prem
+
+
+def _autodiscover_on_prem(topo: Topology, scenario: Scenario) -> bool:
+    return topo.exchange_on_prem and bool(_ad(scenario))
+
+
+def _exchange_oauth_on_prem(topo: Topology, scenario: Scenario) -> bool:
+    return topo.exchange_on_prem and topo.exchange_has_oauth and bool(_ad(scenario))
+
+
+def _oauth_certificate_known(topo: Topology, scenario: Scenario) -> bool:
+    return topo.sfb_on_prem and bool(scenario.oauth_certificate or scenario.oauth_certificate_thumbprint
+                                     or scenario.pool_fqdns)
+
+
+def _sfb_dns_here(phase: Phase) -> Callable[[Topology, Scenario], bool]:
+    """The SIP records are read once: as a prerequisite on premises, on the hybrid page with a tenant."""
+    def applies(topo: Topology, scenario: Scenario) -> bool:
+        return bool(scenario.sip_domains) and topo.involves_tenant == (phase is Phase.HYBRID)
+    return applies
+
+
+def _per_exchange(make: Callable[[str], Probe]) -> Callable[[Scenario, str], list[Instance]]:
+    return lambda scenario, _: [Instance(make(h), h) for h in scenario.exchange_fqdns]
+
+
+def _per_pool(make: Callable[[str], Probe]) -> Callable[[Scenario, str], list[Instance]]:
+    return lambda scenario, _: [Instance(make(p), p) for p in scenario.pool_fqdns]
+
+
+DNS_OF_HOST = f"{ids.DNS}:{{host}}"
+TLS_OF_HOST = f"{ids.TLS_HANDSHAKE}:{{host}}"
+CERT_OF_HOST = f"{ids.TLS_CERTIFICATE}:{{host}}"
+CERT_OF_AUTODISCOVER = f"{ids.TLS_CERTIFICATE}:{{autodiscover}}"
+
+CHECKS: tuple[Declared, ...] = (
+    # Prerequisites
+    Declared(ids.RESOLVER, Phase.PREREQUISITES, "The DNS server answers", _always,
+             lambda s, _: _one(dns.ResolverProbe(s))),
+    Declared(ids.DNS, Phase.PREREQUISITES, "Each host name resolves in DNS", _always,
+             lambda s, _: [Instance(dns.ResolvesProbe(role, fqdn), fqdn) for role, fqdn in s.all_fqdns()],
+             needs=(ids.RESOLVER,)),
+    Declared(ids.TCP_443, Phase.PREREQUISITES, "Exchange servers accept connections on port 443", _exchange_on_prem,
+             _per_exchange(lambda h: tcp_tls.TcpPortProbe("Exchange server", h)), needs=(DNS_OF_HOST,)),
+    Declared(ids.TLS_HANDSHAKE, Phase.PREREQUISITES, "Exchange servers complete a TLS handshake", _exchange_on_prem,
+             _per_exchange(lambda h: tcp_tls.TlsHandshakeProbe("Exchange server", h)),
+             needs=(f"{ids.TCP_443}:{{host}}",)),
+    Declared(ids.EXCHANGE_BUILD, Phase.PREREQUISITES, "Exchange is the version chosen", _exchange_on_prem,
+             _per_exchange(exchange.ExchangeBuildProbe), needs=(TLS_OF_HOST,)),
+    Declared(ids.TCP_443, Phase.PREREQUISITES, "Front End pools accept connections on port 443", _sfb_on_prem,
+             _per_pool(lambda p: tcp_tls.TcpPortProbe("Front End pool", p)), needs=(DNS_OF_HOST,)),
+    Declared(ids.TCP_5061, Phase.PREREQUISITES, "Front End pools accept connections on port 5061", _sfb_on_prem,
+             _per_pool(lambda p: tcp_tls.TcpPortProbe("Front End pool", p, "sip")), needs=(DNS_OF_HOST,)),
+    Declared(ids.TLS_HANDSHAKE, Phase.PREREQUISITES, "Front End pools complete a TLS handshake", _sfb_on_prem,
+             _per_pool(lambda p: tcp_tls.TlsHandshakeProbe("Front End pool", p)),
+             needs=(f"{ids.TCP_443}:{{host}}",)),
+    Declared(ids.SFB_DNS_PREREQUISITE, Phase.PREREQUISITES, "Skype for Business DNS records point to one side",
+             _sfb_dns_here(Phase.PREREQUISITES), lambda s, _: _one(dns.SfbDnsRecordsProbe(s)),
+             needs=(ids.RESOLVER,)),
+    # Certificates
+    Declared(ids.OAUTH_SOURCE, Phase.CERTIFICATES, "The OAuthTokenIssuer certificate file can be read",
+             lambda t, s: _oauth_certificate_known(t, s) and bool(s.oauth_certificate),
+             lambda s, _: _one(certs.OAuthCertificateSourceProbe())),
+    Declared(ids.OAUTH_SOURCE, Phase.CERTIFICATES, "The pools publish their OAuthTokenIssuer certificate",
+             lambda t, s: _oauth_certificate_known(t, s) and not s.oauth_certificate,
+             lambda s, _: _one(certs.OAuthCertificateSourceProbe()), needs=(f"{ids.SFB_METADATA}:{{pool}}",)),
+    *(Declared(f"{ids.OAUTH_RULE}.{rule.rule}", Phase.CERTIFICATES, rule.title, _oauth_certificate_known,
+               lambda s, _, rule=rule: _one(rule()), needs=(ids.OAUTH_SOURCE,)) for rule in certs.RULES),
+    Declared(ids.SAME_ON_FRONT_ENDS, Phase.CERTIFICATES, "Every Front End uses the same OAuth certificate",
+             _oauth_certificate_known, _per_pool(certs.SameOnFrontEndsProbe),
+             needs=(f"{ids.SFB_METADATA}:{{host}}",)),
+    Declared(ids.TLS_CERTIFICATE, Phase.CERTIFICATES, "Autodiscover presents a valid, trusted certificate",
+             _autodiscover_on_prem,
+             lambda s, _: _one(tcp_tls.TlsCertificateProbe("Autodiscover", _ad(s), FRONT_END), _ad(s)),
+             needs=(DNS_OF_HOST,)),
+    Declared(ids.TLS_CERTIFICATE, Phase.CERTIFICATES, "Front End pools present a valid, trusted certificate",
+             _sfb_on_prem, _per_pool(lambda p: tcp_tls.TlsCertificateProbe("Front End pool", p, EXCHANGE)),
+             needs=(TLS_OF_HOST,)),
+    Declared(ids.EXCHANGE_AUTH, Phase.CERTIFICATES, "The Exchange Auth certificate is valid",
+             _exchange_oauth_on_prem, lambda s, _: _one(certs.ExchangeAuthCertificateProbe(s)),
+             needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,)),
+    # Autodiscover
+    Declared(ids.AUTODISCOVER_DNS, Phase.AUTODISCOVER, "The autodiscover name points to Exchange",
+             _autodiscover_on_prem, lambda s, _: _one(autodiscover.AutodiscoverDnsProbe(s)),
+             needs=(f"{ids.DNS}:{{autodiscover}}",)),
+    Declared(ids.AUTODISCOVER_SRV, Phase.AUTODISCOVER, "The autodiscover SRV record points to the autodiscover name",
+             _autodiscover_on_prem, lambda s, _: _one(autodiscover.AutodiscoverSrvProbe(s)), needs=(ids.RESOLVER,)),
+    *(Declared(f"{ids.AUTODISCOVER}.{kind}", Phase.AUTODISCOVER, f"Autodiscover answers at autodiscover.{kind}",
+               _autodiscover_on_prem, lambda s, _, kind=kind: _one(autodiscover.AutodiscoverEndpointProbe(s, kind)),
+               needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,))
+      for kind in ("xml", "svc")),
+    # OAuth configuration
+    Declared(ids.OAUTH_AUTODISCOVER_URL, Phase.OAUTH, "SfB's ExchangeAutodiscoverUrl is the working .svc endpoint",
+             lambda t, s: t.sfb_on_prem and t.exchange_has_oauth and (bool(_ad(s)) or not t.exchange_on_prem),
+             lambda s, _: _one(autodiscover.OAuthAutodiscoverUrlProbe(s)), needs=(f"{ids.AUTODISCOVER}.svc",)),
+    # Partner applications (the phase itself does not apply to Exchange 2010)
+    Declared(ids.SFB_METADATA, Phase.PARTNER_APPLICATIONS, "Each pool publishes its auth metadata document",
+             _sfb_on_prem, _per_pool(metadata.SfbMetadataProbe), needs=(TLS_OF_HOST,), trust_needs=(CERT_OF_HOST,)),
+    Declared(ids.SFB_METADATA_CERTIFICATE, Phase.PARTNER_APPLICATIONS,
+             "Each pool publishes the chosen OAuth certificate", _sfb_on_prem,
+             _per_pool(metadata.SfbMetadataCertificateProbe), needs=(f"{ids.SFB_METADATA}:{{host}}",)),
+    Declared(ids.EXCHANGE_METADATA, Phase.PARTNER_APPLICATIONS, "Exchange publishes its auth metadata document",
+             _autodiscover_on_prem, lambda s, _: _one(metadata.ExchangeMetadataProbe(s)),
+             needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,)),
+    # Hybrid / tenant
+    Declared(ids.TENANT, Phase.HYBRID, "The tenant is found from its domain",
+             lambda t, s: t.involves_tenant and bool(s.tenant_domain),
+             lambda s, login: _one(tenant.TenantProbe(s, login)), needs=(ids.RESOLVER,)),
+    Declared(ids.REALM_TYPE, Phase.HYBRID, "Microsoft 365 knows how the users sign in",
+             lambda t, s: t.involves_tenant and bool(s.tenant_domain),
+             lambda s, login: _one(tenant.RealmTypeProbe(s, login)), needs=(ids.RESOLVER,)),
+    Declared(ids.SFB_DNS_HYBRID, Phase.HYBRID, "Skype for Business DNS records point to one side",
+             _sfb_dns_here(Phase.HYBRID), lambda s, _: _one(dns.SfbDnsRecordsProbe(s)), needs=(ids.RESOLVER,)),
+    # Verification
+    Declared(ids.SFB_TRUSTS_EXCHANGE, Phase.VERIFICATION, "Each pool trusts Exchange (partner application)",
+             lambda t, s: t.sfb_on_prem and t.exchange_has_oauth,
+             _per_pool(challenges.SfbTrustsExchangeProbe), needs=(TLS_OF_HOST,), trust_needs=(CERT_OF_HOST,)),
+    Declared(ids.LYNCDISCOVER, Phase.VERIFICATION, "lyncdiscover leads to the UCWA user resource",
+             lambda t, s: bool(s.sip_domains), lambda s, _: _one(challenges.LyncdiscoverProbe(s)),
+             needs=(ids.RESOLVER,)),
+    *(Declared(f"{ids.EXCHANGE_OAUTH}.{kind}", Phase.VERIFICATION, title, _exchange_oauth_on_prem,
+               lambda s, _, kind=kind: _one(challenges.ExchangeAcceptsOAuthProbe(s, kind)),
+               needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,))
+      for kind, title in (("ews", "Exchange Web Services accept OAuth"),
+                          ("autodiscover", "Exchange autodiscover.svc accepts OAuth"))),
+)
+
+
+def declared_for(topology: Topology, scenario: Scenario | None = None,
+                 phase: Phase | None = None) -> list[Declared]:
+    """The checks that apply to a topology (and scenario), in phase order: the list is data."""
+    scenario = scenario or Scenario()
+    order = list(Phase)
+    found = [d for d in CHECKS if topology.applies(d.phase) and (phase is None or d.phase is phase)
+             and d.applies(topology, scenario)]
+    return sorted(found, key=lambda d: order.index(d.phase))
+
+
 def probes_for(scenario: Scenario, phase: Phase | Iterable[Phase] | None = None, *,
                login_base_url: str = DEFAULT_LOGIN_BASE_URL) -> list[Probe]:
     """The probes for this scenario's topology, in phase order (optionally only some phases)."""
     topo = scenario.topology_or_default
     wanted = None if phase is None else ({phase} if isinstance(phase, Phase) else set(phase))
-    found: list[Probe] = []
+    probes: list[Probe] = []
+    for declared in declared_for(topo, scenario):
+        if wanted is None or declared.phase in wanted:
+            probes += declared.instances(scenario, login_base_url)
+    return probes
 
-    def add(*probes: Probe) -> None:
-        for probe in probes:
-            if topo.applies(probe.phase) and (wanted is None or probe.phase in wanted):
-                found.append(probe)
 
-    # Prerequisites
-    add(*(dns.ResolvesProbe(role, fqdn) for role, fqdn in scenario.all_fqdns()))
-    if topo.exchange_on_prem:
-        for host in scenario.exchange_fqdns:
-            add(tcp_tls.TcpPortProbe("Exchange server", host), tcp_tls.TlsHandshakeProbe("Exchange server", host),
-                exchange.ExchangeBuildProbe(host))
-    if topo.sfb_on_prem:
-        for pool in scenario.pool_fqdns:
-            add(tcp_tls.TcpPortProbe("Front End pool", pool), tcp_tls.TcpPortProbe("Front End pool", pool, "sip"),
-                tcp_tls.TlsHandshakeProbe("Front End pool", pool))
-    if scenario.sip_domains and not topo.involves_tenant:
-        add(dns.SfbDnsRecordsProbe(scenario))
-    autodiscover_name = scenario.effective_autodiscover_fqdn
-    # Certificates
-    if topo.sfb_on_prem and (scenario.oauth_certificate or scenario.oauth_certificate_thumbprint
-                             or scenario.pool_fqdns):
-        add(certs.OAuthCertificateSourceProbe(), *(rule() for rule in certs.RULES))
-        for pool in scenario.pool_fqdns:
-            add(certs.SameOnFrontEndsProbe(pool))
-    if topo.exchange_on_prem and autodiscover_name:
-        add(tcp_tls.TlsCertificateProbe("Autodiscover", autodiscover_name, FRONT_END))
-    if topo.sfb_on_prem:
-        for pool in scenario.pool_fqdns:
-            add(tcp_tls.TlsCertificateProbe("Front End pool", pool, EXCHANGE))
-    if topo.exchange_on_prem and topo.exchange_has_oauth and autodiscover_name:
-        add(certs.ExchangeAuthCertificateProbe(scenario))
-    # Autodiscover
-    if topo.exchange_on_prem and autodiscover_name:
-        add(autodiscover.AutodiscoverDnsProbe(scenario), autodiscover.AutodiscoverSrvProbe(scenario),
-            autodiscover.AutodiscoverEndpointProbe(scenario, "xml"),
-            autodiscover.AutodiscoverEndpointProbe(scenario, "svc"))
-    # OAuth configuration
-    if topo.sfb_on_prem and topo.exchange_has_oauth and (autodiscover_name or not topo.exchange_on_prem):
-        add(autodiscover.OAuthAutodiscoverUrlProbe(scenario))
-    # Partner applications (Phase applicability already excludes Exchange 2010)
-    if topo.sfb_on_prem:
-        for pool in scenario.pool_fqdns:
-            add(metadata.SfbMetadataProbe(pool), metadata.SfbMetadataCertificateProbe(pool))
-    if topo.exchange_on_prem and autodiscover_name:
-        add(metadata.ExchangeMetadataProbe(scenario))
-    # Hybrid / tenant
-    if topo.involves_tenant and scenario.tenant_domain:
-        add(tenant.TenantProbe(scenario, login_base_url), tenant.RealmTypeProbe(scenario, login_base_url))
-    if topo.involves_tenant and scenario.sip_domains:
-        add(dns.SfbDnsRecordsProbe(scenario))
-    # Verification
-    if topo.sfb_on_prem and topo.exchange_has_oauth:
-        for pool in scenario.pool_fqdns:
-            add(challenges.SfbTrustsExchangeProbe(pool))
-    if scenario.sip_domains:
-        add(challenges.LyncdiscoverProbe(scenario))
-    if topo.exchange_on_prem and topo.exchange_has_oauth and autodiscover_name:
-        add(challenges.ExchangeAcceptsOAuthProbe(scenario, "ews"),
-            challenges.ExchangeAcceptsOAuthProbe(scenario, "autodiscover"))
-    order = list(Phase)
-    return sorted(found, key=lambda p: order.index(p.phase))
+def ids_of(probes: Sequence[Probe]) -> list[str]:
+    return [p.id for p in probes]

@@ -1,0 +1,76 @@
+"""What a run comes to, read the same way by the CLI, the JSON document, the report and the window.
+
+Root causes come first: every failing or erroring check that is not itself blocked, with the checks
+it blocked, so a reader sees one missing DNS name as one problem and its consequences under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.probes.result import Cause, ProbeResult, Status
+
+CAUSE_WORDS: dict[Cause, str] = {
+    Cause.FINDING: "a finding about the deployment",
+    Cause.UNREACHABLE: "could not be reached",
+    Cause.TIMEOUT: "timed out",
+    Cause.BAD_ANSWER: "answered with something unexpected",
+    Cause.DEFECT: "a defect in the wizard",
+    Cause.BLOCKED: "not checked: blocked by another check",
+    Cause.NOT_RUN: "not checked",
+}
+
+
+@dataclass(frozen=True)
+class RootCause:
+    """A problem that is not explained by another one, and the checks it kept from running."""
+
+    result: ProbeResult
+    blocked: tuple[ProbeResult, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.result.id, "title": self.result.title, "status": self.result.status.value,
+                "cause": self.result.cause.value if self.result.cause else None,
+                "detail": self.result.detail, "remediation": self.result.remediation,
+                "blocks": [r.id for r in self.blocked]}
+
+
+def root_causes(results: Sequence[ProbeResult]) -> list[RootCause]:
+    """Failures and errors that no other check explains, worst and most consequential first."""
+    roots = [r for r in results if r.status in (Status.FAIL, Status.ERROR)]
+    blocked: dict[str, list[ProbeResult]] = {r.id: [] for r in roots}
+    for result in results:
+        if result.status is Status.BLOCKED:
+            for root in result.blocked_by:
+                if root in blocked:
+                    blocked[root].append(result)
+    found = [RootCause(r, tuple(blocked[r.id])) for r in roots]
+    order = {Status.FAIL: 0, Status.ERROR: 1}
+    return sorted(found, key=lambda c: (order[c.result.status], -len(c.blocked)))
+
+
+def counts(results: Sequence[ProbeResult]) -> dict[str, int]:
+    tally = {s.value: 0 for s in Status}
+    for result in results:
+        tally[result.status.value] += 1
+    return tally
+
+
+def headline(results: Sequence[ProbeResult]) -> str:
+    """One line: how many checks, how many root causes, how many could not be made."""
+    tally = counts(results)
+    roots = root_causes(results)
+    parts = [f"{len(results)} check(s)", f"{tally['pass']} passed"]
+    if tally["warn"]:
+        parts.append(f"{tally['warn']} warning(s)")
+    if roots:
+        parts.append(f"{len(roots)} root cause(s) ({tally['fail']} failed, {tally['error']} could not be checked)")
+    if tally["blocked"]:
+        parts.append(f"{tally['blocked']} blocked by them")
+    if tally["not-run"]:
+        parts.append(f"{tally['not-run']} not run")
+    if tally["skip"]:
+        parts.append(f"{tally['skip']} skipped")
+    return ", ".join(parts)
