@@ -40,6 +40,7 @@ class ProbeSettings:
     sip_port: int | None = None  # labs only: replaces 5061
     dns_timeout: float = 3.0
     http_timeout: float = 10.0
+    budget: float | None = 120.0  # seconds for a whole run (None: only each operation's deadline bounds it)
     max_bytes: int = MIB
     max_redirects: int = 5
     accept_untrusted: bool = False  # explicit: untrusted TLS becomes a warning instead of a failure
@@ -54,6 +55,8 @@ class ProbeSettings:
             host, port = self.nameserver
             if not host or not 0 < int(port) < 65536:
                 raise ValueError(f"nameserver must be host and port, not {self.nameserver!r}")
+        if self.budget is not None and self.budget <= 0:
+            raise ValueError("the run's budget must be positive")
         if self.dns_timeout <= 0 or self.http_timeout <= 0:
             raise ValueError("timeouts must be positive")
         if self.max_bytes <= 0 or self.max_redirects < 0:
