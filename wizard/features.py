@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.resources import load_json
 from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, SfbVersion, Topology
+
+if TYPE_CHECKING:  # for the types only: scenario.py does not import this module, nor this one it at run time
+    from wizard.scenario import Scenario
 
 FEATURES_RESOURCE = "features.json"
 UM_FEATURE_ID = "exchange-um-voicemail"
@@ -127,7 +130,7 @@ def feature_tables() -> dict[str, FeatureTable]:
 
 # ----- mapping a topology onto the columns -----
 
-def _as_topology(target: Any) -> Topology:
+def _as_topology(target: Topology | Scenario) -> Topology:
     if isinstance(target, Topology):
         return target
     return target.topology_or_default  # a Scenario (kept duck-typed: scenario.py does not import this module)
@@ -255,12 +258,12 @@ def _features_002(t: Topology) -> list[FeatureSupport]:
     return answers
 
 
-def feature_support(scenario_or_topology: Any) -> list[FeatureSupport]:
+def feature_support(scenario_or_topology: Topology | Scenario) -> list[FeatureSupport]:
     """Every feature of both tables that speaks to this topology: table 000, Cloud Voicemail, then 002."""
     t = _as_topology(scenario_or_topology)
     return _features_000(t) + _cloud_voicemail(t) + _features_002(t)
 
 
-def unsupported(scenario_or_topology: Any) -> list[FeatureSupport]:
+def unsupported(scenario_or_topology: Topology | Scenario) -> list[FeatureSupport]:
     """The features this topology does not get (what the playbook lists as lost)."""
     return [f for f in feature_support(scenario_or_topology) if not f.supported]

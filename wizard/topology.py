@@ -42,7 +42,7 @@ class Phase(StrEnum):
     VERIFICATION = "verification"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # shadows str.title() on purpose: the phase's heading
         return PHASE_TITLES[self]
 
 

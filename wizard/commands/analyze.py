@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -101,7 +102,7 @@ def _published(args: argparse.Namespace) -> PublishedKeys:
     return PublishedKeys(tuple(documents))
 
 
-def _write(what: str, out_dir: str, write: Any) -> list[Path]:
+def _write(what: str, out_dir: str, write: Callable[[str], list[Path]]) -> list[Path]:
     try:
         return write(out_dir)
     except OSError as exc:

@@ -19,7 +19,7 @@ class Shell(StrEnum):
     BROWSER = "browser"  # a browser or manual check: not exported as a script
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # shadows str.title() on purpose: the shell's name
         return SHELL_TITLES[self]
 
     @property

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -31,6 +33,9 @@ from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS
 from wizard.ui.widgets.probe_list import ProbeCard
 from wizard.ui.widgets.trust_graph import TrustGraphView
+
+if TYPE_CHECKING:  # the analysis is imported on first use, to keep start-up short
+    from wizard.inside.analysis import AnalysisResult
 
 GROUP_TITLE = "Inside view (collected data)"
 EXPIRY_WARNING_DAYS = 60
@@ -119,16 +124,15 @@ class RotationPlanView(QTreeWidget):
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
-    def show_plan(self, result: object | None) -> None:
+    def show_plan(self, result: AnalysisResult | None) -> None:
         self.clear()
-        plan = getattr(result, "plan", None)
-        if plan is None or plan.is_empty:
-            item = QTreeWidgetItem(["No certificate to rotate: import collected data first." if plan is None
+        if result is None or result.plan.is_empty:
+            item = QTreeWidgetItem(["No certificate to rotate: import collected data first." if result is None
                                     else "The collected data shows no certificate in use to rotate."])
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addTopLevelItem(item)
             return
-        now = result.now  # type: ignore[attr-defined]
+        plan, now = result.plan, result.now
         for rotation in plan.rotations:
             left = days_left(rotation.not_after, now)
             status = expiry_status(left)
@@ -212,7 +216,7 @@ class InsidePanel(QWidget):
         self._inside.busyChanged.connect(self._busy)
         self.refresh()
 
-    def save_plan(self) -> list:
+    def save_plan(self) -> list[Path]:
         result = self._inside.result
         if result is None:
             return []

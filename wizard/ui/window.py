@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ APP_TITLE = "SfB–Exchange Integration Wizard"
 WARM_UP_DELAY_MS = 300  # after the first paint, before anyone can have reached a page with checks
 SCENARIO_FILTER = "Wizard scenarios (*.json);;All files (*)"
 
-PAGE_CLASSES: dict[Phase, type[PhasePage]] = {
+PAGE_CLASSES: dict[Phase, Callable[[Services], PhasePage]] = {  # each page knows its phase
     Phase.PREREQUISITES: PrerequisitesPage,
     Phase.CERTIFICATES: CertificatesPage,
     Phase.AUTODISCOVER: AutodiscoverPage,
@@ -422,7 +423,8 @@ class SetupWizard(QWizard):
         self.apply_settings(replace(self.session.settings, accept_untrusted=checked))
 
     # ---- menus -------------------------------------------------------------------------------
-    def _action(self, menu: QMenu, text: str, slot: object, shortcut: QKeySequence | str | None = None,
+    def _action(self, menu: QMenu, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 name: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

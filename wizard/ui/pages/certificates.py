@@ -8,6 +8,7 @@ the autosave or the log.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -17,6 +18,9 @@ from wizard.ui.coalesce import coalesced
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.services import Services
 from wizard.ui.worker import Worker
+
+if TYPE_CHECKING:  # the certificate parser is imported on first use, to keep start-up short
+    from wizard.probes.formats.certificate import CertificateFacts
 
 CERT_FILTER = "Certificates (*.cer *.crt *.pem *.pfx *.p12);;All files (*)"
 PFX_SUFFIXES = (".pfx", ".p12")
@@ -28,13 +32,13 @@ def _load_file(path: str, password: bytes | None) -> object:
     return load_certificate_file(path, password)
 
 
-def _store_certificates() -> list[object]:
+def _store_certificates() -> list[CertificateFacts]:
     """Certificates of the Windows "MY" store (LocalMachine\\My among them), as CertificateFacts."""
     import ssl
 
     from wizard.probes.formats.certificate import facts_from_der
 
-    found = []
+    found: list[CertificateFacts] = []
     for der, encoding, _trust in ssl.enum_certificates("MY"):  # type: ignore[attr-defined]  # Windows only
         if encoding == "x509_asn":
             try:
@@ -95,8 +99,10 @@ class CertificatesPage(PhasePage):
             self.checks.start()
 
     def choose_from_store(self) -> None:
-        if sys.platform != "win32":
-            return
+        if sys.platform == "win32":  # the store is Windows-only (the button is disabled elsewhere)
+            self._choose_from_windows_store()
+
+    def _choose_from_windows_store(self) -> None:
         try:
             certificates = _store_certificates()
         except OSError as exc:
@@ -156,7 +162,7 @@ class CertificatesPage(PhasePage):
         self.panel.show_rules(self.services.session.results(Phase.CERTIFICATES))
 
 
-def _pick_certificate(parent: QWidget, certificates: list[object]) -> object | None:
+def _pick_certificate(parent: QWidget, certificates: list[CertificateFacts]) -> CertificateFacts | None:
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QVBoxLayout
 
     dialog = QDialog(parent)

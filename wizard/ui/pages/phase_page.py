@@ -23,6 +23,7 @@ from wizard.ui.probe_session import ALL
 from wizard.ui.services import Services
 
 if TYPE_CHECKING:
+    from wizard.playbook.step import Step
     from wizard.ui.widgets.checks_panel import ChecksPanel
     from wizard.ui.widgets.command_view import CommandsView
     from wizard.ui.widgets.field_form import FieldForm
@@ -208,7 +209,7 @@ class PhasePage(QWizardPage):
         except ImportError as exc:  # a build that lost a module: say so instead of breaking the page
             self.commands.show_message(f"The commands are not available in this build ({exc}).")
 
-    def _checks_intro(self, steps: list) -> str:
+    def _checks_intro(self, steps: list[Step]) -> str:
         """In verify mode, what to compare for each step (the steps' own check text)."""
         if self.services.model.scenario.mode != "verify":
             return ""

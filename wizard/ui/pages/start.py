@@ -151,8 +151,9 @@ class StartPage(QWizardPage):
             from wizard.ui.widgets.feature_matrix import FeatureMatrix
 
             self._features = FeatureMatrix()
-            stretch = self._right.itemAt(1)
-            self._right.removeItem(stretch)
+            stretch = self._right.itemAt(1)  # the stretch __init__ put there
+            if stretch is not None:
+                self._right.removeItem(stretch)
             self._right.insertWidget(1, self._features, 1)
         return self._features
 

@@ -37,7 +37,7 @@ class VerificationPage(PhasePage):
         self.checks.list.setObjectName("verification_checklist")
         self.tabs.setTabText(0, "Checklist")
         self.inside_findings = InsideFindingsGroup(services)
-        inner = self.checks.list.widget().layout()
+        inner = self.checks.list.cards_layout
         inner.insertWidget(inner.count() - 1, self.inside_findings)  # after every check card, above the stretch
         self.inside_panel = InsidePanel(services)
         self.tabs.insertTab(2, self.inside_panel, "Trust graph")

@@ -88,13 +88,13 @@ class CertificatePanel(QGroupBox):
         for row, (rule, text) in enumerate(RULES):
             icon = QLabel()
             icon.setFixedSize(QSize(18, 18))
-            label = QLabel(text)
-            label.setWordWrap(True)
-            label.setObjectName(f"rule_{rule}")
+            rule_label = QLabel(text)
+            rule_label.setWordWrap(True)
+            rule_label.setObjectName(f"rule_{rule}")
             grid.addWidget(icon, row, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(label, row, 1)
+            grid.addWidget(rule_label, row, 1)
             self.rule_icons[rule] = icon
-            self.rule_texts[rule] = label
+            self.rule_texts[rule] = rule_label
         grid.setColumnStretch(1, 1)
         body.addWidget(rules_box, 2)
         outer.addLayout(body)
@@ -136,10 +136,10 @@ class CertificatePanel(QGroupBox):
             if rule and rule not in by_rule:
                 by_rule[rule] = result
         for rule, text in RULES:
-            result = by_rule.get(rule)
-            status = result.status.value if result else PENDING
+            tested = by_rule.get(rule)
+            status = tested.status.value if tested else PENDING
             self.rule_icons[rule].setPixmap(status_pixmap(status, 18, self.devicePixelRatioF()))
-            detail = result.detail if result and result.detail else STATUS_WORDS.get(status, status)
+            detail = tested.detail if tested and tested.detail else STATUS_WORDS.get(status, status)
             self.rule_texts[rule].setText(html.escape(text))
             self.rule_texts[rule].setToolTip(detail)
             self.rule_icons[rule].setToolTip(detail)

@@ -8,7 +8,7 @@ import html
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from wizard.probes.result import Status
+from wizard.probes.result import ProbeResult, Status
 from wizard.topology import Phase
 from wizard.ui.probe_session import plan
 from wizard.ui.services import Services
@@ -139,7 +139,7 @@ class ChecksPanel(QWidget):
                 self.state.setText(_summary_text(done))
 
 
-def _summary_text(results: list) -> str:
+def _summary_text(results: list[ProbeResult]) -> str:
     if not results:
         return ""
     counts: dict[Status, int] = {}

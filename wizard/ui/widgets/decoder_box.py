@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from wizard.ui.status_style import STATUS_COLOURS
+
+if TYPE_CHECKING:  # the decoder itself is imported on first use, to keep start-up short
+    from wizard.probes.decoder import DecodedError
 
 
 class DecoderBox(QWidget):
@@ -45,7 +49,7 @@ class DecoderBox(QWidget):
         self.output.setAccessibleName("Decoded errors")
         self.output.setPlaceholderText("The cause and the fix of each known error in the text appear here.")
         layout.addWidget(self.output, 1)
-        self.decoded: list[object] = []
+        self.decoded: list[DecodedError] = []
 
     def decode(self) -> None:
         from wizard.probes.decoder import decode

@@ -190,6 +190,11 @@ class ProbeListView(QScrollArea):
         self._headers: list[QLabel] = []
         session.resultsChanged.connect(coalesced(self, self.refresh))
 
+    @property
+    def cards_layout(self) -> QVBoxLayout:
+        """The column of cards (a stretch last), for a page that adds a group below the cards."""
+        return self._layout
+
     def set_planned(self, planned: list[PlannedProbe], *, empty_text: str = "No checks for this step.") -> None:
         if [c.planned for c in self.cards.values()] == planned:
             self.refresh()

@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from wizard.probes.result import Status, summarise, worst
+from wizard.probes.result import ProbeResult, Status, summarise, worst
 from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, status_pixmap
 
 
@@ -27,7 +27,7 @@ class ReadinessBanner(QFrame):
         layout.addWidget(self.headline, 1)
         self.status = PENDING
 
-    def show_summary(self, results: list, *, running: bool, planned: int) -> None:
+    def show_summary(self, results: list[ProbeResult], *, running: bool, planned: int) -> None:
         counts = summarise(results)
         if running:
             status, headline = RUNNING, f"Checking… {len(results)} of {planned} checks done"
