@@ -8,7 +8,6 @@ a size cap on every body, redirects followed by hand (re-resolved, counted, loop
 
 from __future__ import annotations
 
-import json
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import urllib3.connectionpool
 import urllib3.exceptions
 
 from wizard.probes.context import ProbeContext
+from wizard.probes.formats import json_safe
 from wizard.probes.net import sockets
 from wizard.probes.net.dns import DnsClient
 from wizard.probes.net.errors import (
@@ -79,23 +79,27 @@ class HttpResponse:
         body = self.body if limit is None else self.body[:limit]
         return body.decode("utf-8", errors="replace")
 
-    def json(self) -> Any:
-        """Parse the body as JSON or raise BadDocumentError saying what it was instead."""
+    def json(self, what: str = "JSON document") -> Any:
+        """Parse the body as JSON or raise BadDocumentError saying what it was instead.
+
+        `what` names the document expected ("auth metadata document") for answers that parse but
+        that no real service sends: a 5,000-digit number, nesting 100,000 deep, NaN, a key twice.
+        """
         head = self.body.lstrip()[:200].lower()
         if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<")):
             kind = "HTML" if b"html" in head else "XML"
             raise BadDocumentError(f"{self.url} returned {kind} ({self.content_type or 'no content type'}), "
                                    "not a JSON document", target=self.url)
         try:
-            return json.loads(self.body.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise BadDocumentError(f"{self.url} returned bytes that are not UTF-8 text", target=self.url) from None
-        except json.JSONDecodeError as exc:
-            raise BadDocumentError(f"{self.url} returned malformed JSON ({exc.msg} at character {exc.pos})",
-                                   target=self.url) from None
-        except RecursionError:
-            raise BadDocumentError(f"{self.url} returned JSON nested too deeply to be a real document",
-                                   target=self.url) from None
+            return json_safe.loads(self.body)
+        except json_safe.JsonDocumentError as exc:
+            if exc.kind is json_safe.JsonProblem.NOT_TEXT:
+                message = f"{self.url} returned bytes that are not UTF-8 text"
+            elif exc.kind is json_safe.JsonProblem.MALFORMED:
+                message = f"{self.url} returned malformed JSON ({exc.detail})"
+            else:
+                message = f"{self.url} returned a document that {exc.problem}; this is not a real {what}"
+            raise BadDocumentError(message, target=self.url) from None
 
 
 @dataclass(frozen=True)
