@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.fields import FIELD_BY_NAME, FIELDS, Kind
+from wizard.probes.formats import json_safe
 from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, SfbVersion, Topology
 from wizard.validation import InvalidValue
 
@@ -305,9 +306,11 @@ class Scenario:
     @classmethod
     def from_json(cls, text: str) -> Scenario:
         try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioFileError(f"not valid JSON (corrupt or truncated?): {exc}") from None
+            doc = json_safe.loads(text, max_bytes=MAX_FILE_BYTES)
+        except json_safe.JsonDocumentError as exc:
+            if exc.kind is json_safe.JsonProblem.MALFORMED:
+                raise ScenarioFileError(f"not valid JSON (corrupt or truncated?): {exc.detail}") from None
+            raise ScenarioFileError(f"the file {exc.problem}; this is not a scenario file of this wizard") from None
         if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
             raise ScenarioFileError("not a scenario file of this wizard")
         version = doc.get("schema_version")

@@ -8,7 +8,6 @@ Windows PowerShell writes UTF-16 LE (Out-File) or UTF-8 with a BOM; both are rea
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from wizard.probes.formats import json_safe
 
 SCHEMA_VERSION = 1
 _THUMBPRINT = re.compile(r"[0-9A-F]{40}")
@@ -275,14 +276,17 @@ def parse_collected(data: bytes | str, *, source: str = "<data>") -> Collection:
     if not text.strip():
         raise CollectedFileError(f"{source}: the file is empty")
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CollectedFileError(f"{source}: not valid JSON (truncated?): {exc.msg} at line {exc.lineno}") from None
+        doc = json_safe.loads(text, max_bytes=MAX_FILE_BYTES)
+    except json_safe.JsonDocumentError as exc:
+        if exc.kind is json_safe.JsonProblem.MALFORMED:
+            raise CollectedFileError(f"{source}: not valid JSON (truncated?): {exc.detail}") from None
+        raise CollectedFileError(f"{source}: the file {exc.problem}; this is not a collector output") from None
     if not isinstance(doc, dict) or "collector" not in doc or "schema_version" not in doc:
         raise CollectedFileError(f"{source}: not a collector output of this wizard (no 'collector'/'schema_version')")
     kind = doc["collector"]
     if kind not in COLLECTORS:
-        raise CollectedFileError(f"{source}: unknown collector {kind!r}; expected one of {', '.join(COLLECTORS)}")
+        shown = repr(kind[:40]) if isinstance(kind, str) else f"({json_safe.kind_of(kind)})"
+        raise CollectedFileError(f"{source}: unknown collector {shown}; expected one of {', '.join(COLLECTORS)}")
     version = doc["schema_version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CollectedFileError(f"{source}: schema_version must be a positive whole number")

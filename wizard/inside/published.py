@@ -8,13 +8,13 @@ in a browser and saves the file "1"), from thumbprints typed on the command line
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.inside.findings import finding
 from wizard.probes.base import Net
 from wizard.probes.context import ProbeContext
+from wizard.probes.formats import json_safe
 from wizard.probes.formats.auth_metadata import AuthMetadata, parse_auth_metadata
 from wizard.probes.formats.certificate import x5t_to_thumbprint
 from wizard.probes.metadata import fetch_metadata
@@ -94,9 +94,13 @@ def parse_metadata_document(data: bytes | str, *, source: str) -> PublishedDocum
         raise MetadataDocumentError(f"{source}: larger than 1 MiB; not a metadata document")
     text = data.decode("utf-8-sig", "replace") if isinstance(data, bytes) else data
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MetadataDocumentError(f"{source}: not JSON ({exc.msg}); save the metadata document itself") from None
+        doc = json_safe.loads(text, max_bytes=MAX_DOCUMENT_BYTES)
+    except json_safe.JsonDocumentError as exc:
+        if exc.kind is json_safe.JsonProblem.MALFORMED:
+            raise MetadataDocumentError(f"{source}: not JSON ({exc.detail}); save the metadata document "
+                                        "itself") from None
+        raise MetadataDocumentError(f"{source}: the file {exc.problem}; this is not a real auth metadata "
+                                    "document") from None
     try:
         return from_auth_metadata(parse_auth_metadata(doc, source), source)
     except NetError as exc:
