@@ -15,6 +15,9 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+SocketT = TypeVar("SocketT", bound=socket.socket)  # a socket or its wrapper (ssl.SSLSocket)
 
 BIND_ATTEMPTS = 50
 JOIN_TIMEOUT = 5.0
@@ -65,7 +68,7 @@ class Connection:
         with self._lock:
             return self._sock
 
-    def upgrade(self, wrap: Callable[[socket.socket], socket.socket]) -> socket.socket:
+    def upgrade(self, wrap: Callable[[socket.socket], SocketT]) -> SocketT:
         """Replace the socket by a wrapper (wrap must not do I/O: no handshake inside the lock)."""
         with self._lock:
             self._sock = wrap(self._sock)

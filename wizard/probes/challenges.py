@@ -137,8 +137,8 @@ class LyncdiscoverProbe(BaseProbe):
             user, redirect = _link(document, "user"), _link(document, "redirect")
             trail.append(Evidence("discovery", f"{url} -> {'user link' if user else redirect or 'no links'}"))
             if user:
-                answer = net.http.fetch(urljoin(url, user), headers={"Accept": "application/json"})
-                finding = judge_sfb_challenge(answer, scenario)
+                challenge = net.http.fetch(urljoin(url, user), headers={"Accept": "application/json"})
+                finding = judge_sfb_challenge(challenge, scenario)
                 return Finding(finding.status, finding.detail, finding.remediation,
                                (*trail, Evidence("user link", user), *finding.evidence))
             if not redirect:

@@ -11,7 +11,7 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -173,7 +173,7 @@ class ProbeContext:
                 self.check()
         if slot.error is not None:
             raise slot.error
-        return slot.value  # type: ignore[return-value]
+        return cast(T, slot.value)  # what compute() returned for this key
 
 
 class _Slot:

@@ -54,7 +54,7 @@ class AuthMetadata:
         return tuple(k.certificate for k in self.keys if k.certificate is not None)
 
 
-def _get(obj: dict[str, Any], name: str) -> Any:
+def _get(obj: dict[Any, Any], name: str) -> Any:  # any keys: parsed from an untrusted document
     lowered = name.lower()
     for key, value in obj.items():
         if isinstance(key, str) and key.lower() == lowered:

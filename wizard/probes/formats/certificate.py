@@ -226,7 +226,7 @@ def load_from_windows_store(thumbprint: str, *, timeout: float = 20.0) -> Certif
     """Read Cert:\\LocalMachine\\My\\<thumbprint> through PowerShell (Windows only)."""
     if sys.platform != "win32":
         raise NotImplementedError("the LocalMachine\\My certificate store exists only on Windows")
-    clean = re.sub(r"[^0-9A-Fa-f]", "", thumbprint).upper()
+    clean = re.sub(r"[^0-9A-Fa-f]", "", thumbprint).upper()  # type: ignore[unreachable]  # mypy checks as Linux
     if len(clean) != 40:
         raise CertificateLoadError(f"{thumbprint!r} is not a 40-digit certificate thumbprint")
     script = (f"$c = Get-Item -LiteralPath 'Cert:\\LocalMachine\\My\\{clean}' -ErrorAction Stop; "

@@ -35,8 +35,9 @@ def tenant_from_openid(document: Any) -> OpenIdFacts | None:
 
 def openid_error(document: Any) -> str:
     """'AADSTS90002: Tenant … not found.' style text from an error answer ('' when none)."""
-    if isinstance(document, dict) and isinstance(document.get("error_description"), str):
-        return document["error_description"].split("\r\n")[0].split("\n")[0]
+    description = document.get("error_description") if isinstance(document, dict) else None
+    if isinstance(description, str):
+        return description.split("\r\n")[0].split("\n")[0]
     return ""
 
 

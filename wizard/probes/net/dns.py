@@ -240,8 +240,8 @@ class DnsClient:
 
 def _cname_chain(answer: dns.resolver.Answer) -> tuple[str, ...]:
     chain: list[str] = []
-    if answer.response is None:
-        return ()
+    if answer.response is None:  # dnspython's types say never; kept as a guard
+        return ()  # type: ignore[unreachable]
     current = answer.qname
     for _ in range(16):
         step = next((rrset for rrset in answer.response.answer

@@ -53,7 +53,7 @@ def trust_context(ctx: ProbeContext) -> ssl.SSLContext:
         context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         if extra:
             context.load_verify_locations(cadata=extra)
-        return context  # type: ignore[return-value]  # truststore.SSLContext quacks like ssl.SSLContext
+        return context  # truststore.SSLContext is an ssl.SSLContext
     return ctx.memo(("tls", "openssl-trust"), lambda: _openssl_system_context(extra))
 
 
