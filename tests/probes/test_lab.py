@@ -32,7 +32,7 @@ FAULT_TABLE = {
     "autodiscover-xml": ("oauth.autodiscover-url", Status.WARN, "Set-CsOAuthConfiguration -Identity global "
                                                                 "-ExchangeAutodiscoverUrl 'https://autodiscover.contoso.com/autodiscover/autodiscover.svc'"),
     "missing-srv": ("autodiscover.srv", Status.WARN, "port 443, target autodiscover.contoso.com"),
-    "missing-autodiscover-record": ("autodiscover.dns", Status.FAIL, "CNAME record autodiscover.contoso.com -> "
+    "missing-autodiscover-record": ("prerequisites.dns:autodiscover.contoso.com", Status.FAIL, "CNAME record autodiscover.contoso.com -> "
                                                                      "ex01.contoso.com"),
     "missing-sip-srv": ("prerequisites.sfb-dns", Status.FAIL, "_sip._tls SRV port 443"),
     "weak-oauth-key": ("certificates.oauth.key-size", Status.FAIL, "2048-bit"),

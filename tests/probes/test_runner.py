@@ -11,7 +11,7 @@ from tests.probes.loopback import DnsBehaviour, Reply
 from wizard.probes.base import BaseProbe, Finding, Net, passed
 from wizard.probes.context import ProbeContext, ProbeSettings
 from wizard.probes.registry import Probe
-from wizard.probes.result import ProbeResult, Status
+from wizard.probes.result import Cause, ProbeResult, Status
 from wizard.probes.runner import run_probes
 from wizard.scenario import example_scenario
 from wizard.topology import Phase
@@ -28,7 +28,7 @@ class SleepyProbe:
     def run(self, scenario, ctx: ProbeContext) -> ProbeResult:
         self.ran_on.append(threading.current_thread().name)
         ctx.wait(self.seconds)
-        status = Status.SKIP if ctx.cancelled else Status.PASS
+        status = Status.NOT_RUN if ctx.cancelled else Status.PASS
         return ProbeResult(self.id, self.phase, status, self.title, elapsed_ms=self.seconds * 1000)
 
 
@@ -78,6 +78,7 @@ def test_a_probe_that_raises_becomes_an_error_result():
                          ProbeContext())
     assert [r.status for r in results] == [Status.ERROR, Status.ERROR, Status.PASS]
     assert "KeyError" in results[0].detail and "RuntimeError" in results[1].detail
+    assert all(r.cause is Cause.DEFECT and "defect in the wizard" in r.detail for r in results[:2])
 
 
 def test_a_failing_listener_does_not_lose_results():
@@ -89,14 +90,14 @@ def test_a_failing_listener_does_not_lose_results():
     assert [r.status for r in results] == [Status.PASS, Status.PASS]
 
 
-def test_cancel_returns_quickly_and_marks_unstarted_probes_skipped():
+def test_cancel_returns_quickly_and_marks_unfinished_probes_not_run():
     probes = [SleepyProbe(f"p{i}", 30) for i in range(6)]
     ctx = ProbeContext()
     threading.Timer(0.2, ctx.cancel).start()
     started = time.monotonic()
     results = run_probes(probes, example_scenario(), ctx, max_workers=2)
     assert time.monotonic() - started < 1.0
-    assert all(r.status is Status.SKIP for r in results)
+    assert all(r.status is Status.NOT_RUN for r in results)
     assert not [t for t in threading.enumerate() if t.name.startswith("probe")]
 
 
@@ -128,8 +129,8 @@ def test_cancel_while_probes_wait_on_a_never_answering_server_returns_within_a_s
     started = time.monotonic()
     results = run_probes(probes, example_scenario(), ctx)
     assert time.monotonic() - started < 1.4
-    assert [r.status for r in results] == [Status.SKIP, Status.SKIP]
-    assert all("Cancelled" in r.detail for r in results)
+    assert [r.status for r in results] == [Status.NOT_RUN, Status.NOT_RUN]
+    assert all("stopped" in r.detail for r in results)
 
 
 def test_a_never_answering_server_is_an_error_after_the_timeout(dns_server, https_server, test_ca, ca_file):

@@ -24,6 +24,14 @@ def probe_address(scenario: Scenario) -> str:
     return f"{user or 'autodiscover-probe'}@{scenario.smtp_domain or scenario.default_sip_domain}"
 
 
+def autodiscover_record_fix(scenario: Scenario) -> str:
+    """The record to create for the autodiscover name (also said when the name does not resolve at all)."""
+    name = scenario.effective_autodiscover_fqdn
+    exchange = scenario.exchange_fqdns[0] if scenario.exchange_fqdns else "the Exchange server"
+    return (f"Create a CNAME record {name} -> {exchange} (field guide: 'Create DNS Records'), or an A record for "
+            "the Exchange load balancer.")
+
+
 class AutodiscoverDnsProbe(BaseProbe):
     """autodiscover.<domain> resolves (CNAME or A) toward an Exchange server."""
 
@@ -39,9 +47,7 @@ class AutodiscoverDnsProbe(BaseProbe):
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
         name = self.target
-        exchange = scenario.exchange_fqdns[0] if scenario.exchange_fqdns else "the Exchange server"
-        fix = (f"Create a CNAME record {name} -> {exchange} (field guide: 'Create DNS Records'), or an A record for "
-               "the Exchange load balancer.")
+        fix = autodiscover_record_fix(scenario)
         try:
             answer = net.dns.addresses(name)
         except (NxDomainError, NoAnswerError) as exc:

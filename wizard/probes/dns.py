@@ -35,10 +35,13 @@ class ResolvesProbe(BaseProbe):
         try:
             answer = net.dns.addresses(self.fqdn)
         except (NxDomainError, NoAnswerError) as exc:
-            how = ("a CNAME to the Exchange server (or an A record for the load balancer)"
-                   if self.role == "Autodiscover" else "an A record (or a CNAME to one)")
-            return failed(str(exc), f"Create {how} for {self.fqdn} in the zone the servers use.",
-                          Evidence("resolver", net.dns.description))
+            if self.role == "Autodiscover":
+                from wizard.probes.autodiscover import autodiscover_record_fix
+
+                fix = autodiscover_record_fix(scenario)
+            else:
+                fix = f"Create an A record (or a CNAME to one) for {self.fqdn} in the zone the servers use."
+            return failed(str(exc), fix, Evidence("resolver", net.dns.description))
         return passed(f"{self.fqdn} resolves to {', '.join(answer.addresses)}.",
                       Evidence("answer", answer.describe()), Evidence("resolver", net.dns.description))
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from wizard.probes import autodiscover, certs, challenges, dns, exchange, ids, metadata, tcp_tls, tenant
+from wizard.probes import autodiscover, certs, challenges, dns, exchange, ids, metadata, resolver, tcp_tls, tenant
 from wizard.probes.base import EXCHANGE, FRONT_END, Need
 from wizard.probes.context import DEFAULT_LOGIN_BASE_URL, ProbeContext
 from wizard.probes.result import ProbeResult
@@ -128,7 +128,7 @@ CERT_OF_AUTODISCOVER = f"{ids.TLS_CERTIFICATE}:{{autodiscover}}"
 CHECKS: tuple[Declared, ...] = (
     # Prerequisites
     Declared(ids.RESOLVER, Phase.PREREQUISITES, "The DNS server answers", _always,
-             lambda s, _: _one(dns.ResolverProbe(s))),
+             lambda s, _: _one(resolver.ResolverProbe(s))),
     Declared(ids.DNS, Phase.PREREQUISITES, "Each host name resolves in DNS", _always,
              lambda s, _: [Instance(dns.ResolvesProbe(role, fqdn), fqdn) for role, fqdn in s.all_fqdns()],
              needs=(ids.RESOLVER,)),

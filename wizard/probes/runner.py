@@ -108,9 +108,16 @@ def _without_cycles(needs: list[list[int]]) -> list[list[int]]:
     return clean
 
 
+class _Default:
+    """Marks 'use the settings' budget' (None already means 'no budget')."""
+
+
+_DEFAULT = _Default()
+
+
 def run_probes(probes: Sequence[Probe], scenario: Scenario, ctx: ProbeContext, *, max_workers: int = 16,
                on_result: Callable[[ProbeResult], None] | None = None,
-               budget: float | None | _Default = _DEFAULT) -> list[ProbeResult]:
+               budget: float | _Default | None = _DEFAULT) -> list[ProbeResult]:
     """Run every probe (concurrently, dependencies first) and return results in the probes' order.
 
     on_result sees each result as it ends (blocked ones included). `budget` bounds the whole run in
@@ -120,13 +127,6 @@ def run_probes(probes: Sequence[Probe], scenario: Scenario, ctx: ProbeContext, *
         return []
     chosen = ctx.settings.budget if isinstance(budget, _Default) else budget
     return _Run(probes, scenario, ctx, on_result, chosen).run(max_workers)
-
-
-class _Default:
-    """Marks 'use the settings' budget' (None already means 'no budget')."""
-
-
-_DEFAULT = _Default()
 
 
 class _Run:
@@ -143,6 +143,7 @@ class _Run:
                 self.dependents[j].append(i)
         self.waiting = [len(deps) for deps in self.needs]
         self.out_of_time = False
+        self.stuck = False  # a probe ignored the cancel: return without joining its thread
 
     def run(self, max_workers: int) -> list[ProbeResult]:
         deadline = None if self.budget is None else time.monotonic() + self.budget
@@ -161,8 +162,8 @@ class _Run:
                 future.cancel()
             # Probes notice cancel within a fraction of a second; one that does not is left behind
             # rather than holding the caller past its budget.
-            wait(pending, timeout=GRACE if pending else 0)
-            pool.shutdown(wait=False, cancel_futures=True)
+            _, stuck = wait(pending, timeout=GRACE if pending else 0)
+            pool.shutdown(wait=not stuck and not self.stuck, cancel_futures=True)
         return [r if r is not None else _not_run(self.probes[i], self._stop_words())
                 for i, r in enumerate(self.results)]
 
@@ -194,6 +195,7 @@ class _Run:
             self._store(index, result)
         for index in list(pending.values()):
             self._store(index, _not_run(self.probes[index], self._stop_words()))
+        self.stuck = bool(pending)
         pending.clear()  # stuck probes are left behind (their threads end when they notice the cancel)
         for i, result in enumerate(self.results):
             if result is None:
