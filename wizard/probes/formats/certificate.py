@@ -12,19 +12,29 @@ import hashlib
 import re
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
 from wizard.probes.net.errors import CertificateLoadError
 from wizard.probes.result import Evidence
 
 MAX_CERTIFICATE_FILE = 1024 * 1024
+# What cryptography raises for bytes from a server or file that are no certificate it can read: some
+# only when a field is first used (an unknown key or signature algorithm, a damaged extension).
+_UNREADABLE = (ValueError, UnsupportedAlgorithm, x509.InvalidVersion)
+# A server's certificate with a zero or negative serial is still read; the warning would only reach
+# the admin's terminal as noise.
+warnings.filterwarnings("ignore", message="Parsed a serial number which wasn't positive",
+                        category=CryptographyDeprecationWarning)
 
 
 @dataclass(frozen=True)
@@ -109,11 +119,23 @@ def x5t_to_thumbprint(x5t: str) -> str | None:
 
 
 def facts_from_der(der: bytes) -> CertificateFacts:
+    """Facts of one DER certificate; CertificateLoadError (never another exception) when unreadable."""
     try:
-        cert = x509.load_der_x509_certificate(der)
-    except ValueError as exc:
-        raise CertificateLoadError(f"not an X.509 certificate: {exc}") from None
-    return _facts(cert, der)
+        return _facts(x509.load_der_x509_certificate(der), der)
+    except _UNREADABLE as exc:
+        raise CertificateLoadError(f"not an X.509 certificate: {_unreadable(exc)}") from None
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why cryptography could not read it, in words (its ASN.1 parse errors are Rust debug output)."""
+    if isinstance(exc, UnsupportedAlgorithm):
+        return f"it uses an algorithm this wizard cannot read ({str(exc)[:120]})"
+    if isinstance(exc, x509.InvalidVersion):
+        return "its X.509 version number is invalid"
+    text = str(exc)
+    if "asn1" in text.lower() or "ParseError" in text:
+        return "its DER encoding is damaged or truncated"
+    return text[:200]
 
 
 def _facts(cert: x509.Certificate, der: bytes) -> CertificateFacts:
@@ -191,9 +213,10 @@ def load_certificate_file(path: str | Path, password: bytes | None = None) -> Ce
     if b"-----BEGIN CERTIFICATE-----" in data:
         try:
             cert = x509.load_pem_x509_certificates(data)[0]
-        except ValueError as exc:
-            raise CertificateLoadError(f"{target} holds a damaged PEM certificate: {exc}", target=str(target)) from None
-        return _facts(cert, cert.public_bytes(Encoding.DER))
+            return _facts(cert, cert.public_bytes(Encoding.DER))
+        except _UNREADABLE as exc:
+            raise CertificateLoadError(f"{target} holds a damaged PEM certificate: {_unreadable(exc)}",
+                                       target=str(target)) from None
     try:
         return facts_from_der(data)
     except CertificateLoadError:
@@ -211,7 +234,7 @@ def load_certificate_file(path: str | Path, password: bytes | None = None) -> Ce
 def _from_pfx(data: bytes, password: bytes | None, target: Path) -> CertificateFacts:
     try:
         _key, cert, _extra = pkcs12.load_key_and_certificates(data, password)
-    except ValueError as exc:
+    except _UNREADABLE as exc:
         text = str(exc).lower()
         if "password" in text or "mac" in text or "decrypt" in text:
             hint = "the password is wrong" if password else "it needs a password"
@@ -219,7 +242,11 @@ def _from_pfx(data: bytes, password: bytes | None, target: Path) -> CertificateF
         raise CertificateLoadError(f"{target} is not a valid PFX file: {exc}", target=str(target)) from None
     if cert is None:
         raise CertificateLoadError(f"{target} contains no certificate", target=str(target))
-    return _facts(cert, cert.public_bytes(Encoding.DER))
+    try:
+        return _facts(cert, cert.public_bytes(Encoding.DER))
+    except _UNREADABLE as exc:
+        raise CertificateLoadError(f"{target} holds a certificate that cannot be read: {_unreadable(exc)}",
+                                   target=str(target)) from None
 
 
 def load_from_windows_store(thumbprint: str, *, timeout: float = 20.0) -> CertificateFacts:
