@@ -14,16 +14,19 @@ from wizard.probes.result import ProbeResult, Status
 from wizard.scenario import example_scenario
 from wizard.topology import Phase
 
-RESULT_KEYS = {"id", "phase", "status", "title", "detail", "remediation", "evidence", "elapsed_ms"}
+RESULT_KEYS = {"id", "phase", "status", "title", "detail", "remediation", "evidence", "elapsed_ms", "cause",
+               "blocked_by", "subjects"}
 
 
 def test_demo_json_has_exactly_scenario_results_and_summary(capsys):
     assert main(["verify", "--demo", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert set(document) == {"scenario", "results", "summary"}
+    assert set(document) == {"scenario", "root_causes", "results", "summary"}
+    assert document["root_causes"] == []
     assert document["scenario"]["pool_fqdns"] == ["pool01.contoso.com"]
     assert all(set(result) == RESULT_KEYS for result in document["results"])
-    assert document["summary"] == {"pass": len(document["results"]), "warn": 0, "fail": 0, "error": 0, "skip": 0}
+    assert document["summary"] == {"pass": len(document["results"]), "warn": 0, "fail": 0, "error": 0,
+                                   "blocked": 0, "not-run": 0, "skip": 0}
 
 
 def test_a_fault_fails_with_exit_1_and_the_table_names_probe_and_fix(capsys):
@@ -85,7 +88,10 @@ def test_without_the_lab_ca_the_same_scenario_fails_on_trust(capsys, tmp_path):
         untrusted = main([*argv, "--accept-untrusted"])
     first, second = capsys.readouterr().out.split("\n}\n", 1)
     results = json.loads(first + "}")["results"]
-    assert all(r["status"] == "fail" and "Could not establish trust" in r["detail"] for r in results)
+    failed = [r for r in results if r["status"] == "fail"]
+    assert failed and all("Could not establish trust" in r["detail"] for r in failed)
+    assert all(r["status"] == "blocked" and set(r["blocked_by"]) <= {f["id"] for f in failed}
+               for r in results if r not in failed)
     accepted = json.loads(second)["results"]
     assert untrusted == 0 and {r["status"] for r in accepted} == {"warn"}
     assert all("explicitly accepted" in r["detail"] for r in accepted)
@@ -101,7 +107,7 @@ def test_table_is_coloured_on_a_terminal_unless_no_color(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     stream = _Terminal()
     print_table(example_scenario(), results, stream)
-    assert "\033[31mFAIL " in stream.getvalue()
+    assert "\033[31mFAIL   " in stream.getvalue()
     monkeypatch.setenv("NO_COLOR", "1")
     stream = _Terminal()
     print_table(example_scenario(), results, stream)

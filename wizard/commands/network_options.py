@@ -20,7 +20,12 @@ def add_network_arguments(group: Any, *, lab_ports: bool = True, accept_untruste
     group.add_argument("--https-port", type=int, metavar="N", help="labs only: use port N instead of 443")
     if lab_ports:
         group.add_argument("--sip-port", type=int, metavar="N", help="labs only: use port N instead of 5061")
-    group.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each answer (default 10)")
+    group.add_argument("--timeout", type=float, metavar="S",
+                       help="deadline in seconds for each network operation: connect, TLS handshake, request, "
+                            "headers and body together (default 10)")
+    group.add_argument("--budget", type=float, metavar="S",
+                       help="seconds for the whole run (default 120); checks not finished by then are reported "
+                            "as not checked")
     if accept_untrusted:
         group.add_argument("--accept-untrusted", action="store_true",
                            help="read answers from servers whose certificate is not trusted (reported as warnings)")
@@ -51,6 +56,10 @@ def settings_from_args(args: argparse.Namespace, base: ProbeSettings | None = No
             raise UsageError("--timeout: give seconds between 0 and 600")
         changes["http_timeout"] = args.timeout
         changes["dns_timeout"] = min(3.0, args.timeout)
+    if args.budget is not None:
+        if not 0 < args.budget <= 3600:
+            raise UsageError("--budget: give seconds between 0 and 3600")
+        changes["budget"] = args.budget
     if getattr(args, "accept_untrusted", False):
         changes["accept_untrusted"] = True
     return dataclasses.replace(base or ProbeSettings(), **changes)

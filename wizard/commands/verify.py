@@ -1,7 +1,8 @@
 """`python -m wizard verify`: run the live probes for a scenario and print what passes, warns and fails.
 
 --nameserver compares split-DNS views, --ca-bundle adds an internal CA, --demo runs against the built-in
-lab (with --fault to break it on purpose). Exit 0 when nothing failed or errored, 1 otherwise, 2 for bad
+lab (with --fault to break it on purpose). Root causes are printed first, each with the checks it
+blocked; then every check by phase. Exit 0 when nothing failed or errored, 1 otherwise, 2 for bad
 input.
 """
 
@@ -22,13 +23,16 @@ from wizard.probes.context import ProbeContext, ProbeSettings
 from wizard.probes.registry import probes_for
 from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.probes.runner import run_probes
+from wizard.probes.summary import CAUSE_WORDS, headline, root_causes
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
 LAB_TOPOLOGIES = ("onprem", "hybrid", "online")
 PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
 
-_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2"}
+_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2",
+            Status.BLOCKED: "2", Status.NOT_RUN: "2"}
+_BADGE = {Status.NOT_RUN: "NOT RUN"}
 
 
 def add_parser(subparsers: Any) -> None:
@@ -91,8 +95,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def document(scenario: Scenario, results: list[ProbeResult]) -> dict[str, Any]:
-    return {"scenario": scenario.to_dict(), "results": [r.to_json() for r in results],
-            "summary": summarise(results)}
+    return {"scenario": scenario.to_dict(), "root_causes": [c.to_json() for c in root_causes(results)],
+            "results": [r.to_json() for r in results], "summary": summarise(results)}
 
 
 def _use_colour(stream: TextIO) -> bool:
@@ -100,24 +104,46 @@ def _use_colour(stream: TextIO) -> bool:
 
 
 def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) -> None:
+    """Root causes first (with what they blocked), then every check by phase, then one summary line."""
     colour = _use_colour(stream)
 
     def paint(status: Status, text: str) -> str:
         return f"\033[{_COLOURS[status]}m{text}\033[0m" if colour else text
 
+    def badge(status: Status) -> str:
+        return paint(status, f"{_BADGE.get(status, status.value.upper()):7}")
+
     print(f"Verifying {scenario.topology_or_default.label}", file=stream)
+    causes = root_causes(results)
+    if causes:
+        print(f"\nRoot causes ({len(causes)})", file=stream)
+        for cause in causes:
+            result = cause.result
+            why = CAUSE_WORDS[result.cause] if result.cause else ""
+            print(f"  {badge(result.status)}  {result.title}  [{result.id}]" + (f"  ({why})" if why else ""),
+                  file=stream)
+            if result.detail:
+                print(f"           {result.detail}", file=stream)
+            if result.remediation:
+                print(f"           Fix: {result.remediation}", file=stream)
+            if cause.blocked:
+                print(f"           Blocks {len(cause.blocked)} check(s): "
+                      + "; ".join(r.title for r in cause.blocked[:5])
+                      + ("; …" if len(cause.blocked) > 5 else ""), file=stream)
+    roots = {c.result.id for c in causes}
     for phase in Phase:
         rows = [r for r in results if r.phase is phase]
         if not rows:
             continue
         print(f"\n{phase.title}", file=stream)
         for result in rows:
-            badge = paint(result.status, f"{result.status.value.upper():5}")
-            print(f"  {badge}  {result.title}  [{result.id}]", file=stream)
-            if result.status is not Status.PASS and result.detail:
-                print(f"         {result.detail}", file=stream)
-            if result.remediation and result.status is not Status.PASS:
-                print(f"         Fix: {result.remediation}", file=stream)
-    counts = summarise(results)
-    line = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
-    print(f"\n{line or 'no checks apply'}", file=stream)
+            print(f"  {badge(result.status)}  {result.title}  [{result.id}]", file=stream)
+            if result.status is Status.BLOCKED:
+                print(f"           blocked by {', '.join(result.blocked_by)}", file=stream)
+            elif result.id in roots:
+                print("           (root cause, see above)", file=stream)
+            elif result.status is not Status.PASS and result.detail:
+                print(f"           {result.detail}", file=stream)
+                if result.remediation:
+                    print(f"           Fix: {result.remediation}", file=stream)
+    print(f"\n{headline(results) if results else 'no checks apply'}", file=stream)
