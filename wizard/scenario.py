@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.fields import FIELD_BY_NAME, FIELDS, Kind
+from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.formats import json_safe
 from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, SfbVersion, Topology
 from wizard.validation import InvalidValue
@@ -26,8 +27,6 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
 
 EXCHANGE_ONLINE_AUTODISCOVER_URL = "https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc"
-SFB_SERVICE_ID = "00000004-0000-0ff1-ce00-000000000000"
-EXCHANGE_SERVICE_ID = "00000002-0000-0ff1-ce00-000000000000"
 
 
 class ScenarioInvalid(ValueError):  # noqa: N818

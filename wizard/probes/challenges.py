@@ -8,7 +8,6 @@ New-CsPartnerApplication registered Exchange; Exchange's EWS and autodiscover.sv
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote, urljoin
 
 from wizard.probes.autodiscover import probe_address
@@ -16,6 +15,7 @@ from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, fai
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.autodiscover import SOAP_ACTION, soap_request
 from wizard.probes.formats.challenge import Challenge, bearer, parse_challenges
+from wizard.probes.formats.lyncdiscover import discovery_links
 from wizard.probes.net.errors import BadDocumentError
 from wizard.probes.net.http import HttpResponse
 from wizard.probes.result import Evidence
@@ -98,15 +98,6 @@ class SfbTrustsExchangeProbe(BaseProbe):
         return judge_sfb_challenge(response, scenario)
 
 
-def _link(document: Any, name: str) -> str:
-    if isinstance(document, dict):
-        links = document.get("_links")
-        if isinstance(links, dict) and isinstance(links.get(name), dict):
-            href = links[name].get("href")
-            return href if isinstance(href, str) else ""
-    return ""
-
-
 class LyncdiscoverProbe(BaseProbe):
     """https://lyncdiscover.DOMAIN/ leads (via redirects of SfB Online) to a user link that answers 401 Bearer."""
 
@@ -133,8 +124,8 @@ class LyncdiscoverProbe(BaseProbe):
             response = net.http.fetch(url, headers={"Accept": "application/json"})
             if response.status != 200:
                 raise BadDocumentError(f"{url} answered HTTP {response.status} {response.reason}".rstrip(), target=url)
-            document = response.json()
-            user, redirect = _link(document, "user"), _link(document, "redirect")
+            links = discovery_links(response.json("lyncdiscover document"), url)
+            user, redirect = links.user, links.redirect
             trail.append(Evidence("discovery", f"{url} -> {'user link' if user else redirect or 'no links'}"))
             if user:
                 challenge = net.http.fetch(urljoin(url, user), headers={"Accept": "application/json"})

@@ -29,7 +29,7 @@ def fetch_metadata(net: Net, url: str, *, address: str | None = None) -> AuthMet
     if response.status != 200:
         raise BadDocumentError(f"{url} answered HTTP {response.status} {response.reason}".rstrip()
                                + (" (at " + response.address + ")" if address else ""), target=url)
-    return parse_auth_metadata(response.json(), url)
+    return parse_auth_metadata(response.json("auth metadata document"), url)
 
 
 def key_evidence(document: AuthMetadata) -> list[Evidence]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.probes.formats.certificate import CertificateFacts, facts_from_der, x5t_to_thumbprint
+from wizard.probes.formats.json_safe import kind_of
 from wizard.probes.net.errors import BadDocumentError, CertificateLoadError
 
 
@@ -67,10 +68,21 @@ def _text(obj: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+# Top-level fields and the JSON type each must have when present (null counts as absent).
+_FIELD_TYPES: tuple[tuple[str, type, str], ...] = (
+    ("issuer", str, "text"), ("serviceName", str, "text"), ("realm", str, "text"), ("name", str, "text"),
+    ("keys", list, "a list"), ("endpoints", list, "a list"))
+
+
 def parse_auth_metadata(document: Any, url: str) -> AuthMetadata:
-    """Read a parsed JSON document; BadDocumentError when it is not an auth metadata document."""
+    """Read a parsed JSON document; BadDocumentError (naming the field) when it is not an auth metadata document."""
     if not isinstance(document, dict):
-        raise BadDocumentError(f"{url} is JSON but not an object, so not an auth metadata document", target=url)
+        raise BadDocumentError(f"{url} is JSON but {kind_of(document)}, not an object, so not an auth metadata "
+                               "document", target=url)
+    wrong = [f"'{name}' is {kind_of(value)}, not {wanted}" for name, kind, wanted in _FIELD_TYPES
+             if (value := _get(document, name)) is not None and not isinstance(value, kind)]
+    if wrong:
+        raise BadDocumentError(f"{url} is not a usable auth metadata document: " + "; ".join(wrong), target=url)
     raw_keys = _get(document, "keys")
     service_name = _text(document, "serviceName")
     issuer = _text(document, "issuer")
@@ -89,19 +101,24 @@ def parse_auth_metadata(document: Any, url: str) -> AuthMetadata:
 
 def _key(item: Any) -> MetadataKey:
     if not isinstance(item, dict):
-        return MetadataKey("", "", "", None, "a key entry is not an object")
+        return MetadataKey("", "", "", None, f"a key entry is {kind_of(item)}, not an object")
     usage = _text(item, "usage")
     info = _get(item, "keyInfo")
     x5t = _text(info, "x5t") if isinstance(info, dict) else ""
     value = _get(item, "keyValue")
-    if not isinstance(value, dict):
+    if value is None:
         return MetadataKey(usage, "", x5t, None, "the key has no keyValue object")
+    if not isinstance(value, dict):
+        return MetadataKey(usage, "", x5t, None, f"the key's keyValue is {kind_of(value)}, not an object")
     key_type = _text(value, "type")
-    encoded = _text(value, "value")
+    raw = _get(value, "value")
     if key_type.lower() != "x509certificate":
-        return MetadataKey(usage, key_type, x5t, None, f"key type {key_type or '(none)'} is not x509Certificate")
+        shown = key_type[:40] or "(none)"
+        return MetadataKey(usage, key_type, x5t, None, f"key type {shown} is not x509Certificate")
+    if not isinstance(raw, str):
+        return MetadataKey(usage, key_type, x5t, None, f"the certificate value is {kind_of(raw)}, not base64 text")
     try:
-        der = base64.b64decode("".join(encoded.split()), validate=True)
+        der = base64.b64decode("".join(raw.split()), validate=True)
         facts = facts_from_der(der)
     except (binascii.Error, ValueError):
         return MetadataKey(usage, key_type, x5t, None, "the certificate value is not valid base64")
@@ -109,6 +126,6 @@ def _key(item: Any) -> MetadataKey:
         return MetadataKey(usage, key_type, x5t, None, f"the certificate value does not decode: {exc}")
     problem = ""
     if x5t and x5t_to_thumbprint(x5t) != facts.thumbprint:
-        problem = (f"x5t {x5t} does not match the certificate it labels (thumbprint {facts.thumbprint}, "
+        problem = (f"x5t {x5t[:64]} does not match the certificate it labels (thumbprint {facts.thumbprint}, "
                    f"x5t {facts.x5t})")
     return MetadataKey(usage, key_type, x5t, facts, problem)

@@ -52,7 +52,7 @@ def _xml_root(body: bytes) -> ET.Element | None:
         return None  # Exchange never sends a DTD; refuse entity tricks
     try:
         return ET.fromstring(body)
-    except ET.ParseError:
+    except (ET.ParseError, ValueError, LookupError):  # LookupError/ValueError: an encoding expat cannot read
         return None
 
 

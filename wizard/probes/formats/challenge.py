@@ -13,6 +13,7 @@ _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _PARAM = re.compile(rf'\s*({_TOKEN})\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*(,|$)')
 _SCHEME = re.compile(rf"\s*({_TOKEN})(?=\s|,|$)(\s*,)?")
 _TOKEN68 = re.compile(r"\s+[A-Za-z0-9\-._~+/]+=*\s*(,|$)")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ def parse_challenges(headers: list[str]) -> list[Challenge]:
             param = _PARAM.match(text, pos)
             if current is not None and param and param.group(1).lower() != current.scheme.lower():
                 value = param.group(2)
-                if value.startswith('"'):
-                    value = re.sub(r"\\(.)", r"\1", value[1:-1])
+                if _QUOTED.fullmatch(value):  # not a bare value that merely starts with a quote
+                    value = re.sub(r"\\(.)", r"\1", value[1:-1], flags=re.DOTALL)
                 current.params[param.group(1)] = value
                 pos = param.end()
                 continue

@@ -6,7 +6,8 @@ import re
 
 # Major.minor of the build -> product; Exchange Server SE keeps 15.2 (builds from 15.2.2562).
 _PRODUCTS = {(14,): "2010", (15, 0): "2013", (15, 1): "2016", (15, 2): "2019"}
-_BUILD = re.compile(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$")
+# ASCII digits only and at most 9 of them: \d would take Arabic-Indic digits, and int() refuses 5,000 of them.
+_BUILD = re.compile(r"^\s*([0-9]{1,9})\.([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:\.([0-9]{1,9}))?\s*$")
 
 
 def product_for_build(build: str) -> str | None:
