@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from wizard.probes.result import Cause, ProbeResult, Status
@@ -49,6 +50,36 @@ def root_causes(results: Sequence[ProbeResult]) -> list[RootCause]:
     found = [RootCause(r, tuple(blocked[r.id])) for r in roots]
     order = {Status.FAIL: 0, Status.ERROR: 1}
     return sorted(found, key=lambda c: (order[c.result.status], -len(c.blocked)))
+
+
+class Verdict(StrEnum):
+    """The run in one word, as Remote Connectivity Analyzer puts it, plus the two honest extras."""
+
+    SUCCESSFUL = "successful"
+    WARNINGS = "successful-with-warnings"
+    FAILED = "failed"
+    INCOMPLETE = "incomplete"  # nothing failed, but some checks were not run (stopped, out of time)
+    NOT_CHECKED = "not-checked"  # nothing could be checked
+
+
+VERDICT_WORDS: dict[Verdict, str] = {
+    Verdict.SUCCESSFUL: "Successful",
+    Verdict.WARNINGS: "Successful, with warnings",
+    Verdict.FAILED: "Failed",
+    Verdict.INCOMPLETE: "Incomplete: not every check ran",
+    Verdict.NOT_CHECKED: "Not checked",
+}
+
+
+def verdict(results: Sequence[ProbeResult]) -> Verdict:
+    statuses = {r.status for r in results}
+    if statuses & {Status.FAIL, Status.ERROR}:
+        return Verdict.FAILED
+    if not statuses & {Status.PASS, Status.WARN}:
+        return Verdict.NOT_CHECKED
+    if statuses & {Status.NOT_RUN, Status.BLOCKED}:
+        return Verdict.INCOMPLETE
+    return Verdict.WARNINGS if Status.WARN in statuses else Verdict.SUCCESSFUL
 
 
 def counts(results: Sequence[ProbeResult]) -> dict[str, int]:

@@ -23,6 +23,8 @@ STATUS_COLOURS: dict[str, str] = {
     Status.FAIL.value: "#e03131",
     Status.ERROR.value: "#c2255c",
     Status.SKIP.value: "#868e96",
+    Status.BLOCKED.value: "#7048e8",
+    Status.NOT_RUN.value: "#868e96",
     RUNNING: "#1c7ed6",
     PENDING: "#868e96",
     CANCELLED: "#868e96",
@@ -34,6 +36,8 @@ STATUS_WORDS: dict[str, str] = {
     Status.FAIL.value: "Failed",
     Status.ERROR.value: "Could not check",
     Status.SKIP.value: "Skipped",
+    Status.BLOCKED.value: "Not checked: blocked",
+    Status.NOT_RUN.value: "Not run",
     RUNNING: "Checking…",
     PENDING: "Not run yet",
     CANCELLED: "Cancelled",
@@ -108,8 +112,10 @@ def paint_status_badge(painter: QPainter, rect: QRectF, status: str, *, disabled
     elif status == Status.FAIL.value:
         painter.drawLine(at(0.33, 0.33), at(0.67, 0.67))
         painter.drawLine(at(0.67, 0.33), at(0.33, 0.67))
-    elif status in (Status.SKIP.value, CANCELLED):
+    elif status in (Status.SKIP.value, Status.NOT_RUN.value, CANCELLED):
         painter.drawLine(at(0.3, 0.5), at(0.7, 0.5))
+    elif status == Status.BLOCKED.value:  # a bar across: something before it stops it
+        painter.drawLine(at(0.3, 0.7), at(0.7, 0.3))
     elif status == RUNNING:
         for fx in (0.3, 0.5, 0.7):
             painter.drawPoint(at(fx, 0.5))

@@ -146,5 +146,5 @@ def _summary_text(results: list[ProbeResult]) -> str:
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
     words = {Status.PASS: "passed", Status.WARN: "warning(s)", Status.FAIL: "failed", Status.ERROR: "could not check",
-             Status.SKIP: "skipped"}
+             Status.SKIP: "skipped", Status.BLOCKED: "blocked", Status.NOT_RUN: "not run"}
     return ", ".join(f"{counts[s]} {words[s]}" for s in Status if counts.get(s))

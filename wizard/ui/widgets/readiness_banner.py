@@ -7,8 +7,12 @@ import html
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from wizard.probes.result import ProbeResult, Status, summarise, worst
+from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.probes.summary import VERDICT_WORDS, Verdict, root_causes, verdict
 from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, status_pixmap
+
+_VERDICT_STATUS = {Verdict.SUCCESSFUL: Status.PASS, Verdict.WARNINGS: Status.WARN, Verdict.FAILED: Status.FAIL,
+                   Verdict.INCOMPLETE: Status.NOT_RUN, Verdict.NOT_CHECKED: Status.NOT_RUN}
 
 
 class ReadinessBanner(QFrame):
@@ -34,21 +38,31 @@ class ReadinessBanner(QFrame):
         elif not results:
             status, headline = PENDING, "Not checked yet"
         else:
-            overall = worst([r.status for r in results])
-            status = overall.value
-            problems = counts["fail"] + counts["error"]
-            if overall.is_problem:
-                headline = f"Not ready: {problems} of {len(results)} checks failed"
-            elif overall is Status.WARN:
+            outcome = verdict(results)
+            causes = root_causes(results)
+            status = _VERDICT_STATUS[outcome].value
+            if outcome is Verdict.FAILED:
+                headline = f"Not ready: {len(causes)} problem(s) found in {len(results)} checks"
+            elif outcome is Verdict.WARNINGS:
                 headline = f"Ready, with {counts['warn']} warning(s) to review"
-            else:
+            elif outcome is Verdict.SUCCESSFUL:
                 headline = f"Ready: all {counts['pass']} checks passed"
-        self.status = status
-        detail = " · ".join(f"{counts[s.value]} {word}" for s, word in (
+            else:
+                headline = f"{VERDICT_WORDS[outcome]} ({counts['pass']} of {len(results)} checks passed)"
+        detail = html.escape(" · ".join(f"{counts[s.value]} {word}" for s, word in (
             (Status.PASS, "passed"), (Status.WARN, "warnings"), (Status.FAIL, "failed"),
-            (Status.ERROR, "could not check"), (Status.SKIP, "skipped")) if counts[s.value])
+            (Status.ERROR, "could not check"), (Status.BLOCKED, "not checked: blocked by a problem"),
+            (Status.NOT_RUN, "not run"), (Status.SKIP, "skipped")) if counts[s.value]))
+        if not running and results:  # the root causes first, each with how many checks it kept from running
+            detail += "".join(f"<br>\u2022 {html.escape(c.result.title)}"
+                              + (f" (blocks {len(c.blocked)})" if c.blocked else "")
+                              for c in root_causes(results)[:3])
+        self._show(status, headline, detail)
+
+    def _show(self, status: str, headline: str, detail_html: str) -> None:
+        self.status = status
         colour = STATUS_COLOURS.get(status, STATUS_COLOURS[PENDING])
         self.headline.setText(f"<span style='font-size:large; font-weight:600; color:{colour}'>"
-                              f"{html.escape(headline)}</span><br>{html.escape(detail)}")
+                              f"{html.escape(headline)}</span><br>{detail_html}")
         self.icon.setPixmap(status_pixmap(status, 36, self.devicePixelRatioF()))
         self.setAccessibleName(headline)
