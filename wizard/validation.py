@@ -11,6 +11,8 @@ import string
 import unicodedata
 from urllib.parse import urlsplit
 
+from wizard.policy import SFB_SERVICE_ID
+
 
 class InvalidValue(ValueError):  # noqa: N818 - reads better at call sites than InvalidValueError
     """A value that cannot be used; the message is shown next to the field."""
@@ -100,7 +102,7 @@ def https_url(value: str, *, what: str = "URL") -> str:
 def guid(value: str) -> str:
     text = value.strip().strip("{}").lower()
     if not _GUID.match(text):
-        raise InvalidValue("A GUID looks like 00000004-0000-0ff1-ce00-000000000000.")
+        raise InvalidValue(f"A GUID looks like {SFB_SERVICE_ID}.")
     return text
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from wizard.playbook import psquote
 from wizard.playbook.step import Shell
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario, atomic_write_text
+from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
+from wizard.scenario import Scenario, atomic_write_text
 
-TEAMS_SCHEDULER_ID = "7557eb47-c689-4224-abcf-aef9bd7573df"
-CLOUD_VOICEMAIL_ID = "db7de2b5-2149-435e-8043-e080dd50afae"
 # The service principals whose key credentials decide whether the tenant trusts on-premises tokens.
-SERVICE_PRINCIPAL_IDS: tuple[str, ...] = (SFB_SERVICE_ID, EXCHANGE_SERVICE_ID, TEAMS_SCHEDULER_ID, CLOUD_VOICEMAIL_ID)
+SERVICE_PRINCIPAL_IDS: tuple[str, ...] = (SFB_SERVICE_ID, EXCHANGE_SERVICE_ID, TEAMS_SCHEDULER_APP_ID,
+                                          CLOUD_VOICEMAIL_APP_ID)
 
 # Besides Get-* cmdlets, the only commands a collector may run (none of them changes anything;
 # ConvertTo-Json/Out-File/Set-Content only ever touch the one output file).

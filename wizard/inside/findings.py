@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from wizard.playbook.step import Shell
+from wizard.policy import EXPIRY_WARNING
 from wizard.probes.result import Evidence, ProbeResult, Status
 from wizard.topology import Phase
-
-EXPIRY_WARNING = timedelta(days=60)
 
 
 def finding(rule: str, phase: Phase, status: Status, title: str, detail: str = "", remediation: str = "", *,  # noqa: PLR0917

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wizard.inside.findings import finding
+from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.base import Net
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats import json_safe
@@ -20,7 +21,7 @@ from wizard.probes.formats.certificate import x5t_to_thumbprint
 from wizard.probes.metadata import fetch_metadata
 from wizard.probes.net.errors import NetError
 from wizard.probes.result import ProbeResult, Status
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
+from wizard.scenario import Scenario
 from wizard.topology import Phase
 
 MAX_DOCUMENT_BYTES = 1024 * 1024

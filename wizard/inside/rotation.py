@@ -25,10 +25,12 @@ from wizard.playbook.phases.hybrid import EXCHANGE_APP_IDS, EXCHANGE_CERT_FILE, 
 from wizard.playbook.psquote import array, literal
 from wizard.playbook.snippets import graph_upload_certificate
 from wizard.playbook.step import Shell
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, atomic_write_bytes
+from wizard.policy import EXCHANGE_SERVICE_ID, EXPIRY_REMINDER_DAYS, MIN_RSA_KEY_BITS, SFB_SERVICE_ID
+from wizard.scenario import atomic_write_bytes
 from wizard.validation import InvalidValue, fqdn
 
-REMINDERS = (timedelta(days=60), timedelta(days=30))
+REMINDERS = tuple(timedelta(days=days) for days in EXPIRY_REMINDER_DAYS)
+REMINDER_WORDS = " and ".join(str(days) for days in EXPIRY_REMINDER_DAYS)  # "60 and 30"
 CALENDAR_FILE = "certificate-rotation.ics"
 RUNBOOK_FILE = "certificate-rotation.md"
 BOM = "\ufeff"
@@ -129,7 +131,7 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
     tenant = topology.involves_tenant
     steps: list[tuple[Shell, str, str, str]] = []
     create = [
-        "$newCertificate = New-ExchangeCertificate -KeySize 2048 -PrivateKeyExportable $true "
+        f"$newCertificate = New-ExchangeCertificate -KeySize {MIN_RSA_KEY_BITS} -PrivateKeyExportable $true "
         "-SubjectName 'cn=Microsoft Exchange Server Auth Certificate' "
         "-FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @()",
         "$newThumbprint = $newCertificate.Thumbprint",
@@ -145,7 +147,7 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
             "$x509.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert))",
         ]
     steps.append((Shell.EXCHANGE, "Create the new auth certificate" + (" and export its public part" if tenant else ""),
-                  "A new self-signed certificate, as Exchange setup makes it (2048-bit, five years)."
+                  f"A new self-signed certificate, as Exchange setup makes it ({MIN_RSA_KEY_BITS}-bit, five years)."
                   + (" The tenant must hold it before Exchange signs with it." if tenant else ""),
                   "\n".join(create)))
     if tenant:
@@ -202,7 +204,8 @@ def _sfb_rotation(ctx: RuleContext) -> CertificateRotation | None:
     steps: list[tuple[Shell, str, str, str]] = [
         (Shell.BROWSER, "Get the new certificate onto one Front End",
          "Request it (Skype for Business Deployment Wizard or Request-CsCertificate) with the SIP domain "
-         f"{ctx.scenario.default_sip_domain} in the subject, a 2048-bit or larger key and an exportable private key, "
+         f"{ctx.scenario.default_sip_domain} in the subject, a {MIN_RSA_KEY_BITS}-bit or larger key and an exportable "
+         "private key, "
          "into LocalMachine\\My of one Front End server.", ""),
     ]
     check = [
@@ -305,7 +308,7 @@ def render_runbook(plan: RotationPlan) -> str:
     for rotation in plan.rotations:
         lines += [f"## {rotation.title}", "",
                   f"Thumbprint {rotation.thumbprint}, {rotation.subject or 'subject unknown'}, expires "
-                  f"{_expires(rotation)}. Calendar reminders: 60 and 30 days before ({CALENDAR_FILE}).", ""]
+                  f"{_expires(rotation)}. Calendar reminders: {REMINDER_WORDS} days before ({CALENDAR_FILE}).", ""]
         for step in rotation.steps:
             where = "manual" if step.manual else f"`{rotation.script_name(step.shell)}`"
             lines += [f"{step.number}. **{step.title}** ({where}): {step.why}"]

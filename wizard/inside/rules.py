@@ -24,17 +24,21 @@ from wizard.inside.collected import (
     SfbCollection,
     SfbPartnerApplication,
 )
-from wizard.inside.collectors import CLOUD_VOICEMAIL_ID, TEAMS_SCHEDULER_ID
 from wizard.inside.findings import expiry, finding, fix, short
 from wizard.inside.published import PublishedKeys
 from wizard.playbook import psquote
 from wizard.playbook.build import build_playbook
 from wizard.playbook.step import Shell
+from wizard.policy import (
+    CLOUD_VOICEMAIL_APP_ID,
+    EXCHANGE_SERVICE_ID,
+    MIN_RSA_KEY_BITS,
+    SFB_SERVICE_ID,
+    TEAMS_SCHEDULER_APP_ID,
+)
 from wizard.probes.result import Evidence, ProbeResult, Status
 from wizard.scenario import (
     EXCHANGE_ONLINE_AUTODISCOVER_URL,
-    EXCHANGE_SERVICE_ID,
-    SFB_SERVICE_ID,
     Scenario,
     ScenarioInvalid,
 )
@@ -42,7 +46,6 @@ from wizard.topology import Phase, SfbKind, Topology
 from wizard.validation import InvalidValue
 
 STALE_AFTER = timedelta(days=14)
-MIN_KEY_SIZE = 2048
 SFB_EXCHANGE_IDENTITIES = ("exchange", "microsoft.exchange")
 
 
@@ -122,7 +125,7 @@ def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
     wanted: dict[str, list[str]] = {}
     if topology.exchange_on_prem and topology.exchange_has_oauth and topology.involves_tenant:
         # Exchange hybrid OAuth (00000002) plus the SfB Online / Teams applications (2025 procedure).
-        wanted["exchange-auth"] = [EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_ID, CLOUD_VOICEMAIL_ID]
+        wanted["exchange-auth"] = [EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID, CLOUD_VOICEMAIL_APP_ID]
     if topology.sfb_on_prem and topology.involves_tenant:
         wanted["sfb-oauth"] = [SFB_SERVICE_ID]
     return wanted
@@ -403,7 +406,7 @@ def rule_teams_partner_apps(ctx: RuleContext) -> list[ProbeResult]:
     if exchange is None:
         return _no_exchange(rule, phase, title)
     legacy = exchange_apps_for(exchange, SFB_SERVICE_ID)
-    wanted = {TEAMS_SCHEDULER_ID: "TeamsScheduler", CLOUD_VOICEMAIL_ID: "CloudVoicemail"}
+    wanted = {TEAMS_SCHEDULER_APP_ID: "TeamsScheduler", CLOUD_VOICEMAIL_APP_ID: "CloudVoicemail"}
     present = {app_id: exchange_apps_for(exchange, app_id) for app_id in wanted}
     missing = [name for app_id, name in wanted.items() if not present[app_id]]
     disabled = [name for app_id, name in wanted.items()
@@ -413,10 +416,10 @@ def rule_teams_partner_apps(ctx: RuleContext) -> list[ProbeResult]:
         commands = []
         if "TeamsScheduler" in missing:
             commands.append(f"New-PartnerApplication -Name 'TeamsScheduler' -ApplicationIdentifier "
-                            f"{psquote.literal(TEAMS_SCHEDULER_ID)} -Enabled $true -LinkedAccount $user.Identity")
+                            f"{psquote.literal(TEAMS_SCHEDULER_APP_ID)} -Enabled $true -LinkedAccount $user.Identity")
         if "CloudVoicemail" in missing:
             commands.append(f"New-PartnerApplication -Name 'CloudVoicemail' -ApplicationIdentifier "
-                            f"{psquote.literal(CLOUD_VOICEMAIL_ID)} -Enabled $true")
+                            f"{psquote.literal(CLOUD_VOICEMAIL_APP_ID)} -Enabled $true")
         commands += [f"Set-PartnerApplication -Identity {psquote.literal(name)} -Enabled $true" for name in disabled]
         parts = ([f"missing: {', '.join(missing)}"] if missing else []) + (
             [f"disabled: {', '.join(disabled)}"] if disabled else [])
@@ -529,12 +532,13 @@ def rule_sfb_token_issuer_properties(ctx: RuleContext) -> list[ProbeResult]:
                                      or n.endswith(f":{domain}")) for n in names)
     evidence = (Evidence("Subject", cert.subject), Evidence("KeySize", str(size) if size else "(unknown)"))
     remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
-                 "request a new certificate (2048-bit or larger, SIP domain in the subject) and roll it in with "
+                 f"request a new certificate ({MIN_RSA_KEY_BITS}-bit or larger, SIP domain in the subject) and roll "
+                 "it in with "
                  "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
                  "-Roll")
-    if size is not None and size < MIN_KEY_SIZE:
+    if size is not None and size < MIN_RSA_KEY_BITS:
         return [finding(rule, phase, Status.FAIL, title,
-                        f"The OAuthTokenIssuer key is {size} bits; at least {MIN_KEY_SIZE} are required.", remedy,
+                        f"The OAuthTokenIssuer key is {size} bits; at least {MIN_RSA_KEY_BITS} are required.", remedy,
                         evidence=evidence, tags=("sfb",))]
     if domain and not carries_domain:
         return [finding(rule, phase, Status.WARN, title,

@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from wizard.inside.collected import Certificate
-from wizard.inside.collectors import CLOUD_VOICEMAIL_ID, TEAMS_SCHEDULER_ID
 from wizard.inside.findings import expiry, short
 from wizard.inside.rules import (
     RuleContext,
@@ -26,14 +25,14 @@ from wizard.inside.rules import (
     sfb_exchange_apps,
     sfb_token_issuer,
 )
+from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
 from wizard.probes.result import Status
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 
 PRINCIPAL_NAMES = {
     EXCHANGE_SERVICE_ID: "Exchange Online (00000002)",
     SFB_SERVICE_ID: "Skype for Business Online (00000004)",
-    TEAMS_SCHEDULER_ID: "Teams Calendar Scheduler",
-    CLOUD_VOICEMAIL_ID: "Cloud Voicemail",
+    TEAMS_SCHEDULER_APP_ID: "Teams Calendar Scheduler",
+    CLOUD_VOICEMAIL_APP_ID: "Cloud Voicemail",
 }
 
 

@@ -42,10 +42,10 @@ from wizard.lab.deployment import (
 )
 from wizard.lab.faults import LabConfig
 from wizard.lab.https_server import HttpRequest, HttpResponse
+from wizard.policy import ACS_SERVICE_ID as ACS_ID
+from wizard.policy import EXCHANGE_SERVICE_ID as EXCHANGE_ID
+from wizard.policy import SFB_SERVICE_ID as SFB_ID
 
-EXCHANGE_ID = "00000002-0000-0ff1-ce00-000000000000"
-SFB_ID = "00000004-0000-0ff1-ce00-000000000000"
-ACS_ID = "00000001-0000-0000-c000-000000000000"
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html"
 AUTODISCOVER_SERVICE = "/Autodiscover/AutodiscoverService.svc/root"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wizard.scenario import EXCHANGE_ONLINE_AUTODISCOVER_URL, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
+from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
+from wizard.scenario import EXCHANGE_ONLINE_AUTODISCOVER_URL
 
 __all__ = [
     "ACS_METADATA_URL",
@@ -15,10 +16,6 @@ __all__ = [
     "SFB_SERVICE_ID",
     "TEAMS_SCHEDULER_APP_ID",
 ]
-
-# First-party applications Teams uses since 2025 (seed 001's current revision).
-TEAMS_SCHEDULER_APP_ID = "7557eb47-c689-4224-abcf-aef9bd7573df"  # Teams Calendar Scheduler Service
-CLOUD_VOICEMAIL_APP_ID = "db7de2b5-2149-435e-8043-e080dd50afae"
 
 # Microsoft's online STS as seen from SfB Server ({tenant}: tenant ID, or a domain verified in the tenant).
 ACS_METADATA_URL = "https://accounts.accesscontrol.windows.net/{tenant}/metadata/json/1"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from wizard.policy import EXPIRY_WARNING_DAYS, MIN_RSA_KEY_BITS
 from wizard.probes.base import (
     EXCHANGE,
     FRONT_END,
@@ -30,15 +31,14 @@ from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
-MIN_KEY_BITS = 2048
-EXPIRY_WARNING_DAYS = 60
 WEAK_HASHES = {"md5": Status.FAIL, "md2": Status.FAIL, "sha1": Status.WARN}
 
 ASSIGN_OAUTH = ("Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint> (or "
                 "Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path <file.pfx> -Password <password>); "
                 "run it once on one Front End, CMS replication distributes it.")
 RENEW_EXCHANGE_AUTH = (
-    "Create a new Exchange Auth certificate and make it current: New-ExchangeCertificate -KeySize 2048 "
+    "Create a new Exchange Auth certificate and make it current: New-ExchangeCertificate -KeySize "
+    f"{MIN_RSA_KEY_BITS} "
     "-PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName "
     "'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint "
     "<thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate; Set-AuthConfig "
@@ -125,17 +125,19 @@ class OAuthSubjectProbe(_OAuthRuleProbe):
 
 class OAuthKeySizeProbe(_OAuthRuleProbe):
     rule = "key-size"
-    title = "The OAuth certificate's key has at least 2048 bits"
+    title = f"The OAuth certificate's key has at least {MIN_RSA_KEY_BITS} bits"
 
     def judge(self, cert: CertificateFacts, scenario: Scenario, ctx: ProbeContext) -> Finding:
         evidence = [Evidence("key", f"{cert.key_type} {cert.key_bits}-bit")]
         if cert.key_type != "RSA":
             return failed(f"The key is {cert.key_type}; Skype for Business OAuth needs an RSA key of at least "
-                          f"{MIN_KEY_BITS} bits.", "Request an RSA 2048-bit (or larger) certificate; " + ASSIGN_OAUTH,
+                          f"{MIN_RSA_KEY_BITS} bits.",
+                          f"Request an RSA {MIN_RSA_KEY_BITS}-bit (or larger) certificate; " + ASSIGN_OAUTH,
                           *evidence)
-        if cert.key_bits < MIN_KEY_BITS:
-            return failed(f"The key has {cert.key_bits} bits; seed 000 requires at least {MIN_KEY_BITS}.",
-                          f"Request a new certificate with a {MIN_KEY_BITS}-bit (or larger) RSA key; " + ASSIGN_OAUTH,
+        if cert.key_bits < MIN_RSA_KEY_BITS:
+            return failed(f"The key has {cert.key_bits} bits; seed 000 requires at least {MIN_RSA_KEY_BITS}.",
+                          f"Request a new certificate with a {MIN_RSA_KEY_BITS}-bit (or larger) RSA key; "
+                          + ASSIGN_OAUTH,
                           *evidence)
         return passed(f"RSA {cert.key_bits}-bit key.", *evidence)
 

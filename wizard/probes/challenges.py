@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urljoin
 
+from wizard.policy import ACS_SERVICE_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.autodiscover import probe_address
 from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, failed, passed, warned
 from wizard.probes.context import ProbeContext
@@ -19,10 +20,9 @@ from wizard.probes.formats.lyncdiscover import discovery_links
 from wizard.probes.net.errors import BadDocumentError
 from wizard.probes.net.http import HttpResponse
 from wizard.probes.result import Evidence
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
+from wizard.scenario import Scenario
 from wizard.topology import ExchangeKind, Phase, SfbKind
 
-ACS_ID = "00000001-0000-0000-c000-000000000000"
 AUTODISCOVER_ROOT = "/Autodiscover/AutodiscoverService.svc/root"
 UCWA_USER_PATH = f"{AUTODISCOVER_ROOT}/oauth/user"
 ONLINE_SUFFIX = ".online.lync.com"
@@ -44,7 +44,7 @@ def _exchange_issuers(scenario: Scenario) -> list[str]:
     """Issuers that mean 'this SfB trusts Exchange': Exchange itself on premises; the Microsoft STS online."""
     topology = scenario.topology_or_default
     if topology.exchange is ExchangeKind.ONLINE or topology.sfb is SfbKind.ONLINE:
-        return [EXCHANGE_SERVICE_ID, ACS_ID]
+        return [EXCHANGE_SERVICE_ID, ACS_SERVICE_ID]
     return [EXCHANGE_SERVICE_ID]
 
 

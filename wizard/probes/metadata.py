@@ -7,13 +7,14 @@ a 404, an HTML page or an untrusted certificate on either URL is what breaks tho
 
 from __future__ import annotations
 
+from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, failed, passed, skipped, warned
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.auth_metadata import AuthMetadata, parse_auth_metadata
 from wizard.probes.net.errors import BadDocumentError, NetError
 from wizard.probes.oauth_certificate import chosen_certificate, expected_thumbprint
 from wizard.probes.result import Evidence, Status
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
+from wizard.scenario import Scenario
 from wizard.topology import Phase
 
 METADATA_404_FIX = (

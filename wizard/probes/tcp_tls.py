@@ -6,6 +6,7 @@ enough to make the integration fail for the users homed there.
 
 from __future__ import annotations
 
+from wizard.policy import EXPIRY_WARNING_DAYS
 from wizard.probes.base import (
     SELF_SIGNED_NOTE,
     BaseProbe,
@@ -23,8 +24,6 @@ from wizard.probes.net.errors import NetError, TlsNameError, TlsTrustError
 from wizard.probes.result import Evidence
 from wizard.scenario import Scenario
 from wizard.topology import Phase
-
-EXPIRY_WARNING_DAYS = 60
 
 
 def _port(ctx: ProbeContext, kind: str) -> int:

@@ -5,6 +5,7 @@ Presentation only: these explain why a step exists; the rules themselves live in
 
 from __future__ import annotations
 
+from wizard.policy import MIN_RSA_KEY_BITS, SFB_SERVICE_ID
 from wizard.topology import Phase
 
 START = "start"
@@ -45,12 +46,12 @@ mail address from the <code>mail</code> attribute.</p>""",
     ),
     Phase.CERTIFICATES.value: (
         "Server-to-server certificates",
-        """<p>Exchange uses its self-signed <i>Microsoft Exchange Server Auth Certificate</i> for
+        f"""<p>Exchange uses its self-signed <i>Microsoft Exchange Server Auth Certificate</i> for
 server-to-server authentication. Lync / SfB may reuse any web server certificate as its OAuthTokenIssuer
 certificate, provided that:</p>
 <ol><li>the Subject contains the SIP domain,</li>
 <li>the same certificate is the OAuthTokenIssuer on every Front End server, and</li>
-<li>its key is at least 2048 bits long.</li></ol>
+<li>its key is at least {MIN_RSA_KEY_BITS} bits long.</li></ol>
 <p>The certificates that protect the HTTPS endpoints (autodiscover, the pools' metadata) are a different
 matter: they must come from a CA both sides trust. Self-signed certificates are not valid for this
 integration; the classic symptom is “Could not establish trust relationship for the SSL/TLS secure
@@ -98,8 +99,8 @@ can bring typographic quotes along; the generated commands here use plain quotes
     ),
     Phase.HYBRID.value: (
         "Hybrid / online",
-        """<p>With Exchange on premises and Skype for Business Online, Exchange gets a partner application for
-the Skype for Business Online service principal <code>00000004-0000-0ff1-ce00-000000000000</code> linked to a
+        f"""<p>With Exchange on premises and Skype for Business Online, Exchange gets a partner application for
+the Skype for Business Online service principal <code>{SFB_SERVICE_ID}</code> linked to a
 hidden mail user (for example <code>SfBOnline-ApplicationAccount@&lt;verified domain&gt;</code>) that holds the
 UserApplication and ArchiveApplication roles, created against one domain controller.</p>
 <p>Exchange's OAuth certificate (<code>(Get-AuthConfig).CurrentCertificateThumbprint</code>) is then exported

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.policy import EXPIRY_REMINDER_DAYS, EXPIRY_WARNING_DAYS
 from wizard.probes.result import Status
 from wizard.ui.probe_session import PlannedProbe
 from wizard.ui.services import Services
@@ -38,8 +39,7 @@ if TYPE_CHECKING:  # the analysis is imported on first use, to keep start-up sho
     from wizard.inside.analysis import AnalysisResult
 
 GROUP_TITLE = "Inside view (collected data)"
-EXPIRY_WARNING_DAYS = 60
-LEGEND = ((Status.PASS, "trusted and valid"), (Status.WARN, "expires within 60 days"),
+LEGEND = ((Status.PASS, "trusted and valid"), (Status.WARN, f"expires within {EXPIRY_WARNING_DAYS} days"),
           (Status.FAIL, "mismatch, missing or expired"))
 
 
@@ -48,7 +48,7 @@ def days_left(not_after: datetime | None, now: datetime) -> int | None:
 
 
 def expiry_status(days: int | None) -> Status:
-    """The same traffic light as the trust graph: red when expired, amber inside 60 days."""
+    """The same traffic light as the trust graph: red when expired, amber inside EXPIRY_WARNING_DAYS."""
     if days is None:
         return Status.WARN
     if days < 0:
@@ -190,7 +190,8 @@ class InsidePanel(QWidget):
         self.save_plan_button = QPushButton("Save rotation pla&n…")
         self.save_plan_button.setObjectName("save_rotation_plan_button")
         self.save_plan_button.setToolTip("Write the rotation scripts (.ps1 per shell), the runbook and an .ics "
-                                         "calendar with reminders 60 and 30 days before each expiry")
+                                         f"calendar with reminders {' and '.join(map(str, EXPIRY_REMINDER_DAYS))} "
+                                         "days before each expiry")
         for button in (self.import_button, self.collectors_button, self.save_plan_button):
             row.addWidget(button)
         layout.addLayout(row)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from wizard.playbook import sources
 from wizard.playbook.snippets import block, if_, q
 from wizard.playbook.step import Shell, Step
+from wizard.policy import MIN_RSA_KEY_BITS
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
 PHASE = Phase.CERTIFICATES
 
 AUTH_RENEWAL_NOTE = (
-    "If it has expired or is missing, create a new one and publish it: New-ExchangeCertificate -KeySize 2048 "
+    "If it has expired or is missing, create a new one and publish it: New-ExchangeCertificate -KeySize "
+    f"{MIN_RSA_KEY_BITS} "
     "-PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName "
     "'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint "
     "<thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate; Set-AuthConfig "
@@ -87,7 +89,7 @@ def sfb_oauth_certificate(scenario: Scenario) -> Step:
         shell=Shell.SFB,
         command=command,
         check=f"Get-CsCertificate -Type OAuthTokenIssuer shows a certificate whose Subject names {domain}, with a "
-              "key of 2048 bits or more and NotAfter in the future.",
+              f"key of {MIN_RSA_KEY_BITS} bits or more and NotAfter in the future.",
         note=f"{how} Run it once on one Front End: the Central Management Store replicates the global "
              "certificate to all Front End servers. To replace a certificate in use, roll it over with "
              "Set-CsCertificate -EffectiveDate ... -Roll. Not undone by the undo script (other integrations use "

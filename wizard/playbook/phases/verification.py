@@ -9,6 +9,7 @@ from __future__ import annotations
 from wizard.playbook import cases, sources
 from wizard.playbook.snippets import q
 from wizard.playbook.step import Shell, Step
+from wizard.policy import SFB_SERVICE_ID
 from wizard.scenario import Scenario
 from wizard.topology import ExchangeKind, Phase, SfbKind
 
@@ -82,7 +83,7 @@ def sfb_online_features(scenario: Scenario) -> Step:
         check="A Cloud Voicemail user can change the voicemail greeting; conversation history from mobile "
               "clients shows in Outlook's Conversation History folder; archived chats land in the on-premises "
               "mailbox's Purges folder (EWSEditor shows it).",
-        note="A network trace of the OAuth handshake shows the issuer 00000004-0000-0ff1-ce00-000000000000@<realm> "
+        note=f"A network trace of the OAuth handshake shows the issuer {SFB_SERVICE_ID}@<realm> "
              "and no user name or password.",
         source=sources.SEED_001,
     )

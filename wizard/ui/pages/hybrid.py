@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from wizard.fields import FIELD_BY_NAME
-from wizard.scenario import SFB_SERVICE_ID
+from wizard.policy import SFB_SERVICE_ID
 from wizard.topology import Phase
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.services import Services

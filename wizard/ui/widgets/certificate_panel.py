@@ -23,19 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.policy import MIN_RSA_KEY_BITS
 from wizard.probes.result import ProbeResult
 from wizard.ui.status_style import PENDING, STATUS_COLOURS, STATUS_WORDS, status_pixmap
 
 RULES: tuple[tuple[str, str], ...] = (
     ("subject", "The Subject contains the SIP domain"),
     ("same", "The same certificate is the OAuthTokenIssuer on every Front End"),
-    ("key", "The key is at least 2048 bits long"),
+    ("key", f"The key is at least {MIN_RSA_KEY_BITS} bits long"),
 )
 # Words in a certificate check's id or tags that say which rule it tests.
 RULE_WORDS: dict[str, tuple[str, ...]] = {
     "subject": ("subject", "sip-domain"),
     "same": ("same", "consistent", "all-pools", "every", "matches", "match"),
-    "key": ("key", "2048", "length", "bits"),
+    "key": ("key", str(MIN_RSA_KEY_BITS), "length", "bits"),
 }
 
 
