@@ -203,7 +203,7 @@ class LabContent:
                 return not_found(*headers)
             if status != 200:
                 return HttpResponse(status, headers)
-            return _json(200, self.sfb_metadata(front_end.key), *headers)
+            return HttpResponse(200, (("Content-Type", JSON_TYPE), *headers), self.sfb_metadata_body(front_end.key))
         if path == AUTODISCOVER_SERVICE.lower():
             return _json(200, discovery_links(web, DOMAIN), *headers)
         if path == f"{AUTODISCOVER_SERVICE}/oauth/user".lower():
@@ -226,6 +226,26 @@ class LabContent:
         return {"issuer": f"{SFB_ID}@{self.realm}",
                 "keys": [{"keyValue": {"type": "x509Certificate", "value": oauth.base64_der}, "usage": "signing"}],
                 "realm": self.realm, "serviceName": SFB_ID}
+
+    def sfb_metadata_body(self, front_end: str) -> bytes:
+        """The pool's metadata as served: the healthy document, or with the configured flaw inside.
+
+        A 5,000-digit number and 100,000-deep nesting are written as text: json.dumps cannot make the
+        first (the interpreter's digit limit) nor the second (its recursion limit).
+        """
+        document = self.sfb_metadata(front_end)
+        flaw = self.config.pool_metadata_flaw
+        if flaw == "wrong-types":
+            key = document["keys"][0]["keyValue"]["value"]
+            return json.dumps({**document, "keys": key, "realm": 42}, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(document, separators=(",", ":"))
+        if flaw == "huge-number":
+            body = body[:-1] + ',"version":' + "9" * 5000 + "}"
+        elif flaw == "deep-nesting":
+            body = body[:-1] + ',"extensions":' + "[" * 100_000 + "]" * 100_000 + "}"
+        elif flaw:
+            raise ValueError(f"unknown metadata flaw {flaw!r}")
+        return body.encode("utf-8")
 
     # ------------------------------------------------------------------ Microsoft login and ACS
     def _microsoft(self, machine: Machine, request: HttpRequest) -> HttpResponse:

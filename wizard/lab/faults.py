@@ -49,6 +49,8 @@ class LabConfig:
     dns_servfail: frozenset[str] = frozenset()  # absolute names the resolver answers SERVFAIL for
     dns_silent: frozenset[str] = frozenset()  # absolute names the resolver never answers
     latency_ms: int = 0
+    # What is wrong inside the pool's metadata JSON: "" (nothing), "huge-number", "deep-nesting" or "wrong-types".
+    pool_metadata_flaw: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,17 @@ CATALOGUE: tuple[Fault, ...] = (
           {"dns_silent": frozenset({"autodiscover.contoso.com."})}),
     Fault("slow", f"Every HTTPS response is delayed by {SLOW_LATENCY_MS} ms (see also latency_ms).",
           {"latency_ms": SLOW_LATENCY_MS}),
+    Fault("metadata-huge-number",
+          "The pool's metadata document (https://pool01.contoso.com/metadata/json/1) holds a number 5,000 digits "
+          "long: valid JSON syntax, but no real auth metadata document (a proxy or a hostile server).",
+          {"pool_metadata_flaw": "huge-number"}, SFB_ON_PREM),
+    Fault("metadata-deep-nesting",
+          "The pool's metadata document carries an extra field whose lists nest 100,000 levels deep.",
+          {"pool_metadata_flaw": "deep-nesting"}, SFB_ON_PREM),
+    Fault("metadata-wrong-types",
+          "The pool's metadata document has the right fields with the wrong types: keys is text instead of a "
+          "list, realm is a number.",
+          {"pool_metadata_flaw": "wrong-types"}, SFB_ON_PREM),
 )
 
 FAULT_BY_NAME: Mapping[str, Fault] = MappingProxyType({f.name: f for f in CATALOGUE})
