@@ -24,7 +24,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-DEFAULT_KEY_BITS = 2048
+from wizard.policy import MIN_RSA_KEY_BITS
+
+DEFAULT_KEY_BITS = MIN_RSA_KEY_BITS  # a healthy lab key is the smallest the integration accepts (and fast to make)
 EXCHANGE_AUTH_SUBJECT = "Microsoft Exchange Server Auth Certificate"
 EXCHANGE_AUTH_LIFETIME = timedelta(days=5 * 365)  # Exchange setup makes it valid for five years
 TLS_LIFETIME = timedelta(days=397)  # the longest a public TLS certificate may live today

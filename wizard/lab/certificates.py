@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from wizard.lab.ca import (
+    DEFAULT_KEY_BITS,
     KEYS,
     TLS_LIFETIME,
     IssuedCertificate,
@@ -64,7 +65,8 @@ class LabCertificates:
 
 def key_roles(config: LabConfig) -> list[tuple[str, int]]:
     """The keys a lab start needs (so they can be generated together, in parallel)."""
-    roles = [("ca", 2048), ("tls", 2048), ("oauth", config.oauth_key_bits), ("exchange-auth", 2048)]
+    roles = [("ca", DEFAULT_KEY_BITS), ("tls", DEFAULT_KEY_BITS), ("oauth", config.oauth_key_bits),
+             ("exchange-auth", DEFAULT_KEY_BITS)]
     if not config.front_ends_share_oauth_certificate:
         roles.append(("oauth-other", config.oauth_key_bits))
     return roles

@@ -14,6 +14,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from wizard.policy import MIN_RSA_KEY_BITS
+
 TOPOLOGIES = ("onprem", "hybrid", "online")
 SFB_ON_PREM = ("onprem", "hybrid")
 WITH_TENANT = ("hybrid", "online")
@@ -34,7 +36,7 @@ class LabConfig:
 
     scenario_autodiscover_path: str = ""  # "" = the scenario leaves ExchangeAutodiscoverUrl to be derived
     omitted_records: frozenset[tuple[str, str]] = frozenset()  # (name relative to contoso.com, type or "*")
-    oauth_key_bits: int = 2048
+    oauth_key_bits: int = MIN_RSA_KEY_BITS
     oauth_subject_has_sip_domain: bool = True
     oauth_expired: bool = False
     pool_tls: TlsState = TlsState.TRUSTED
@@ -84,7 +86,8 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault("missing-sip-srv",
           "No _sip._tls, _sipfederationtls._tcp or _sipinternaltls._tcp SRV records for contoso.com.",
           {"omitted_records": _SIP_SRV}),
-    Fault("weak-oauth-key", "The SfB OAuthTokenIssuer certificate has a 1024-bit key (SfB requires 2048 or more).",
+    Fault("weak-oauth-key",
+          f"The SfB OAuthTokenIssuer certificate has a 1024-bit key (SfB requires {MIN_RSA_KEY_BITS} or more).",
           {"oauth_key_bits": 1024}, SFB_ON_PREM),
     Fault("subject-missing-sip-domain",
           "The OAuthTokenIssuer certificate's Subject is CN=pool01, O=Contoso Ltd: the SIP domain contoso.com "
