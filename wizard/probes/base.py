@@ -1,8 +1,10 @@
 """The probe boundary: a check returns a Finding or raises; `BaseProbe.run` makes a ProbeResult of either.
 
 Helpers below the boundary raise typed errors (wizard.probes.net.errors); only here are they turned
-into a status and a cause, so no probe can crash or hang the caller. Anything unexpected is a defect
-in the wizard: its traceback goes to the log and the result says so, and never reads like a finding.
+into a status and a cause, so no probe can crash or hang the caller, and every text a result carries
+is cleaned of control and bidi characters (server text is data, never terminal or script input).
+Anything unexpected is a defect in the wizard: its traceback goes to the log and the result says
+so, and never reads like a finding.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from wizard.probes.net.errors import (
     WaitTimeoutError,
 )
 from wizard.probes.net.http import UNTRUSTED_SEEN, HttpClient
+from wizard.probes.redirects import warn_if_redirected, watch_redirects
 from wizard.probes.result import Cause, Evidence, ProbeResult, Status, Subject
+from wizard.safe_text import clean_result
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
@@ -196,11 +200,13 @@ class BaseProbe:
         started = time.monotonic()
         untrusted: list[str] = []
         token = UNTRUSTED_SEEN.set(untrusted)
+        redirected = watch_redirects()  # answers that came from another host than the one asked
         try:
             ctx.check()
             finding = self.check(scenario, ctx)
             if untrusted and finding.status is Status.PASS:
                 finding = _untrusted_warning(finding, untrusted, self.caller)
+            finding = warn_if_redirected(finding, redirected, self.caller)
         except CancelledError:
             finding = Finding(Status.NOT_RUN, "Not checked: the run was stopped before this check finished.",
                               cause=Cause.NOT_RUN)
@@ -213,11 +219,11 @@ class BaseProbe:
             finding = defect_finding(exc)
         finally:
             UNTRUSTED_SEEN.reset(token)
-        return ProbeResult(
+        return clean_result(ProbeResult(
             id=self.id, phase=self.phase, status=finding.status, title=self.title, detail=finding.detail,
             remediation=finding.remediation, evidence=finding.evidence,
             elapsed_ms=(time.monotonic() - started) * 1000, target=finding.target or self.target, tags=self.tags,
-            cause=finding.cause or default_cause(finding.status), subjects=self.subjects)
+            cause=finding.cause or default_cause(finding.status), subjects=self.subjects))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id}>"

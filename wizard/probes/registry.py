@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from wizard.probes import autodiscover, certs, challenges, dns, exchange, ids, metadata, resolver, tcp_tls, tenant
 from wizard.probes.base import EXCHANGE, FRONT_END, Need
 from wizard.probes.context import DEFAULT_LOGIN_BASE_URL, ProbeContext
-from wizard.probes.result import ProbeResult
+from wizard.probes.result import ProbeResult, Subject, SubjectKind
 from wizard.scenario import Scenario
 from wizard.topology import Phase, Topology
 
@@ -62,8 +63,29 @@ class Declared:
             needs = [Need(i) for t in self.needs for i in _fill(t, instance.host, scenario)]
             needs += [Need(i, trust=True) for t in self.trust_needs for i in _fill(t, instance.host, scenario)]
             probe.needs = tuple(n for n in needs if n.id != probe.id)  # type: ignore[attr-defined]
+            if not getattr(probe, "subjects", ()):
+                probe.subjects = _subjects(  # type: ignore[attr-defined]
+                    instance.host, getattr(probe, "target", ""), scenario)
             built.append(probe)
         return built
+
+
+def _subjects(host: str, target: str, scenario: Scenario) -> tuple[Subject, ...]:
+    """What a check is about, typed, for the views (the window places results by these, not by words)."""
+    domains = {d.lower() for d in (*scenario.sip_domains, scenario.smtp_domain, scenario.tenant_domain) if d}
+    if not host and (target.lower() in domains or target.startswith("_")):
+        return (Subject(SubjectKind.DOMAIN, target.lower()),)
+    found: list[Subject] = []
+    if host:
+        found.append(Subject(SubjectKind.HOST, host.lower()))
+    if target.startswith(("https://", "http://")):
+        found.append(Subject(SubjectKind.URL, target))
+        name = urlsplit(target).hostname or ""
+        if name and not host:
+            found.append(Subject(SubjectKind.HOST, name.lower()))
+    elif target and not host and "." in target and "/" not in target and " " not in target:
+        found.append(Subject(SubjectKind.HOST, target.lower()))
+    return tuple(found)
 
 
 def _fill(template: str, host: str, scenario: Scenario) -> list[str]:
@@ -74,6 +96,11 @@ def _fill(template: str, host: str, scenario: Scenario) -> list[str]:
 
 def _one(probe: Probe, host: str = "") -> list[Instance]:
     return [Instance(probe, host)]
+
+
+def _at_its_host(probe: Probe) -> list[Instance]:
+    """A single check whose target URL names the host its needs are about."""
+    return [Instance(probe, (urlsplit(getattr(probe, "target", "")).hostname or "").lower())]
 
 
 def _ad(scenario: Scenario) -> str:
@@ -210,11 +237,12 @@ CHECKS: tuple[Declared, ...] = (
     Declared(ids.LYNCDISCOVER, Phase.VERIFICATION, "lyncdiscover leads to the UCWA user resource",
              lambda t, s: bool(s.sip_domains), lambda s, _: _one(challenges.LyncdiscoverProbe(s)),
              needs=(ids.RESOLVER,)),
-    *(Declared(f"{ids.EXCHANGE_OAUTH}.{kind}", Phase.VERIFICATION, title, _exchange_oauth_on_prem,
-               lambda s, _, kind=kind: _one(challenges.ExchangeAcceptsOAuthProbe(s, kind)),
-               needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,))
-      for kind, title in (("ews", "Exchange Web Services accept OAuth"),
-                          ("autodiscover", "Exchange autodiscover.svc accepts OAuth"))),
+    Declared(f"{ids.EXCHANGE_OAUTH}.ews", Phase.VERIFICATION, "Exchange Web Services accept OAuth",
+             _exchange_oauth_on_prem, lambda s, _: _at_its_host(challenges.ExchangeAcceptsOAuthProbe(s, "ews")),
+             needs=(TLS_OF_HOST,)),
+    Declared(f"{ids.EXCHANGE_OAUTH}.autodiscover", Phase.VERIFICATION, "Exchange autodiscover.svc accepts OAuth",
+             _exchange_oauth_on_prem, lambda s, _: _one(challenges.ExchangeAcceptsOAuthProbe(s, "autodiscover")),
+             needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,)),
 )
 
 

@@ -22,6 +22,7 @@ from dataclasses import replace
 from wizard.probes.context import ProbeContext
 from wizard.probes.registry import Probe
 from wizard.probes.result import Cause, ProbeResult, Status
+from wizard.safe_text import clean_result
 from wizard.scenario import Scenario
 
 GRACE = 2.0  # how long a cancelled run waits for its probes to notice before it returns anyway
@@ -204,6 +205,7 @@ class _Run:
     def _store(self, index: int, result: ProbeResult) -> None:
         if result.status is Status.NOT_RUN and self.out_of_time:
             result = replace(result, detail=_budget_words(self.budget or 0))
+        result = clean_result(result)  # also what a probe outside BaseProbe returned
         self.results[index] = result
         if self.on_result is not None:
             with contextlib.suppress(Exception):  # a listener's bug must not stop the run or lose results

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wizard.probes.result import ProbeResult, Status, worst
+from wizard.probes.result import ProbeResult, Status, SubjectKind, worst
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
@@ -134,7 +134,7 @@ def _node_targets(result: ProbeResult, nodes: dict[str, _Acc], pool_ids: list[st
     if "dns" in tags:
         found.add("dns")
     else:
-        found |= {hosts[t[5:]] for t in tags if t.startswith("host:") and t[5:] in hosts}
+        found |= {hosts[s.value] for s in result.subjects if s.kind is SubjectKind.HOST and s.value in hosts}
     found |= {t for t in ("exchange", "autodiscover", "tenant") if t in tags}
     if "sfb" in tags or "discovery" in tags or {"certificate", "oauth"} <= tags:
         found |= set(pool_ids)

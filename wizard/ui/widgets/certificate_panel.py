@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.policy import MIN_RSA_KEY_BITS
+from wizard.probes import ids
 from wizard.probes.result import ProbeResult
 from wizard.ui.status_style import PENDING, STATUS_COLOURS, STATUS_WORDS, status_pixmap
 
@@ -32,20 +33,16 @@ RULES: tuple[tuple[str, str], ...] = (
     ("same", "The same certificate is the OAuthTokenIssuer on every Front End"),
     ("key", f"The key is at least {MIN_RSA_KEY_BITS} bits long"),
 )
-# Words in a certificate check's id or tags that say which rule it tests.
-RULE_WORDS: dict[str, tuple[str, ...]] = {
-    "subject": ("subject", "sip-domain"),
-    "same": ("same", "consistent", "all-pools", "every", "matches", "match"),
-    "key": ("key", str(MIN_RSA_KEY_BITS), "length", "bits"),
+# Which certificate rule a check tests, by its declared id.
+RULE_OF_CHECK: dict[str, str] = {
+    f"{ids.OAUTH_RULE}.subject": "subject",
+    ids.SAME_ON_FRONT_ENDS: "same",
+    f"{ids.OAUTH_RULE}.key-size": "key",
 }
 
 
 def rule_for(result: ProbeResult) -> str | None:
-    text = " ".join((result.id, *result.tags)).lower()
-    for rule, words in RULE_WORDS.items():
-        if any(word in text for word in words):
-            return rule
-    return None
+    return RULE_OF_CHECK.get(ids.base(result.id))
 
 
 class CertificatePanel(QGroupBox):
