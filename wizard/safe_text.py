@@ -99,13 +99,19 @@ def _visible(char: str) -> str:
 
 def shown(text: object, *, limit: int | None = None) -> str:
     """`text` on one line with every hidden character written out (\\r\\n, \\x00, \\x1b[2J, \\u202e),
-    for an error message that quotes what was typed or received; at most `limit` source characters."""
-    value = str(text)
-    cut = limit is not None and len(value) > limit
-    if cut and limit is not None:
-        value = value[:max(limit - 1, 0)]
-    body = "".join(_visible(c) if is_hidden(c) else c for c in value)
-    return body + ELLIPSIS if cut else body
+    for an error message that quotes what was typed or received; at most `limit` characters, cut
+    between two written-out characters, never inside one."""
+    pieces = [_visible(c) if is_hidden(c) else c for c in str(text)]
+    if limit is None or sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    kept: list[str] = []
+    room = max(limit - 1, 0)
+    for piece in pieces:
+        if len(piece) > room:
+            break
+        kept.append(piece)
+        room -= len(piece)
+    return "".join(kept) + ELLIPSIS
 
 
 def html_escape(text: object, *, limit: int | None = None) -> str:

@@ -1,7 +1,8 @@
 """Validators for every value a user can type; each returns the normalised value or raises.
 
 They are strict on purpose: a value that passes here is what ends up, quoted, in a generated
-script, so anything odd is rejected with a message that names the problem.
+script, so anything odd is rejected with a message that names the problem. A message stays one
+line: a value it quotes is shown with its hidden characters written out (\r\n, \x1b, \u202e).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from wizard.policy import SFB_SERVICE_ID
+from wizard.safe_text import hidden_characters, shown
 
 
 class InvalidValue(ValueError):  # noqa: N818 - reads better at call sites than InvalidValueError
@@ -26,6 +28,35 @@ _HOST_PORT = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[^:\s]+)(?::(?P<port>\d{1,
 
 
 _SPECIALS = frozenset(string.whitespace + "'\"`;$&|<>(){}[]\\/,@:*?!%")
+QUOTE_LIMIT = 60  # characters of a refused value a message quotes
+
+
+def _quoted(text: str) -> str:
+    """A value inside a message: quoted, hidden characters visible, long values cut."""
+    return f"'{shown(text, limit=QUOTE_LIMIT)}'"
+
+
+def _kind(char: str) -> str:
+    if char in "\r\n\x0b\x0c\x85\u2028\u2029":
+        return "a line break"
+    if unicodedata.category(char) == "Cc":
+        return "a control character"
+    if char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        return "a text-direction character"
+    return "an invisible character"
+
+
+def visible(value: str, *, what: str) -> str:
+    """`value` unchanged, or InvalidValue naming the first hidden character (control, bidi, zero-width).
+
+    Such a character cannot be seen where the value is shown, and makes it read differently (a
+    right-to-left override shows 'cer.exe' as 'exe.rec') or breaks the line it is written on.
+    """
+    found = hidden_characters(value)
+    if found:
+        raise InvalidValue(f"The {what} contains {_kind(found[0])} ({shown(found[0])}), which cannot be used: "
+                           f"{_quoted(value)}.")
+    return value
 
 
 def _is_idna_letter(char: str) -> bool:
@@ -35,7 +66,7 @@ def _is_idna_letter(char: str) -> bool:
 
 def fqdn(value: str, *, what: str = "host name", min_labels: int = 2) -> str:
     """An RFC 1123 host name; internationalised names are converted to their IDNA (xn--) form."""
-    text = value.strip().rstrip(".")
+    text = visible(value.strip(), what=what).rstrip(".")
     if not text:
         raise InvalidValue(f"Enter a {what}.")
     if any(c in _SPECIALS or (not c.isascii() and not _is_idna_letter(c)) for c in text):
@@ -43,20 +74,20 @@ def fqdn(value: str, *, what: str = "host name", min_labels: int = 2) -> str:
     try:
         ascii_name = text.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise InvalidValue(f"'{text}' is not a valid internationalised {what}.") from None
+        raise InvalidValue(f"{_quoted(text)} is not a valid internationalised {what}.") from None
     if len(ascii_name) > 253:
         raise InvalidValue(f"A {what} is at most 253 characters long.")
     labels = ascii_name.split(".")
     bad = next((label for label in labels if not _LABEL.match(label)), None)
     if bad is not None:
         if bad == "":
-            raise InvalidValue(f"'{text}' has an empty label (two dots in a row).")
+            raise InvalidValue(f"{_quoted(text)} has an empty label (two dots in a row).")
         raise InvalidValue(
-            f"'{bad}' is not a valid label: 1-63 letters, digits or hyphens, not starting or ending with '-'.")
+            f"{_quoted(bad)} is not a valid label: 1-63 letters, digits or hyphens, not starting or ending with '-'.")
     if len(labels) < min_labels:
         raise InvalidValue(f"Enter a fully qualified {what} such as server.contoso.com.")
     if labels[-1].isdigit():
-        raise InvalidValue(f"'{text}' looks like an IP address; enter a {what}.")
+        raise InvalidValue(f"{_quoted(text)} looks like an IP address; enter a {what}.")
     return ascii_name
 
 
@@ -66,7 +97,7 @@ def domain(value: str) -> str:
 
 def sip_uri(value: str) -> str:
     """A SIP URI such as sip:jeff@jdskype.net; a bare user@domain gets the sip: prefix."""
-    text = value.strip()
+    text = visible(value.strip(), what="SIP address")
     if not text:
         raise InvalidValue("Enter a SIP address such as sip:user@contoso.com.")
     if text.lower().startswith("sip:"):
@@ -75,13 +106,13 @@ def sip_uri(value: str) -> str:
     if not at or not user:
         raise InvalidValue("A SIP address looks like sip:user@contoso.com.")
     if not _LOCAL_PART.match(user) or user.startswith(".") or user.endswith(".") or ".." in user:
-        raise InvalidValue(f"'{user}' is not a valid user part of a SIP address.")
+        raise InvalidValue(f"{_quoted(user)} is not a valid user part of a SIP address.")
     return f"sip:{user}@{fqdn(host, what='SIP domain')}"
 
 
 def https_url(value: str, *, what: str = "URL") -> str:
     """An absolute https:// URL on a valid host name, with no credentials, query or fragment."""
-    text = value.strip()
+    text = visible(value.strip(), what=what)
     if not text:
         raise InvalidValue(f"Enter a {what}.")
     parts = urlsplit(text)
@@ -100,7 +131,7 @@ def https_url(value: str, *, what: str = "URL") -> str:
 
 
 def guid(value: str) -> str:
-    text = value.strip().strip("{}").lower()
+    text = visible(value.strip(), what="GUID").strip("{}").lower()
     if not _GUID.match(text):
         raise InvalidValue(f"A GUID looks like {SFB_SERVICE_ID}.")
     return text
@@ -108,7 +139,7 @@ def guid(value: str) -> str:
 
 def thumbprint(value: str) -> str:
     """A SHA-1 certificate thumbprint, 40 hex digits; spaces and colons are dropped, case upper."""
-    text = re.sub(r"[\s:]", "", value).replace("\u200e", "").upper()
+    text = visible(re.sub(r"[\s:]", "", value).replace("\u200e", ""), what="thumbprint").upper()
     if not _THUMB.match(text):
         raise InvalidValue("A certificate thumbprint is 40 hexadecimal digits (SHA-1).")
     return text
@@ -116,7 +147,7 @@ def thumbprint(value: str) -> str:
 
 def host_port(value: str, *, default_port: int) -> tuple[str, int]:
     """A 'host[:port]' pair such as 10.0.0.53 or 127.0.0.1:5353, for a chosen DNS server."""
-    match = _HOST_PORT.match(value.strip())
+    match = _HOST_PORT.match(visible(value.strip(), what="server address"))
     if not match:
         raise InvalidValue("Enter a server as HOST or HOST:PORT.")
     port = int(match.group("port") or default_port)
@@ -127,17 +158,17 @@ def host_port(value: str, *, default_port: int) -> tuple[str, int]:
 
 def ps_identity(value: str, *, what: str = "name") -> str:
     """A plain name for PowerShell -Identity/-Name values: letters, digits, space, . _ -."""
-    text = value.strip()
+    text = visible(value.strip(), what=what)
     if not text or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}", text):
         raise InvalidValue(f"A {what} uses letters, digits, spaces, '.', '_' or '-' (at most 64).")
     return text
 
 
 def windows_path(value: str, *, what: str = "file path") -> str:
-    """A local file path; quotes, control characters and PowerShell specials are refused."""
-    text = value.strip()
+    """A local file path; quotes, hidden characters (controls, bidi, zero-width) and PowerShell specials are refused."""
+    text = visible(value.strip(), what=what)
     if not text:
         raise InvalidValue(f"Enter a {what}.")
-    if any(ord(c) < 32 for c in text) or any(c in text for c in "'\"`$;|<>"):
+    if any(c in text for c in "'\"`$;|<>"):
         raise InvalidValue(f"The {what} contains characters that are not allowed (quotes, $, ;, |, <, >).")
     return text
