@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from wizard.probes import ids
 from wizard.probes.result import ProbeResult
 from wizard.ui.probe_session import snapshot
 from wizard.ui.services import Services
@@ -33,8 +34,6 @@ log = logging.getLogger(__name__)
 
 COLLECTED_FILTER = "Collected data (*.json);;All files (*)"
 TITLE = "Import collected data"
-EXCHANGE_METADATA_PROBE = "partner-applications.exchange-metadata"
-SFB_METADATA_PROBE = "partner-applications.sfb-metadata:"
 
 
 def live_published(results: Iterable[ProbeResult]) -> PublishedKeys:
@@ -43,9 +42,10 @@ def live_published(results: Iterable[ProbeResult]) -> PublishedKeys:
 
     documents = []
     for result in results:
-        if result.id == EXCHANGE_METADATA_PROBE:
+        check = ids.base(result.id)
+        if check == ids.EXCHANGE_METADATA:
             service = "exchange"
-        elif result.id.startswith(SFB_METADATA_PROBE):
+        elif check == ids.SFB_METADATA:
             service = "sfb"
         else:
             continue
