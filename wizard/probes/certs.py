@@ -233,7 +233,8 @@ class SameOnFrontEndsProbe(BaseProbe):
             status = Status.FAIL if published or first.finding else Status.ERROR
             fix = METADATA_404_FIX if "HTTP 404" in str(first) else default_remediation(first, self.caller)
             return Finding(status, f"Could not read the metadata from {', '.join(a for a, _ in unreachable)} "
-                           f"({first}); every Front End must publish it.", fix, tuple(evidence))
+                           f"({first}); every Front End must publish it.", fix, tuple(evidence),
+                           cause=first.cause)  # a bad answer stays one, however many Front Ends gave it
         only = next(iter(distinct), "")
         wanted = expected_thumbprint(scenario, chosen)
         if wanted and wanted not in only.split(", "):
