@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from wizard.safe_text import clean_block
+
 PRODID = "-//sfb-exchange-wizard//certificate rotation plan//EN"
 MAX_OCTETS = 75
 
@@ -31,8 +33,9 @@ class Event:
 
 
 def escape_text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks; other hidden
+    characters (controls, bidi, zero-width: a certificate subject is collected data) are removed."""
+    return (clean_block(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from wizard import __version__
-from wizard.inside.collected import one_line
 from wizard.inside.findings import short
 from wizard.inside.ics import Alarm, Event, render_calendar
 from wizard.inside.rules import RuleContext, exchange_apps_for, exchange_certificate, sfb_token_issuer
@@ -26,6 +25,7 @@ from wizard.playbook.psquote import array, literal
 from wizard.playbook.snippets import graph_upload_certificate
 from wizard.playbook.step import Shell
 from wizard.policy import EXCHANGE_SERVICE_ID, EXPIRY_REMINDER_DAYS, MIN_RSA_KEY_BITS, SFB_SERVICE_ID
+from wizard.safe_text import clean_block, clean_line, markdown_escape
 from wizard.scenario import atomic_write_bytes
 from wizard.validation import InvalidValue, fqdn
 
@@ -259,8 +259,9 @@ def _sfb_rotation(ctx: RuleContext) -> CertificateRotation | None:
 # Rendering
 # ----------------------------------------------------------------------------------------------
 def _comment(text: str) -> list[str]:
-    """Text as '#' lines; every piece is flattened, so no value can end the comment and start code."""
-    return [f"# {one_line(line)}".rstrip() for line in text.splitlines()] or ["#"]
+    """Text as '#' lines; hidden characters (controls, bidi, zero-width) are removed and every piece is
+    flattened, so no collected value can end the comment, start code or make it read backwards."""
+    return [f"# {clean_line(line).strip()}".rstrip() for line in clean_block(text).splitlines()] or ["#"]
 
 
 def _expires(rotation: CertificateRotation) -> str:
@@ -306,8 +307,9 @@ def render_runbook(plan: RotationPlan) -> str:
              f"Made {plan.generated_at.date().isoformat()} from collected data. Each certificate's steps run in "
              "this order; a script pauses where a step of another shell has to come first.", ""]
     for rotation in plan.rotations:
+        subject = markdown_escape(rotation.subject) if rotation.subject else "subject unknown"
         lines += [f"## {rotation.title}", "",
-                  f"Thumbprint {rotation.thumbprint}, {rotation.subject or 'subject unknown'}, expires "
+                  f"Thumbprint {markdown_escape(rotation.thumbprint)}, {subject}, expires "
                   f"{_expires(rotation)}. Calendar reminders: {REMINDER_WORDS} days before ({CALENDAR_FILE}).", ""]
         for step in rotation.steps:
             where = "manual" if step.manual else f"`{rotation.script_name(step.shell)}`"

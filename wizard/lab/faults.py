@@ -50,6 +50,11 @@ class LabConfig:
     tenant_found: bool = True
     dns_servfail: frozenset[str] = frozenset()  # absolute names the resolver answers SERVFAIL for
     dns_silent: frozenset[str] = frozenset()  # absolute names the resolver never answers
+    # (name relative to contoso.com, type, rdata): a name listed here loses every healthy record it had
+    dns_records: frozenset[tuple[str, str, str]] = frozenset()
+    dns_truncated: frozenset[str] = frozenset()  # absolute names whose UDP answers are cut short, TC set
+    dns_wrong_owner: frozenset[tuple[str, str]] = frozenset()  # (asked, answered as): answers for another name
+    dns_server_silent: bool = False  # the DNS server answers nothing at all, on UDP or TCP
     latency_ms: int = 0
     # What is wrong inside the pool's metadata JSON: "" (nothing), "huge-number", "deep-nesting" or "wrong-types".
     pool_metadata_flaw: str = ""
@@ -71,6 +76,12 @@ class Fault:
 
 
 _SIP_SRV = frozenset({("_sip._tls", "SRV"), ("_sipfederationtls._tcp", "SRV"), ("_sipinternaltls._tcp", "SRV")})
+
+def _cname_chain(first: str, links: int, end: str) -> frozenset[tuple[str, str, str]]:
+    """`first` -> first-hop01 -> … -> `end` in contoso.com: `links` CNAME records in all."""
+    names = [first, *(f"{first}-hop{i:02d}" for i in range(1, links))]
+    targets = [f"{n}.contoso.com." for n in names[1:]] + [end]
+    return frozenset((name, "CNAME", target) for name, target in zip(names, targets, strict=True))
 
 CATALOGUE: tuple[Fault, ...] = (
     Fault("autodiscover-xml",
@@ -131,6 +142,34 @@ CATALOGUE: tuple[Fault, ...] = (
           {"dns_servfail": frozenset({"autodiscover.contoso.com."})}),
     Fault("dns-timeout", "The DNS server never answers queries for autodiscover.contoso.com.",
           {"dns_silent": frozenset({"autodiscover.contoso.com."})}),
+    Fault("cname-loop",
+          "autodiscover.contoso.com is a CNAME to mail.contoso.com, and mail.contoso.com a CNAME back to "
+          "autodiscover.contoso.com: the name never resolves (the DNS server returns the loop with NOERROR).",
+          {"dns_records": frozenset({("autodiscover", "CNAME", "mail.contoso.com."),
+                                     ("mail", "CNAME", "autodiscover.contoso.com.")})}),
+    Fault("cname-chain-too-long",
+          "sip.contoso.com reaches the pool only through a chain of 20 CNAME records (sip-hop01, sip-hop02, …).",
+          {"dns_records": _cname_chain("sip", 20, "pool01.contoso.com.")}, SFB_ON_PREM),
+    Fault("sip-srv-target-root",
+          "_sip._tls.contoso.com and _sipinternaltls._tcp.contoso.com have the SRV target \".\", which says the "
+          "service is decidedly not available in the domain (RFC 2782).",
+          {"dns_records": frozenset({("_sip._tls", "SRV", "0 0 443 ."),
+                                     ("_sipinternaltls._tcp", "SRV", "0 0 5061 .")})}, SFB_ON_PREM),
+    Fault("srv-target-no-address",
+          "_sipfederationtls._tcp.contoso.com points to access.contoso.com, a name that has no address (the Access "
+          "Edge record was never created).",
+          {"dns_records": frozenset({("_sipfederationtls._tcp", "SRV", "0 0 5061 access.contoso.com.")})}, SFB_ON_PREM),
+    Fault("dns-truncated",
+          "The DNS server cuts its UDP answers for pool01.contoso.com short (one address of two, TC flag set); over "
+          "TCP it answers in full, as clients then ask.",
+          {"dns_truncated": frozenset({"pool01.contoso.com."})}, SFB_ON_PREM),
+    Fault("dns-wrong-name",
+          "The DNS server answers questions for ex01.contoso.com with records for ex01.fabrikam.com (a broken DNS "
+          "proxy or forwarder).",
+          {"dns_wrong_owner": frozenset({("ex01.contoso.com.", "ex01.fabrikam.com.")})}),
+    Fault("dns-silent",
+          "The DNS server answers nothing at all, over UDP or TCP (stopped, or a firewall drops port 53).",
+          {"dns_server_silent": True}),
     Fault("slow", f"Every HTTPS response is delayed by {SLOW_LATENCY_MS} ms (see also latency_ms).",
           {"latency_ms": SLOW_LATENCY_MS}),
     Fault("metadata-huge-number",
@@ -149,7 +188,7 @@ CATALOGUE: tuple[Fault, ...] = (
 FAULT_BY_NAME: Mapping[str, Fault] = MappingProxyType({f.name: f for f in CATALOGUE})
 FAULTS: dict[str, str] = {f.name: f.description for f in CATALOGUE}  # name -> description (for CLI help)
 
-_UNIONS = {"omitted_records", "dns_servfail", "dns_silent"}
+_UNIONS = {"omitted_records", "dns_servfail", "dns_silent", "dns_records", "dns_truncated", "dns_wrong_owner"}
 _MAXIMA = {"latency_ms"}
 
 

@@ -20,6 +20,7 @@ from wizard.playbook.build import build_playbook
 from wizard.playbook.psquote import literal
 from wizard.playbook.runbook import render_runbook_html, render_runbook_markdown
 from wizard.playbook.step import Shell, Step
+from wizard.safe_text import clean_block
 from wizard.scenario import Scenario
 
 SCRIPT_SHELLS: tuple[Shell, ...] = tuple(s for s in Shell if s is not Shell.BROWSER)
@@ -46,11 +47,12 @@ def bundle_file_names() -> set[str]:
 def comment(text: str, label: str = "", *, hang: int = 0) -> list[str]:
     """Text as PowerShell line comments: every line break in it starts a new '#' line, so no value escapes.
 
-    `label` goes before the first line and aligns the rest; `hang` indents continuation lines.
+    Hidden characters (controls, bidi overrides, zero-width) are removed first, so a comment reads as
+    what it says. `label` goes before the first line and aligns the rest; `hang` indents continuation lines.
     """
     prefix = f"{label:<8}" if label else ""
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
+    for paragraph in clean_block(text).splitlines() or [""]:
         wrapped = textwrap.wrap(paragraph, COMMENT_WIDTH - len(prefix), subsequent_indent=" " * hang) or [""]
         for piece in wrapped:
             lines.append(f"# {prefix}{piece}".rstrip())

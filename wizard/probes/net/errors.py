@@ -61,6 +61,81 @@ class DnsTimeoutError(DnsError):
     cause = Cause.TIMEOUT
 
 
+class DnsUnreachableError(DnsError):
+    """Nothing answers DNS at the server's address (ICMP port unreachable), or no server is configured."""
+
+    remediation = ("Check that the DNS server is running and that UDP and TCP port 53 reach it from this machine, or "
+                   "choose another one (verify --nameserver, or Tools > Resolver in the window).")
+
+
+class DnsTcpFallbackError(DnsError):
+    """The UDP answer was truncated and the same server did not give the full answer over TCP.
+
+    Windows clients retry over TCP exactly like this, so the name does not resolve for them either:
+    a finding (TCP port 53 blocked by a firewall, a DNS proxy that speaks UDP only).
+    """
+
+    finding = True
+    remediation = ("Allow TCP port 53 to the DNS server as well as UDP (firewalls, the server's own settings, DNS "
+                   "proxies that speak UDP only): answers too large for UDP come over TCP, and Windows clients fail "
+                   "the same way without it.")
+
+    def __init__(self, message: str, *, target: str = "", timed_out: bool = False) -> None:
+        super().__init__(message, target=target)
+        self.cause = Cause.TIMEOUT if timed_out else Cause.UNREACHABLE
+
+
+class DnsWrongNameError(DnsError):
+    """The answer section holds records for a name that is neither the question nor on its CNAME chain.
+
+    Such an answer is not used: it is what a broken DNS proxy, a stale forwarder cache or a spoofed
+    reply looks like, and dialling its addresses would test some other server.
+    """
+
+    cause = Cause.BAD_ANSWER
+    remediation = ("Something answers for the DNS server with records for other names: a DNS proxy, a firewall's "
+                   "DNS inspection, a VPN client or a forwarder with a stale cache. Compare with Resolve-DnsName "
+                   "<name> -Server <DNS server> -DnsOnly, clear the caches (Clear-DnsServerCache, "
+                   "Clear-DnsClientCache) and check the server's forwarders.")
+
+
+class CnameLoopError(DnsError):
+    """The name's CNAME records lead back to a name already on the chain: it never reaches an address."""
+
+    cause = Cause.FINDING
+    finding = True
+    remediation = ("Break the loop: one name on it must hold the server's A record, or the name must be a CNAME "
+                   "straight to the server's own name (Get-DnsServerResourceRecord -RRType CName lists the aliases "
+                   "of a zone).")
+
+
+class CnameChainTooLongError(DnsError):
+    """More CNAME links than clients follow before giving up."""
+
+    cause = Cause.FINDING
+    finding = True
+    remediation = ("Point the name at the server directly: an A record, or one CNAME to the server's own name; a "
+                   "working alias needs one or two links.")
+
+
+class SrvNotAvailableError(DnsError):
+    """The SRV record's target is "." (RFC 2782): the domain says the service is decidedly not available."""
+
+    cause = Cause.FINDING
+    finding = True
+    remediation = ('Replace the SRV record whose target is "." with one that names the server; a "." target is only '
+                   "right where the service really does not exist.")
+
+
+class SrvTargetNoAddressError(DnsError):
+    """An SRV record points to a host name that has no address, so clients that pick it cannot connect."""
+
+    cause = Cause.FINDING
+    finding = True
+    remediation = ("Create an A record for the SRV record's target, or point the SRV record at a name that has "
+                   "one.")
+
+
 class ConnectError(NetError):
     """TCP connection refused or unreachable."""
 
