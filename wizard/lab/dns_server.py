@@ -3,9 +3,11 @@
 It answers from a fixed record set built by dnspython's own message classes: CNAMEs are chased
 inside the answer (the CNAME plus the target's records, as recursive resolvers return them),
 unknown names are NXDOMAIN, known names without the asked type are NOERROR with no data (both with
-the zone's SOA in the authority section), and any name can be made to SERVFAIL or never answer so
-probes can be tested against a misbehaving server. Names outside the lab's zones are NXDOMAIN: the
-lab has no internet behind it.
+the zone's SOA in the authority section). A CNAME loop is answered as resolvers answer it: the loop's
+records with NOERROR. For the probes' sake it can misbehave as real servers do: a name can SERVFAIL,
+go unanswered, have its UDP answers cut short (TC set; TCP answers in full) or be answered with
+records for another owner name, and the whole server can fall silent. Names outside the lab's zones
+are NXDOMAIN: the lab has no internet behind it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import dns.exception
 import dns.flags
@@ -28,12 +31,16 @@ import dns.rrset
 from wizard.lab.listeners import Acceptor, Connection, ConnectionThreads, accept_into, bind_same_port
 from wizard.lab.zone import NEGATIVE_TTL, Record
 
-MAX_CNAME_CHAIN = 8
+if TYPE_CHECKING:
+    from wizard.lab.faults import LabConfig
+
+MAX_CNAME_CHAIN = 64  # longer chains SERVFAIL; shorter ones are answered whole, for the client to judge
 UDP_PLAIN_LIMIT = 512
 TCP_IDLE_TIMEOUT = 5.0
 SERVFAIL = "servfail"
 SILENT = "silent"
-BEHAVIOURS = (SERVFAIL, SILENT)
+TRUNCATE = "truncate"  # UDP answers keep their first record only and carry TC; TCP answers are whole
+BEHAVIOURS = (SERVFAIL, SILENT, TRUNCATE)
 
 
 class DnsServer:
@@ -51,6 +58,8 @@ class DnsServer:
         self._soas = {dns.name.from_text(origin): dns.rrset.from_text(origin, NEGATIVE_TTL, "IN", "SOA", soa)
                       for origin, soa in zones.items()}
         self._behaviours: dict[dns.name.Name, str] = {}
+        self._owners: dict[dns.name.Name, dns.name.Name] = {}
+        self.silent = False  # True: no query gets an answer, over UDP or TCP
         self._lock = threading.Lock()
         self.queries = 0
         self._threads = ConnectionThreads("lab-dns-tcp")
@@ -81,8 +90,29 @@ class DnsServer:
         return self._acceptor.errors + self._threads.errors
 
     # ----- misbehaviour on demand -----
+    def misbehave(self, config: LabConfig) -> DnsServer:
+        """Apply the DNS faults of a lab configuration (SERVFAIL wins over silence for the same name)."""
+        for behaviour, names in ((TRUNCATE, config.dns_truncated), (SILENT, config.dns_silent),
+                                 (SERVFAIL, config.dns_servfail)):
+            for name in names:
+                self.set_behaviour(name, behaviour)
+        for asked, owner in config.dns_wrong_owner:
+            self.set_owner(asked, owner)
+        self.silent = config.dns_server_silent
+        return self
+
+    def set_owner(self, name: str, owner: str | None) -> None:
+        """Answer questions for `name` with its records renamed to `owner` (None: the right name again)."""
+        key = dns.name.from_text(name)
+        with self._lock:
+            if owner is None:
+                self._owners.pop(key, None)
+            else:
+                self._owners[key] = dns.name.from_text(owner)
+
     def set_behaviour(self, name: str, behaviour: str | None) -> None:
-        """Make `name` SERVFAIL ("servfail") or go unanswered ("silent"); None restores normal answers."""
+        """Make `name` SERVFAIL ("servfail"), go unanswered ("silent") or cut its UDP answers short
+        ("truncate"); None restores normal answers."""
         if behaviour is not None and behaviour not in BEHAVIOURS:
             raise ValueError(f"behaviour must be one of {BEHAVIOURS} or None, not {behaviour!r}")
         key = dns.name.from_text(name)
@@ -101,6 +131,8 @@ class DnsServer:
         """The response to one parsed query, or None when the server is told to stay silent."""
         with self._lock:
             self.queries += 1
+        if self.silent:
+            return None
         response = dns.message.make_response(query)
         response.flags |= dns.flags.RA
         if query.opcode() != dns.opcode.QUERY:
@@ -120,10 +152,16 @@ class DnsServer:
             response.set_rcode(dns.rcode.REFUSED)
             return response
         self._resolve(question.name, question.rdtype, response)
+        with self._lock:
+            owner = self._owners.get(question.name)
+        if owner is not None:
+            response.answer = [dns.rrset.from_rdata_list(owner, r.ttl, list(r)) if r.name == question.name else r
+                               for r in response.answer]
         return response
 
     def _resolve(self, qname: dns.name.Name, qtype: dns.rdatatype.RdataType, response: dns.message.Message) -> None:
         name = qname
+        visited = {qname}
         for _ in range(MAX_CNAME_CHAIN):
             if self._behaviour(name) == SERVFAIL:  # a CNAME target that fails fails the whole answer
                 response.set_rcode(dns.rcode.SERVFAIL)
@@ -146,7 +184,10 @@ class DnsServer:
                 return
             response.answer.append(cname)
             name = cname[0].target
-        response.set_rcode(dns.rcode.SERVFAIL)  # a CNAME loop or an absurdly long chain
+            if name in visited:  # a loop: the answer holds it whole, NOERROR, as recursive resolvers answer
+                return
+            visited.add(name)
+        response.set_rcode(dns.rcode.SERVFAIL)  # an absurdly long chain
 
     def _has_descendants(self, name: dns.name.Name) -> bool:
         return any(other.is_subdomain(name) and other != name for other in self._rrsets)
@@ -174,6 +215,8 @@ class DnsServer:
         limit = 65535
         if udp:
             limit = max(query.payload, UDP_PLAIN_LIMIT) if query.edns >= 0 else UDP_PLAIN_LIMIT
+            if query.question and self._behaviour(query.question[0].name) == TRUNCATE:
+                response = _cut(query, response)
         try:
             return response.to_wire(max_size=limit)
         except dns.exception.TooBig:  # the client is expected to retry over TCP
@@ -195,6 +238,16 @@ class DnsServer:
             reply = self._reply_bytes(data, udp=False)
             if reply is not None:
                 sock.sendall(struct.pack("!H", len(reply)) + reply)
+
+
+def _cut(query: dns.message.Message, response: dns.message.Message) -> dns.message.Message:
+    """The response as a server short of space sends it over UDP: its first record only, and TC set."""
+    cut = dns.message.make_response(query)
+    cut.flags |= dns.flags.TC | dns.flags.RA
+    if response.answer:
+        first = response.answer[0]
+        cut.answer.append(dns.rrset.from_rdata_list(first.name, first.ttl, [first[0]]))
+    return cut
 
 
 def _read_exactly(sock: socket.socket, size: int) -> bytes | None:

@@ -77,11 +77,13 @@ class Fault:
 
 _SIP_SRV = frozenset({("_sip._tls", "SRV"), ("_sipfederationtls._tcp", "SRV"), ("_sipinternaltls._tcp", "SRV")})
 
+
 def _cname_chain(first: str, links: int, end: str) -> frozenset[tuple[str, str, str]]:
     """`first` -> first-hop01 -> … -> `end` in contoso.com: `links` CNAME records in all."""
     names = [first, *(f"{first}-hop{i:02d}" for i in range(1, links))]
     targets = [f"{n}.contoso.com." for n in names[1:]] + [end]
     return frozenset((name, "CNAME", target) for name, target in zip(names, targets, strict=True))
+
 
 CATALOGUE: tuple[Fault, ...] = (
     Fault("autodiscover-xml",

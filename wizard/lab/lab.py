@@ -31,7 +31,7 @@ from wizard.lab.deployment import (
     Deployment,
     deployment_for,
 )
-from wizard.lab.dns_server import SERVFAIL, SILENT, DnsServer
+from wizard.lab.dns_server import DnsServer
 from wizard.lab.faults import LabConfig, lab_config, names_of
 from wizard.lab.https_server import Exchange, HttpsFarm
 from wizard.lab.zone import ZoneData, build_zone
@@ -73,17 +73,14 @@ class Lab:
         try:
             self.certificates: LabCertificates = make_certificates(self.deployment, self.config)
             self._write_files()
-            self.dns = DnsServer(self.zone.records, self.zone.zones).start()
-            for name in self.config.dns_servfail:
-                self.dns.set_behaviour(name, SERVFAIL)
-            for name in self.config.dns_silent - self.config.dns_servfail:
-                self.dns.set_behaviour(name, SILENT)
+            self.dns = DnsServer(self.zone.records, self.zone.zones).misbehave(self.config).start()
             tls_dir = self._dir / "tls"
             tls_dir.mkdir()
             web = [(m, self.certificates.bindings(m, tls_dir)) for m in self.deployment.web_machines]
             sip = [(m, self.certificates.bindings(m, tls_dir)) for m in self.deployment.sip_machines]
             self.content = LabContent(self.deployment, self.config, self.certificates)
-            self.https = HttpsFarm(web, sip, self.content, latency_ms=self.config.latency_ms).start()
+            self.https = HttpsFarm(web, sip, self.content, latency_ms=self.config.latency_ms,
+                                   wire_faults=self.config.wire_faults).start()
             self.scenario = self._scenario()
             self.settings = ProbeSettings(nameserver=("127.0.0.1", self.dns.port), ca_bundle=self.ca_pem_path,
                                           https_port=self.https.https_port, sip_port=self.https.sip_port)

@@ -99,10 +99,16 @@ def _omitted(name: str, rdtype: str, config: LabConfig) -> bool:
     return (name, rdtype) in config.omitted_records or (name, "*") in config.omitted_records
 
 
+def _with_replacements(rows: list[tuple[str, str, str]], config: LabConfig) -> list[tuple[str, str, str]]:
+    """A name a fault gives records of its own keeps none of its healthy ones (a CNAME cannot share a name)."""
+    replaced = {name for name, _, _ in config.dns_records}
+    return [row for row in rows if row[0] not in replaced] + sorted(config.dns_records)
+
+
 def build_zone(deployment: Deployment, config: LabConfig) -> ZoneData:
-    """All records for this topology, minus the ones the faults remove."""
+    """All records for this topology, minus the ones the faults remove, plus the ones they put instead."""
     records: list[Record] = []
-    for name, rdtype, rdata in _contoso(deployment):
+    for name, rdtype, rdata in _with_replacements(_contoso(deployment), config):
         if _omitted(name, rdtype, config):
             continue
         owner = f"{DOMAIN}." if name == "@" else f"{name}.{DOMAIN}."

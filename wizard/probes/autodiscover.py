@@ -8,9 +8,16 @@ from urllib.parse import urlsplit
 
 from wizard.probes.base import FRONT_END, BaseProbe, Finding, Net, failed, passed, warned
 from wizard.probes.context import ProbeContext
+from wizard.probes.dns import dns_finding
 from wizard.probes.formats.autodiscover import SOAP_ACTION, judge, pox_request, soap_request
 from wizard.probes.net.dns import select_srv
-from wizard.probes.net.errors import NetError, NoAnswerError, NxDomainError
+from wizard.probes.net.errors import (
+    NetError,
+    NoAnswerError,
+    NxDomainError,
+    SrvNotAvailableError,
+    SrvTargetNoAddressError,
+)
 from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
@@ -69,6 +76,10 @@ class AutodiscoverDnsProbe(BaseProbe):
                       "Fine if that is the Exchange load balancer; otherwise " + fix[0].lower() + fix[1:], *evidence)
 
 
+    def on_error(self, exc: NetError) -> Finding:
+        return dns_finding(super().on_error(exc), exc)
+
+
 class AutodiscoverSrvProbe(BaseProbe):
     """_autodiscover._tcp.<domain> SRV: the record a client picks (RFC 2782) has port 443 and the autodiscover name."""
 
@@ -91,6 +102,9 @@ class AutodiscoverSrvProbe(BaseProbe):
         except (NxDomainError, NoAnswerError):
             return warned(f"There is no {self.target} SRV record. Clients that do not find {name} directly have no "
                           "fallback.", fix, Evidence("resolver", net.dns.description))
+        except SrvNotAvailableError as exc:
+            return failed(f"{exc}: clients that do not find {name} directly are told there is no autodiscover "
+                          "service in this domain.", fix, Evidence("resolver", net.dns.description))
         best = select_srv(records)
         assert best is not None
         evidence = [Evidence("records", "; ".join(str(r) for r in records)),
@@ -100,10 +114,18 @@ class AutodiscoverSrvProbe(BaseProbe):
             problems.append(f"port {best.port}, not 443")
         if best.target.lower() != name.lower():
             problems.append(f"target {best.target}, not {name}")
+            # The autodiscover name's own address is prerequisites.dns:<name>'s to judge; another target's is ours.
+            try:
+                net.dns.srv_target(self.target, best)
+            except SrvTargetNoAddressError:
+                problems[-1] += ", a name that has no address in DNS"
         if problems:
             return failed(f"The SRV record clients use first ({best}) has " + " and ".join(problems) + ".", fix,
                           *evidence)
         return passed(f"{self.target} points to {name} on port 443.", *evidence)
+
+    def on_error(self, exc: NetError) -> Finding:
+        return dns_finding(super().on_error(exc), exc)
 
 
 class AutodiscoverEndpointProbe(BaseProbe):

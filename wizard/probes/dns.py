@@ -1,21 +1,54 @@
 """DNS prerequisites: every named host resolves, and the SfB discovery records exist on one side.
 
-Seed 002: with Skype for Business Online only, the SfB DNS records all point to SfB Online; with an
-on-premises or hybrid deployment they all point on premises.
+With Skype for Business Online only, the SfB DNS records all point to SfB Online; with an
+on-premises or hybrid deployment they all point on premises. Records that exist but cannot work
+count as problems too: an SRV target of "." (RFC 2782: the service is decidedly not available), an
+SRV target without an address, an alias that loops or runs through too many CNAMEs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from wizard.probes.base import BaseProbe, Finding, Net, failed, passed
 from wizard.probes.context import ProbeContext
-from wizard.probes.net.errors import DnsError, NoAnswerError, NxDomainError
-from wizard.probes.result import Evidence, Status
+from wizard.probes.ids import RESOLVER as RESOLVER_ID
+from wizard.probes.net.dns import AddressAnswer, DnsClient
+from wizard.probes.net.errors import (
+    CnameChainTooLongError,
+    CnameLoopError,
+    DnsError,
+    NetError,
+    NoAnswerError,
+    NxDomainError,
+    SrvNotAvailableError,
+)
+from wizard.probes.result import Evidence
 from wizard.scenario import Scenario
 from wizard.topology import Phase, SfbKind
 
 ONLINE_SUFFIX = ".online.lync.com"
+
+
+def sentence(text: str) -> str:
+    """An error text as a verdict: capital first letter, one full stop."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
+
+
+def answer_evidence(answer: AddressAnswer, dns: DnsClient) -> list[Evidence]:
+    """What a resolved name shows: the chain and addresses, the resolver, and TCP when UDP was truncated."""
+    evidence = [Evidence("answer", answer.describe()), Evidence("resolver", dns.description)]
+    if answer.over_tcp:
+        evidence.append(Evidence("transport", answer.transport))
+    return evidence
+
+
+def dns_finding(finding: Finding, exc: NetError) -> Finding:
+    """A helper failure as a DNS verdict: one sentence, and the error's own remediation when it has one."""
+    remediation = exc.remediation or finding.remediation
+    return dataclasses.replace(finding, detail=sentence(finding.detail), remediation=remediation)
 
 
 class ResolvesProbe(BaseProbe):
@@ -41,9 +74,13 @@ class ResolvesProbe(BaseProbe):
                 fix = autodiscover_record_fix(scenario)
             else:
                 fix = f"Create an A record (or a CNAME to one) for {self.fqdn} in the zone the servers use."
-            return failed(str(exc), fix, Evidence("resolver", net.dns.description))
-        return passed(f"{self.fqdn} resolves to {', '.join(answer.addresses)}.",
-                      Evidence("answer", answer.describe()), Evidence("resolver", net.dns.description))
+            return failed(sentence(str(exc)), fix, Evidence("resolver", net.dns.description))
+        except (CnameLoopError, CnameChainTooLongError) as exc:
+            return failed(sentence(str(exc)), exc.remediation, Evidence("resolver", net.dns.description))
+        return passed(f"{self.fqdn} resolves to {', '.join(answer.addresses)}.", *answer_evidence(answer, net.dns))
+
+    def on_error(self, exc: NetError) -> Finding:
+        return dns_finding(super().on_error(exc), exc)
 
 
 @dataclass(frozen=True)
@@ -55,8 +92,38 @@ class _Expected:
     onprem_target: str = ""
 
 
+@dataclass
+class _Problems:
+    """What is wrong with the SfB records, by kind, in the order the verdict names them."""
+
+    missing: list[str]
+    not_available: list[str]
+    broken: list[str]  # whole sentences: an alias loop, an SRV target without address, …
+    wrong_side: list[str]
+    wrong_port: list[str]
+
+    def __bool__(self) -> bool:
+        return any((self.missing, self.not_available, self.broken, self.wrong_side, self.wrong_port))
+
+    def texts(self) -> list[str]:
+        texts = []
+        if self.missing:
+            texts.append(f"missing: {', '.join(self.missing)}")
+        if self.not_available:
+            texts.append(f"published as not available: {' and '.join(self.not_available)} "
+                         f"{'have' if len(self.not_available) > 1 else 'has'} the SRV target \".\", which tells "
+                         "clients the service is decidedly not available in this domain (RFC 2782), so they find no "
+                         "server to sign in to")
+        texts += [t.rstrip(".") for t in self.broken]
+        if self.wrong_side:
+            texts.append(f"pointing to the other side: {', '.join(self.wrong_side)}")
+        if self.wrong_port:
+            texts.append(f"wrong port: {', '.join(self.wrong_port)}")
+        return texts
+
+
 class SfbDnsRecordsProbe(BaseProbe):
-    """sip, lyncdiscover, _sip._tls and _sipfederationtls._tcp exist and all point to the same side."""
+    """sip, lyncdiscover, _sip._tls and _sipfederationtls._tcp exist, work, and all point to the same side."""
 
     def __init__(self, scenario: Scenario) -> None:
         topo = scenario.topology_or_default
@@ -71,11 +138,12 @@ class SfbDnsRecordsProbe(BaseProbe):
         topo = scenario.topology
         want_online = topo.sfb is SfbKind.ONLINE
         pool = scenario.pool_fqdns[0] if scenario.pool_fqdns else "<pool FQDN>"
+        # Names another check resolves (prerequisites.dns:<name>) are not judged twice here.
+        elsewhere = {fqdn.lower() for _, fqdn in scenario.all_fqdns()}
         evidence: list[Evidence] = []
-        missing: list[str] = []
+        problems = _Problems([], [], [], [], [])
         online: list[str] = []
         onprem: list[str] = []
-        wrong_port: list[str] = []
         for domain in scenario.sip_domains:
             expected = [
                 _Expected(f"sip.{domain}", "host", online_target="sipdir.online.lync.com",
@@ -87,6 +155,7 @@ class SfbDnsRecordsProbe(BaseProbe):
             ]
             if not want_online:
                 expected.append(_Expected(f"_sipinternaltls._tcp.{domain}", "SRV", 5061, "", pool))
+            hosts = {item.name for item in expected if item.kind == "host"}
             for item in expected:
                 ctx.check()
                 try:
@@ -95,38 +164,58 @@ class SfbDnsRecordsProbe(BaseProbe):
                         target = records[0].target
                         shown = "; ".join(str(r) for r in records)
                         if any(r.port != item.port for r in records):
-                            wrong_port.append(f"{item.name} (port {records[0].port}, expected {item.port})")
+                            problems.wrong_port.append(f"{item.name} (port {records[0].port}, expected {item.port})")
+                        for record in {r.target: r for r in records}.values():
+                            if record.target not in hosts and record.target not in elsewhere:
+                                try:
+                                    net.dns.srv_target(item.name, record)
+                                except DnsError as exc:
+                                    if not exc.finding:
+                                        raise
+                                    problems.broken.append(str(exc))
                     else:
                         answer = net.dns.addresses(item.name)
                         target = answer.canonical
                         shown = answer.describe()
                 except (NxDomainError, NoAnswerError):
-                    missing.append(item.name)
+                    problems.missing.append(item.name)
                     evidence.append(Evidence(item.name, "missing"))
                     continue
+                except SrvNotAvailableError:
+                    problems.not_available.append(item.name)
+                    evidence.append(Evidence(item.name, 'SRV target "." (not available)'))
+                    continue
                 except DnsError as exc:
-                    return Finding(Status.ERROR, f"Could not look up {item.name}: {exc}",
-                                   "Check the DNS server; the records could not be read.", tuple(evidence))
+                    if not exc.finding:  # timed out or a bad answer: not a verdict about the records
+                        raise
+                    problems.broken.append(str(exc))
+                    evidence.append(Evidence(item.name, "does not resolve"))
+                    continue
                 (online if target.endswith(ONLINE_SUFFIX) else onprem).append(item.name)
                 evidence.append(Evidence(item.name, shown))
         side = "Skype for Business Online" if want_online else "the on-premises deployment"
-        wrong = onprem if want_online else online
-        if missing or wrong or wrong_port:
-            problems = []
-            if missing:
-                problems.append(f"missing: {', '.join(missing)}")
-            if wrong:
-                problems.append(f"pointing to the other side: {', '.join(wrong)}")
-            if wrong_port:
-                problems.append(f"wrong port: {', '.join(wrong_port)}")
-            if want_online:
-                fix = ("Point every record to SfB Online: _sip._tls SRV 100 1 443 sipdir.online.lync.com, "
-                       "_sipfederationtls._tcp SRV 100 1 5061 sipfed.online.lync.com, sip CNAME "
-                       "sipdir.online.lync.com, lyncdiscover CNAME webdir.online.lync.com.")
-            else:
-                fix = ("Point every record on premises: sip and lyncdiscover A records for the Edge / reverse proxy "
-                       "(internally the pool), _sip._tls SRV port 443 and _sipfederationtls._tcp SRV port 5061 to "
-                       f"sip.<domain>, _sipinternaltls._tcp SRV port 5061 to {pool}.")
-            return failed(f"The SfB DNS records must all point to {side} (seed 002); " + "; ".join(problems) + ".",
-                          fix, *evidence)
-        return passed(f"All SfB DNS records exist and point to {side}.", *evidence)
+        problems.wrong_side = onprem if want_online else online
+        if not problems:
+            return passed(f"All SfB DNS records exist and point to {side}.", *evidence)
+        if want_online:
+            fix = ("Point every record to SfB Online: _sip._tls SRV 100 1 443 sipdir.online.lync.com, "
+                   "_sipfederationtls._tcp SRV 100 1 5061 sipfed.online.lync.com, sip CNAME "
+                   "sipdir.online.lync.com, lyncdiscover CNAME webdir.online.lync.com.")
+        else:
+            fix = ("Point every record on premises: sip and lyncdiscover A records for the Edge / reverse proxy "
+                   "(internally the pool), _sip._tls SRV port 443 and _sipfederationtls._tcp SRV port 5061 to "
+                   f"sip.<domain>, _sipinternaltls._tcp SRV port 5061 to {pool}.")
+        if problems.not_available:
+            fix += (' Replace the SRV records whose target is "." with these (a "." target is only right where the '
+                    "service really does not exist).")
+        if problems.broken:
+            fix += (" Every SRV target needs an address (an A record, or a CNAME that ends in one), and an alias must "
+                    "end in an A record without loops.")
+        return failed(f"The SfB DNS records must all point to {side}; " + "; ".join(problems.texts()) + ".",
+                      fix, *evidence)
+
+    def on_error(self, exc: NetError) -> Finding:
+        return dns_finding(super().on_error(exc), exc)
+
+
+__all__ = ["RESOLVER_ID", "ResolvesProbe", "SfbDnsRecordsProbe", "answer_evidence", "dns_finding", "sentence"]
