@@ -40,6 +40,7 @@ class Preferences:
     ca_bundle: str = ""
     dns_timeout: float = ProbeSettings.dns_timeout
     http_timeout: float = ProbeSettings.http_timeout
+    budget: float = ProbeSettings.budget or 120.0
     accept_untrusted: bool = False
     path: Path | None = field(default=None, repr=False, compare=False)
 
@@ -62,7 +63,7 @@ class Preferences:
         for name, kind in (("nameserver", str), ("ca_bundle", str), ("accept_untrusted", bool)):
             if isinstance(raw.get(name), kind):
                 setattr(prefs, name, raw[name])
-        for name in ("dns_timeout", "http_timeout"):
+        for name in ("dns_timeout", "http_timeout", "budget"):
             value = raw.get(name)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
                 setattr(prefs, name, float(value))
@@ -77,6 +78,7 @@ class Preferences:
             "ca_bundle": self.ca_bundle,
             "dns_timeout": self.dns_timeout,
             "http_timeout": self.http_timeout,
+            "budget": self.budget,
             "accept_untrusted": self.accept_untrusted,
         }
         try:
@@ -104,5 +106,6 @@ class Preferences:
             ca_bundle=self.ca_bundle or None,
             dns_timeout=self.dns_timeout,
             http_timeout=self.http_timeout,
+            budget=self.budget,
             accept_untrusted=self.accept_untrusted,
         )

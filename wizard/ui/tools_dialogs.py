@@ -44,7 +44,9 @@ class TimeoutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Timeouts")
         layout = QVBoxLayout(self)
-        intro = QLabel("How long a check waits for an answer before it reports that the server did not answer.")
+        intro = QLabel("Each network operation (a DNS lookup; an HTTPS request from connecting to the last byte of "
+                       "the answer) has one deadline; the whole run has a budget, after which unfinished checks "
+                       "are reported as not checked.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -58,12 +60,20 @@ class TimeoutsDialog(QDialog):
         self.http.setSuffix(" s")
         self.http.setDecimals(1)
         self.http.setValue(settings.http_timeout)
+        self.budget = QDoubleSpinBox()
+        self.budget.setRange(5.0, 3600.0)
+        self.budget.setSuffix(" s")
+        self.budget.setDecimals(0)
+        self.budget.setValue(settings.budget or 3600.0)
         dns_label = QLabel("&DNS queries:")
         dns_label.setBuddy(self.dns)
         http_label = QLabel("HTTPS &requests:")
         http_label.setBuddy(self.http)
         form.addRow(dns_label, self.dns)
         form.addRow(http_label, self.http)
+        budget_label = QLabel("Whole &run:")
+        budget_label.setBuddy(self.budget)
+        form.addRow(budget_label, self.budget)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -72,4 +82,5 @@ class TimeoutsDialog(QDialog):
         self._settings = settings
 
     def settings(self) -> ProbeSettings:
-        return replace(self._settings, dns_timeout=self.dns.value(), http_timeout=self.http.value())
+        return replace(self._settings, dns_timeout=self.dns.value(), http_timeout=self.http.value(),
+                       budget=self.budget.value())

@@ -384,6 +384,7 @@ class SetupWizard(QWizard):
             prefs.ca_bundle = settings.ca_bundle or ""
             prefs.dns_timeout = settings.dns_timeout
             prefs.http_timeout = settings.http_timeout
+            prefs.budget = settings.budget or prefs.budget
             prefs.accept_untrusted = settings.accept_untrusted
             prefs.save()
         self.accept_untrusted_action.setChecked(settings.accept_untrusted)
