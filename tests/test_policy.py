@@ -134,4 +134,3 @@ def test_the_resources_name_only_known_microsoft_applications() -> None:
 def test_the_reminders_start_at_the_warning_and_come_earliest_first() -> None:
     assert policy.EXPIRY_REMINDER_DAYS[0] == policy.EXPIRY_WARNING_DAYS
     assert list(policy.EXPIRY_REMINDER_DAYS) == sorted(policy.EXPIRY_REMINDER_DAYS, reverse=True)
-    assert policy.EXPIRY_WARNING.days == policy.EXPIRY_WARNING_DAYS

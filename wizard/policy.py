@@ -3,12 +3,11 @@
 The live checks, the inside view (collected data), the playbook, the window and the lab all judge
 the same certificates and talk about the same Microsoft applications. Each of these values lives
 here only, so a check and the text that explains it cannot disagree (tests/test_policy.py fails on
-a copy elsewhere). Core module: no Qt, no third-party imports.
+a copy elsewhere). Core module: no Qt, no third-party imports, and no import at all, because the
+window imports it before its first paint (tests/ui/test_startup_imports.py).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 # ----- certificates -----
 
@@ -18,7 +17,6 @@ EXPIRY_WARNING_DAYS = 60
 EXPIRY_LAST_CALL_DAYS = 30
 # The rotation plan's calendar reminders, earliest first.
 EXPIRY_REMINDER_DAYS: tuple[int, ...] = (EXPIRY_WARNING_DAYS, EXPIRY_LAST_CALL_DAYS)
-EXPIRY_WARNING = timedelta(days=EXPIRY_WARNING_DAYS)
 
 # The smallest RSA key SfB and Exchange accept for OAuth token signing (and what the playbook asks for).
 MIN_RSA_KEY_BITS = 2048

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from wizard.playbook.step import Shell
-from wizard.policy import EXPIRY_WARNING
+from wizard.policy import EXPIRY_WARNING_DAYS
 from wizard.probes.result import Evidence, ProbeResult, Status
 from wizard.topology import Phase
+
+EXPIRY_WARNING = timedelta(days=EXPIRY_WARNING_DAYS)
 
 
 def finding(rule: str, phase: Phase, status: Status, title: str, detail: str = "", remediation: str = "", *,  # noqa: PLR0917
