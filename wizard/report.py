@@ -2,7 +2,8 @@
 
 Both carry the scenario values, the features the topology gets, every probe result by phase with a
 summary, and the playbook's commands, so a report sent to a colleague stands on its own. Every text
-that came from the scenario, a probe or the wire is escaped (html.escape).
+that came from the scenario, a probe or the wire goes through runbook.e (safe_text.html_escape):
+hidden characters (controls, bidi overrides, zero-width) removed, then HTML-escaped.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from wizard.features import feature_support
 from wizard.playbook.runbook import e, features_table_html, html_page, scenario_rows, scenario_table_html, steps_html
 from wizard.playbook.step import Step
 from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.safe_text import clean_result
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
@@ -107,6 +109,12 @@ def _step_json(step: Step) -> dict[str, Any]:
     return data
 
 
+def _clean_json(result: ProbeResult) -> dict[str, Any]:
+    """A result's JSON with its outside text cleaned (a report is read by people, not only by programs)."""
+    clean = clean_result(result)
+    return clean.to_json() | {"target": clean.target, "tags": list(clean.tags)}
+
+
 def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
                     generated_at: datetime | None = None) -> dict[str, Any]:
     """The report as plain data (what render_report_json serialises)."""
@@ -123,7 +131,7 @@ def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[
         "features": [{"feature": f.feature, "supported": f.supported, "why": f.why, "source": f.source}
                      for f in feature_support(scenario)],
         "summary": summarise(results),
-        "results": [r.to_json() | {"target": r.target, "tags": list(r.tags)} for r in results],
+        "results": [_clean_json(r) for r in results],
         "steps": [_step_json(s) for s in steps],
     }
 

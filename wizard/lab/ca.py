@@ -32,6 +32,7 @@ EXCHANGE_AUTH_LIFETIME = timedelta(days=5 * 365)  # Exchange setup makes it vali
 TLS_LIFETIME = timedelta(days=397)  # the longest a public TLS certificate may live today
 CA_LIFETIME = timedelta(days=10 * 365)
 BACKDATE = timedelta(days=1)  # tolerate small clock differences between "client" and "server"
+NOT_YET_VALID_FOR = timedelta(days=30)  # how far in the future a "not yet valid" certificate starts
 
 
 class KeyCache:
@@ -87,6 +88,13 @@ class Validity:
     def expired(cls, now: datetime, lifetime: timedelta, *, ago: timedelta = timedelta(days=30)) -> Validity:
         """A certificate that was valid for `lifetime` and ran out `ago` before now."""
         return cls(now - ago - lifetime, now - ago)
+
+    @classmethod
+    def not_yet_valid(cls, now: datetime, lifetime: timedelta, *,
+                      starts_in: timedelta = NOT_YET_VALID_FOR) -> Validity:
+        """A certificate whose validity starts `starts_in` after now (a CA or server clock that is ahead)."""
+        start = (now + starts_in).replace(second=0, microsecond=0)
+        return cls(start, start + lifetime)
 
 
 @dataclass(frozen=True)
@@ -266,9 +274,20 @@ def oauth_token_issuer_certificate(
     return ca.issue(subject, key=key, san=san, validity=validity, server_auth=True, client_auth=True)
 
 
-def exchange_auth_certificate(*, key: rsa.RSAPrivateKey, now: datetime, expired: bool = False) -> IssuedCertificate:
+def exchange_auth_certificate(*, key: rsa.RSAPrivateKey, now: datetime, expired: bool = False,
+                              not_yet_valid: bool = False) -> IssuedCertificate:
     """Exchange setup's self-signed "Microsoft Exchange Server Auth Certificate", valid for five years."""
     subject = _name((NameOID.COMMON_NAME, EXCHANGE_AUTH_SUBJECT))
-    validity = (Validity.expired(now, EXCHANGE_AUTH_LIFETIME) if expired
-                else Validity.current(now, EXCHANGE_AUTH_LIFETIME))
-    return self_signed(subject, key=key, validity=validity)
+    return self_signed(subject, key=key, validity=dates(now, EXCHANGE_AUTH_LIFETIME, expired=expired,
+                                                        not_yet_valid=not_yet_valid))
+
+
+def dates(now: datetime, lifetime: timedelta, *, expired: bool = False, not_yet_valid: bool = False) -> Validity:
+    """Current, expired or not yet valid, as a fault asks; both at once is a contradiction, not a certificate."""
+    if expired and not_yet_valid:
+        raise ValueError("a certificate cannot be both expired and not yet valid; those faults cannot be combined")
+    if expired:
+        return Validity.expired(now, lifetime)
+    if not_yet_valid:
+        return Validity.not_yet_valid(now, lifetime)
+    return Validity.current(now, lifetime)

@@ -17,6 +17,7 @@ from wizard.lab.ca import (
     IssuedCertificate,
     TestCertificateAuthority,
     Validity,
+    dates,
     exchange_auth_certificate,
     oauth_token_issuer_certificate,
     self_signed,
@@ -47,6 +48,7 @@ class LabCertificates:
     oauth_by_front_end: dict[str, IssuedCertificate] = field(default_factory=dict)
     exchange_auth: IssuedCertificate | None = None
     acs_signing: IssuedCertificate | None = None
+    legacy_tls: set[str] = field(default_factory=set)  # machine keys whose servers offer only TLS 1.0/1.1
 
     @property
     def oauth(self) -> IssuedCertificate:
@@ -59,7 +61,7 @@ class LabCertificates:
         for index, (names, issued) in enumerate(self.tls[machine.key]):
             path = folder / f"{machine.key}-{index}.pem"
             path.write_bytes(issued.chain_pem())
-            result.append(TlsBinding(names, str(path)))
+            result.append(TlsBinding(names, str(path), legacy_only=machine.key in self.legacy_tls))
         return result
 
 
@@ -90,7 +92,10 @@ def make_certificates(deployment: Deployment, config: LabConfig, *, now: datetim
             certs.tls[machine.key] = [(names, trusted(names))]
         elif machine.role is Role.FRONT_END:
             names = (*names, f"lyncdiscover.{DOMAIN}", f"meet.{DOMAIN}", f"dialin.{DOMAIN}")
-            certs.tls[machine.key] = [(names, _front_end_tls(ca, names, config.pool_tls, tls_key, now))]
+            san = (*names, *padding_names(config.pool_tls_extra_names))
+            certs.tls[machine.key] = [(names, _front_end_tls(ca, san, config.pool_tls, tls_key, now))]
+            if config.pool_tls_legacy_only:
+                certs.legacy_tls.add(machine.key)
         elif machine.role is Role.MICROSOFT_LOGIN:
             certs.tls[machine.key] = [((LOGIN_HOST,), trusted((LOGIN_HOST,))), ((ACS_HOST,), trusted((ACS_HOST,)))]
         elif machine.role is Role.SFB_ONLINE:
@@ -99,8 +104,8 @@ def make_certificates(deployment: Deployment, config: LabConfig, *, now: datetim
         else:
             certs.tls[machine.key] = [(names, trusted(names))]
 
-    oauth_validity = (Validity.expired(now, OAUTH_LIFETIME) if config.oauth_expired
-                      else Validity.current(now, OAUTH_LIFETIME))
+    oauth_validity = dates(now, OAUTH_LIFETIME, expired=config.oauth_expired,
+                           not_yet_valid=config.oauth_not_yet_valid)
     first: IssuedCertificate | None = None
     for front_end in deployment.front_ends:
         if first is not None and config.front_ends_share_oauth_certificate:
@@ -113,7 +118,8 @@ def make_certificates(deployment: Deployment, config: LabConfig, *, now: datetim
         certs.oauth_by_front_end[front_end.key] = issued
         first = first or issued
     certs.exchange_auth = exchange_auth_certificate(key=KEYS.get("exchange-auth"), now=now,
-                                                    expired=config.exchange_auth_expired)
+                                                    expired=config.exchange_auth_expired,
+                                                    not_yet_valid=config.exchange_auth_not_yet_valid)
     acs_subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ACS_HOST)])
     certs.acs_signing = self_signed(acs_subject, key=tls_key, validity=Validity.current(now, timedelta(days=730)),
                                     server_auth=False)
@@ -126,4 +132,11 @@ def _front_end_tls(ca: TestCertificateAuthority, names: tuple[str, ...], state: 
         return self_signed_tls(names, key=key, now=now)
     if state is TlsState.EXPIRED:
         return ca.issue_tls(names, key=key, validity=Validity.expired(now, TLS_LIFETIME))
+    if state is TlsState.NOT_YET_VALID:
+        return ca.issue_tls(names, key=key, validity=Validity.not_yet_valid(now, TLS_LIFETIME))
     return ca.issue_tls(names, key=key)
+
+
+def padding_names(count: int) -> tuple[str, ...]:
+    """Names of branch-office sites that an oversized multi-name certificate carries (about 30 bytes each)."""
+    return tuple(f"site{index:05d}.branch.{DOMAIN}" for index in range(1, count + 1))

@@ -28,6 +28,7 @@ class TlsState(StrEnum):
     TRUSTED = "trusted"
     EXPIRED = "expired"
     SELF_SIGNED = "self-signed"
+    NOT_YET_VALID = "not-yet-valid"  # issued by the lab CA, but its validity starts in a month
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class LabConfig:
     dns_wrong_owner: frozenset[tuple[str, str]] = frozenset()  # (asked, answered as): answers for another name
     dns_server_silent: bool = False  # the DNS server answers nothing at all, on UDP or TCP
     latency_ms: int = 0
+    pool_tls_legacy_only: bool = False  # the Front Ends offer only TLS 1.0/1.1 (web and SIP)
+    pool_tls_extra_names: int = 0  # extra SAN names on the Front End certificate (thousands: > 100 kB)
+    oauth_not_yet_valid: bool = False  # the OAuthTokenIssuer certificate's validity starts in a month
+    exchange_auth_not_yet_valid: bool = False  # so does the Exchange Auth certificate's
     # What is wrong inside the pool's metadata JSON: "" (nothing), "huge-number", "deep-nesting" or "wrong-types".
     pool_metadata_flaw: str = ""
 
@@ -174,6 +179,25 @@ CATALOGUE: tuple[Fault, ...] = (
           {"dns_server_silent": True}),
     Fault("slow", f"Every HTTPS response is delayed by {SLOW_LATENCY_MS} ms (see also latency_ms).",
           {"latency_ms": SLOW_LATENCY_MS}),
+    Fault("tls-legacy-only",
+          "The Front End servers offer only TLS 1.0 and 1.1 (TLS 1.2 disabled in SCHANNEL), on 443 and 5061: "
+          "current Windows, Exchange, Skype for Business and Teams clients refuse to connect.",
+          {"pool_tls_legacy_only": True}, SFB_ON_PREM),
+    Fault("huge-certificate-chain",
+          "The Front End servers present a certificate with 4,000 Subject Alternative Names, a certificate list "
+          "of about 120 kB: more than TLS clients accept.",
+          {"pool_tls_extra_names": 4000}, SFB_ON_PREM),
+    Fault("tls-not-yet-valid",
+          "The Front End servers present a TLS certificate from the internal CA whose validity starts in a month "
+          "(issued with a wrong date, or by a CA whose clock is ahead).",
+          {"pool_tls": TlsState.NOT_YET_VALID}, SFB_ON_PREM),
+    Fault("oauth-not-yet-valid",
+          "The OAuthTokenIssuer certificate (file and pool metadata) is not valid until a month from now.",
+          {"oauth_not_yet_valid": True}, SFB_ON_PREM),
+    Fault("exchange-auth-not-yet-valid",
+          "Exchange's metadata carries a \"Microsoft Exchange Server Auth Certificate\" that is not valid until a "
+          "month from now.",
+          {"exchange_auth_not_yet_valid": True}),
     Fault("metadata-huge-number",
           "The pool's metadata document (https://pool01.contoso.com/metadata/json/1) holds a number 5,000 digits "
           "long: valid JSON syntax, but no real auth metadata document (a proxy or a hostile server).",

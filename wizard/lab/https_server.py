@@ -14,6 +14,7 @@ import contextlib
 import socket
 import ssl
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,6 +61,7 @@ class TlsBinding:
 
     names: tuple[str, ...]
     pem_path: str
+    legacy_only: bool = False  # offer only TLS 1.0/1.1, as a server with TLS 1.2 disabled in SCHANNEL does
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,10 @@ def server_context(bindings: Sequence[TlsBinding]) -> ssl.SSLContext:
     contexts: list[tuple[tuple[str, ...], ssl.SSLContext]] = []
     for binding in bindings:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        if binding.legacy_only:
+            _legacy_versions_only(context)
+        else:
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(binding.pem_path)
         contexts.append((tuple(n.lower() for n in binding.names), context))
     default = contexts[0][1]
@@ -99,6 +104,19 @@ def server_context(bindings: Sequence[TlsBinding]) -> ssl.SSLContext:
 
     default.sni_callback = pick
     return default
+
+
+def _legacy_versions_only(context: ssl.SSLContext) -> None:
+    """TLS 1.0 and 1.1 only, with the security level OpenSSL 3 needs to sign such handshakes at all.
+
+    Python deprecates naming those versions; the lab names them on purpose, so that one warning is
+    silenced here (lab start, one thread) rather than in every test that starts the fault.
+    """
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        context.maximum_version = ssl.TLSVersion.TLSv1_1
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -25,7 +25,7 @@ from wizard.probes.base import (
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.certificate import CertificateFacts
 from wizard.probes.metadata import METADATA_404_FIX, fetch_metadata
-from wizard.probes.net.errors import NetError
+from wizard.probes.net.errors import NOT_YET_VALID_FIX, NetError
 from wizard.probes.oauth_certificate import ChosenCertificate, chosen_certificate, expected_thumbprint
 from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
@@ -154,8 +154,9 @@ class OAuthValidityProbe(_OAuthRuleProbe):
         renew = ("Renew it and roll it in: Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint "
                  "<new thumbprint> -EffectiveDate <date> -Roll; then re-run Configure-EnterprisePartnerApplication.ps1 "
                  "on Exchange (and upload it again to the tenant in a hybrid).")
-        if now < cert.not_before:
-            return failed(f"The certificate is not valid until {cert.not_before:%Y-%m-%d}.", renew, *evidence)
+        if cert.not_yet_valid_at(now):
+            return failed(f"The OAuth certificate {cert.subject} is {cert.not_yet_valid_words()}: Exchange rejects "
+                          "the server-to-server tokens signed with it until then.", NOT_YET_VALID_FIX, *evidence)
         if days < 0:
             return failed(f"The certificate expired on {cert.not_after:%Y-%m-%d} ({-days:.0f} days ago); "
                           "server-to-server OAuth tokens signed with it are rejected.", renew, *evidence)
@@ -264,22 +265,35 @@ class ExchangeAuthCertificateProbe(BaseProbe):
         if not document.certificates:
             return failed("Exchange's metadata publishes no readable certificate.", RENEW_EXCHANGE_AUTH)
         evidence: list[Evidence] = []
-        worst: tuple[Status, str] = (Status.PASS, "")
-        current = max(document.certificates, key=lambda c: c.not_after)
         for cert in document.certificates:
             evidence += cert.evidence(prefix=cert.thumbprint[:8])
+        usable = [c for c in document.certificates if c.valid_at(now)]
+        early = sorted((c for c in document.certificates if c.not_yet_valid_at(now)), key=lambda c: c.not_before)
+        if not usable and early:
+            first = early[0]
+            return failed(f"The Exchange Auth certificate ({first.subject}, {first.thumbprint}) is "
+                          f"{first.not_yet_valid_words()}. Until then OAuth between Exchange and Skype for Business "
+                          "(and OWA/ECP) fails: the tokens Exchange signs with it are rejected.",
+                          NOT_YET_VALID_FIX + " Or replace it now. " + RENEW_EXCHANGE_AUTH,
+                          *evidence)
+        current = max(usable or document.certificates, key=lambda c: c.not_after)
         days = current.days_left(now)
         evidence.append(Evidence("days left", f"{days:.0f}"))
         if days < 0:
-            worst = (Status.FAIL, f"The Exchange Auth certificate ({current.subject}) expired on "
-                                  f"{current.not_after:%Y-%m-%d}. OAuth between Exchange and Skype for Business (and "
-                                  "OWA/ECP) silently stops working.")
-        elif days < EXPIRY_WARNING_DAYS:
-            worst = (Status.WARN, f"The Exchange Auth certificate expires in {days:.0f} days "
-                                  f"({current.not_after:%Y-%m-%d}).")
-        if worst[0] is Status.PASS:
-            return passed(f"The Exchange Auth certificate is valid until {current.not_after:%Y-%m-%d}.", *evidence)
-        return Finding(worst[0], worst[1], RENEW_EXCHANGE_AUTH, tuple(evidence))
+            return failed(f"The Exchange Auth certificate ({current.subject}) expired on "
+                          f"{current.not_after:%Y-%m-%d}. OAuth between Exchange and Skype for Business (and "
+                          "OWA/ECP) silently stops working.", RENEW_EXCHANGE_AUTH, *evidence)
+        if days < EXPIRY_WARNING_DAYS:
+            return warned(f"The Exchange Auth certificate expires in {days:.0f} days "
+                          f"({current.not_after:%Y-%m-%d}).", RENEW_EXCHANGE_AUTH, *evidence)
+        if early:
+            return warned(f"The Exchange Auth certificate is valid until {current.not_after:%Y-%m-%d}, but Exchange "
+                          f"also publishes {early[0].thumbprint}, which is {early[0].not_yet_valid_words()}; if it "
+                          "becomes the current certificate before then, OAuth fails.",
+                          "Check Get-AuthConfig (NextCertificateThumbprint, NextCertificateEffectiveDate): the "
+                          "effective date must not be before the next certificate's start date. " + NOT_YET_VALID_FIX,
+                          *evidence)
+        return passed(f"The Exchange Auth certificate is valid until {current.not_after:%Y-%m-%d}.", *evidence)
 
 
 RULES: tuple[Callable[[], BaseProbe], ...] = (

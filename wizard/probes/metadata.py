@@ -7,21 +7,29 @@ a 404, an HTML page or an untrusted certificate on either URL is what breaks tho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, failed, passed, skipped, warned
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.auth_metadata import AuthMetadata, parse_auth_metadata
-from wizard.probes.net.errors import BadDocumentError, NetError
+from wizard.probes.net.errors import NOT_YET_VALID_FIX, BadDocumentError, NetError
 from wizard.probes.oauth_certificate import chosen_certificate, expected_thumbprint
 from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 METADATA_404_FIX = (
     "The SfB metadata URL is https://<Front End pool FQDN>/metadata/json/1 (not a Director, reverse proxy or "
     "Exchange name). Check that the name reaches the pool's internal web site (IIS 'Skype for Business Server "
     "Internal Web Site'), that the Front End service runs, and that an OAuthTokenIssuer certificate is assigned "
     "(Get-CsCertificate -Type OAuthTokenIssuer) - field guide comment 20.")
+
+ASSIGN_OAUTH_SHORT = ("Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint>, then re-run "
+                      "Configure-EnterprisePartnerApplication.ps1 on Exchange.")
 
 
 def fetch_metadata(net: Net, url: str, *, address: str | None = None) -> AuthMetadata:
@@ -33,7 +41,8 @@ def fetch_metadata(net: Net, url: str, *, address: str | None = None) -> AuthMet
     return parse_auth_metadata(response.json("auth metadata document"), url)
 
 
-def key_evidence(document: AuthMetadata) -> list[Evidence]:
+def key_evidence(document: AuthMetadata, now: datetime | None = None) -> list[Evidence]:
+    """What each published key is; with `now` (the run's clock), a key unusable at that moment says why."""
     items: list[Evidence] = []
     for index, key in enumerate(document.keys, 1):
         label = f"key {index}"
@@ -44,7 +53,9 @@ def key_evidence(document: AuthMetadata) -> list[Evidence]:
         items.append(Evidence(f"{label} subject", cert.subject))
         items.append(Evidence(f"{label} thumbprint", cert.thumbprint))
         items.append(Evidence(f"{label} key", f"{cert.key_type} {cert.key_bits}-bit"))
-        items.append(Evidence(f"{label} valid", f"{cert.not_before:%Y-%m-%d} to {cert.not_after:%Y-%m-%d}"))
+        problem = cert.validity_problem(now) if now is not None else ""
+        items.append(Evidence(f"{label} valid", f"{cert.not_before:%Y-%m-%d} to {cert.not_after:%Y-%m-%d}"
+                              + (f" ({problem})" if problem else "")))
         if key.x5t:
             verdict = "matches" if key.x5t_matches else "DOES NOT match"
             items.append(Evidence(f"{label} x5t", f"{key.x5t} ({verdict} the certificate)"))
@@ -83,7 +94,7 @@ class SfbMetadataProbe(BaseProbe):
         realm = scenario.effective_realm
         expected = f"{SFB_SERVICE_ID}@{realm}"
         evidence = [Evidence("issuer", document.issuer), Evidence("realm", str(document.realm)),
-                    Evidence("serviceName", document.service_name), *key_evidence(document)]
+                    Evidence("serviceName", document.service_name), *key_evidence(document, ctx.now())]
         problems = []
         if document.service_name.lower() != SFB_SERVICE_ID:
             problems.append(f"serviceName is {document.service_name or '(empty)'}, not {SFB_SERVICE_ID}")
@@ -133,6 +144,13 @@ class SfbMetadataCertificateProbe(BaseProbe):
         evidence = [Evidence("chosen certificate", f"{wanted} ({chosen.source})"),
                     Evidence("published", ", ".join(published) or "none")]
         if wanted in published:
+            cert = document.certificates[published.index(wanted)]
+            problem = cert.validity_problem(ctx.now())
+            if problem:
+                return failed(f"The pool publishes the chosen certificate {wanted}, but it is {problem}: Exchange "
+                              "rejects the tokens the pool signs with it.",
+                              NOT_YET_VALID_FIX if cert.not_yet_valid_at(ctx.now()) else
+                              "Renew the OAuthTokenIssuer certificate and assign it: " + ASSIGN_OAUTH_SHORT, *evidence)
             return passed(f"The pool publishes the chosen certificate {wanted}.", *evidence)
         return failed(f"The pool publishes {', '.join(published) or 'no certificate'}, not the chosen OAuth "
                       f"certificate {wanted}.",
@@ -164,7 +182,7 @@ class ExchangeMetadataProbe(BaseProbe):
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         document = fetch_metadata(Net(ctx), self.target)
         evidence = [Evidence("issuer", document.issuer), Evidence("realm", repr(document.realm or "")),
-                    Evidence("serviceName", document.service_name), *key_evidence(document)]
+                    Evidence("serviceName", document.service_name), *key_evidence(document, ctx.now())]
         evidence += [Evidence(f"endpoint {i}", e) for i, e in enumerate(document.endpoints[:3], 1)]
         problems = []
         if document.service_name.lower() != EXCHANGE_SERVICE_ID:

@@ -6,6 +6,9 @@ enough to make the integration fail for the users homed there.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING
+
 from wizard.policy import EXPIRY_WARNING_DAYS
 from wizard.probes.base import (
     SELF_SIGNED_NOTE,
@@ -18,12 +21,15 @@ from wizard.probes.base import (
     warned,
 )
 from wizard.probes.context import ProbeContext
-from wizard.probes.formats.certificate import facts_from_der
+from wizard.probes.formats.certificate import CertificateFacts, facts_from_der
 from wizard.probes.net import sockets, tls
-from wizard.probes.net.errors import NetError, TlsNameError, TlsTrustError
+from wizard.probes.net.errors import NOT_YET_VALID_FIX, NetError, TlsError, TlsNameError, TlsTrustError
 from wizard.probes.result import Evidence
 from wizard.scenario import Scenario
 from wizard.topology import Phase
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def _port(ctx: ProbeContext, kind: str) -> int:
@@ -32,6 +38,11 @@ def _port(ctx: ProbeContext, kind: str) -> int:
 
 def _label(kind: str) -> str:
     return "5061 (SIP/TLS)" if kind == "sip" else "443 (HTTPS)"
+
+
+def _with_own_remediation(finding: Finding, exc: NetError) -> Finding:
+    """Errors that know their fix (enable TLS 1.2, shrink the certificate) say it instead of the generic one."""
+    return dataclasses.replace(finding, remediation=exc.remediation) if exc.remediation else finding
 
 
 class TcpPortProbe(BaseProbe):
@@ -80,6 +91,9 @@ class TlsHandshakeProbe(BaseProbe):
         self.target = host
         self.tags = ("tls", f"host:{host}")
 
+    def on_error(self, exc: NetError) -> Finding:
+        return _with_own_remediation(super().on_error(exc), exc)
+
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
         port = _port(ctx, self.kind)
@@ -109,11 +123,14 @@ class TlsCertificateProbe(BaseProbe):
         self.target = host
         self.tags = ("tls", "certificate", f"host:{host}")
 
+    def on_error(self, exc: NetError) -> Finding:
+        return _with_own_remediation(super().on_error(exc), exc)
+
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
         port = _port(ctx, self.kind)
         now = ctx.now()
-        problems: list[str] = []
+        problems: dict[str, list[str]] = {}  # what is wrong -> the addresses where it is (one line per problem)
         fixes: list[str] = []
         evidence: list[Evidence] = []
         soonest: float | None = None
@@ -121,32 +138,40 @@ class TlsCertificateProbe(BaseProbe):
         for address in net.dns.addresses(self.host).addresses:
             shake = tls.handshake(ctx, self.host, address, port)
             facts = facts_from_der(shake.certificate)
-            where = f"{address}"
             if facts.thumbprint not in seen:
                 seen.add(facts.thumbprint)
-                evidence += facts.evidence(prefix=where)
-            issue = shake.trust_problem
-            if not facts.valid_at(now):
-                state = "expired" if now > facts.not_after else "not yet valid"
-                problems.append(f"{where}: the certificate is {state} (valid {facts.not_before:%Y-%m-%d} to "
-                                f"{facts.not_after:%Y-%m-%d})")
-                fixes.append(trust_remediation(self.caller, TlsTrustError("", reason="expired")))
-            elif facts.self_signed:
-                problems.append(f"{where}: the certificate is self-signed ({facts.subject})")
-                fixes.append(SELF_SIGNED_NOTE + " Bind a certificate from the internal or a public CA.")
-            elif isinstance(issue, TlsTrustError):
-                problems.append(f"{where}: {issue}")
-                fixes.append(trust_remediation(self.caller, issue))
-            if not facts.names_host(self.host):
-                problems.append(f"{where}: {self.host} is not among the certificate's names "
-                                f"({', '.join(facts.san_dns) or facts.common_name})")
-                fixes.append(trust_remediation(self.caller, TlsNameError("")))
+                evidence += facts.evidence(prefix=address)
+            for problem, fix in self._problems(facts, shake.trust_problem, now):
+                problems.setdefault(problem, []).append(address)
+                fixes.append(fix)
             days = facts.days_left(now)
             soonest = days if soonest is None else min(soonest, days)
         if problems:
-            return failed("; ".join(problems) + ".", " ".join(dict.fromkeys(fixes)), *evidence)
+            return failed("; ".join(f"{', '.join(where)}: {problem}" for problem, where in problems.items()) + ".",
+                          " ".join(dict.fromkeys(fixes)), *evidence)
         if soonest is not None and soonest < EXPIRY_WARNING_DAYS:
             return warned(f"The certificate of {self.host} expires in {soonest:.0f} days.",
                           "Renew it before it expires and bind the new certificate (IIS / Set-CsCertificate).",
                           *evidence)
         return passed(f"{self.host} presents a trusted certificate for its name on every address.", *evidence)
+
+    def _problems(self, facts: CertificateFacts, issue: TlsError | None, now: datetime) -> list[tuple[str, str]]:
+        """What is wrong with one presented certificate at `now` (the run's clock), each with its fix."""
+        found: list[tuple[str, str]] = []
+        if facts.not_yet_valid_at(now):
+            found.append((f"the certificate {facts.subject} is {facts.not_yet_valid_words()}, and TLS clients "
+                          "refuse it until then", NOT_YET_VALID_FIX))
+        elif not facts.valid_at(now):
+            found.append((f"the certificate is {facts.validity_problem(now)} (valid {facts.not_before:%Y-%m-%d} to "
+                          f"{facts.not_after:%Y-%m-%d})",
+                          trust_remediation(self.caller, TlsTrustError("", reason="expired"))))
+        elif facts.self_signed:
+            found.append((f"the certificate is self-signed ({facts.subject})",
+                          SELF_SIGNED_NOTE + " Bind a certificate from the internal or a public CA."))
+        elif isinstance(issue, TlsTrustError):
+            found.append((str(issue), issue.remediation or trust_remediation(self.caller, issue)))
+        if not facts.names_host(self.host):
+            names = facts.names_text() or facts.common_name
+            found.append((f"{self.host} is not among the certificate's names ({names})",
+                          trust_remediation(self.caller, TlsNameError(""))))
+        return found

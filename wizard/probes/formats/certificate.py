@@ -28,6 +28,7 @@ from wizard.probes.net.errors import CertificateLoadError
 from wizard.probes.result import Evidence
 
 MAX_CERTIFICATE_FILE = 1024 * 1024
+SHOWN_NAMES = 20  # Subject Alternative Names listed in evidence; the rest are counted, not printed
 # What cryptography raises for bytes from a server or file that are no certificate it can read: some
 # only when a field is first used (an unknown key or signature algorithm, a damaged extension).
 _UNREADABLE = (ValueError, UnsupportedAlgorithm, x509.InvalidVersion)
@@ -61,6 +62,28 @@ class CertificateFacts:
     def valid_at(self, now: datetime) -> bool:
         return self.not_before <= now <= self.not_after
 
+    def not_yet_valid_at(self, now: datetime) -> bool:
+        """Its validity starts after `now`: every client refuses it, however far off its expiry is."""
+        return now < self.not_before
+
+    def not_yet_valid_words(self) -> str:
+        return (f"not valid until {self.not_before:%Y-%m-%d %H:%M} UTC; the server's clock or the certificate's "
+                "issue date is wrong")
+
+    def validity_problem(self, now: datetime) -> str:
+        """Why the certificate is unusable at `now` (the run's clock), in words; "" while it is valid."""
+        if self.not_yet_valid_at(now):
+            return self.not_yet_valid_words()
+        if now > self.not_after:
+            return f"expired on {self.not_after:%Y-%m-%d %H:%M} UTC ({-self.days_left(now):.0f} days ago)"
+        return ""
+
+    def names_text(self, limit: int = SHOWN_NAMES) -> str:
+        """The SAN DNS names for evidence, at most `limit` of them (a certificate may carry thousands)."""
+        shown = ", ".join(self.san_dns[:limit])
+        rest = len(self.san_dns) - limit
+        return f"{shown} and {rest:,} more" if rest > 0 else shown
+
     def names_host(self, host: str) -> bool:
         """Whether a TLS client accepts this certificate for `host` (SAN DNS names; wildcard one label)."""
         host = host.lower().rstrip(".")
@@ -81,12 +104,12 @@ class CertificateFacts:
         items = [
             Evidence(f"{p}subject", self.subject),
             Evidence(f"{p}issuer", self.issuer),
-            Evidence(f"{p}valid", f"{self.not_before:%Y-%m-%d} to {self.not_after:%Y-%m-%d}"),
+            Evidence(f"{p}valid", f"{self.not_before:%Y-%m-%d %H:%M} to {self.not_after:%Y-%m-%d %H:%M} UTC"),
             Evidence(f"{p}key", f"{self.key_type} {self.key_bits}-bit"),
             Evidence(f"{p}thumbprint", self.thumbprint),
         ]
         if self.san_dns:
-            items.insert(2, Evidence(f"{p}subject alternative names", ", ".join(self.san_dns)))
+            items.insert(2, Evidence(f"{p}subject alternative names", self.names_text()))
         if self.signature_hash:
             items.append(Evidence(f"{p}signature hash", self.signature_hash))
         return tuple(items)

@@ -18,6 +18,7 @@ class NetError(Exception):
 
     finding = False
     cause = Cause.UNREACHABLE
+    remediation = ""  # what the admin does about it, when the error itself knows better than its class's default
 
     def __init__(self, message: str, *, target: str = "") -> None:
         super().__init__(message)
@@ -167,12 +168,56 @@ class TlsTrustError(TlsError):
     def __init__(self, message: str, *, target: str = "", reason: str = "untrusted") -> None:
         super().__init__(message, target=target)
         self.reason = reason  # untrusted | self-signed | expired | not-yet-valid
+        if reason == "not-yet-valid":
+            self.remediation = NOT_YET_VALID_FIX  # installing CA certificates would not help
+
+
+NOT_YET_VALID_FIX = (
+    "Check the date, time and time zone of the server and of the certification authority that issued the "
+    "certificate (w32tm /query /status; w32tm /resync), then issue the certificate again with a start date that "
+    "has passed and bind or assign the new one; clients refuse a certificate before its start date however far "
+    "off its expiry is.")
 
 
 class TlsNameError(TlsError):
     """The certificate does not carry the host name that was asked for."""
 
     cause = Cause.FINDING
+
+
+ENABLE_TLS12 = (
+    "Enable TLS 1.2 on that server: in the registry under HKLM\\SYSTEM\\CurrentControlSet\\Control\\"
+    "SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2, set Enabled=1 and DisabledByDefault=0 in both the Server "
+    "and the Client keys, set SchUseStrongCrypto=1 and SystemDefaultTlsVersions=1 under HKLM\\SOFTWARE\\Microsoft\\"
+    ".NETFramework\\v4.0.30319 (and WOW6432Node), install the updates Microsoft's 'Exchange Server TLS "
+    "configuration' and 'TLS 1.2 support for Skype for Business Server' guidance lists, then restart the server. "
+    "Load balancers and reverse proxies in front of it need TLS 1.2 enabled as well.")
+
+
+class TlsVersionError(TlsError):
+    """The server offers only TLS versions that current clients refuse (TLS 1.0/1.1), or none in common.
+
+    `offered` is the version a deliberately permissive second handshake negotiated ("TLSv1.1"), or ""
+    when even that failed. `remediation` is what the admin does about it, for the probe boundary.
+    """
+
+    cause = Cause.FINDING
+    remediation = ENABLE_TLS12
+
+    def __init__(self, message: str, *, target: str = "", offered: str = "") -> None:
+        super().__init__(message, target=target)
+        self.offered = offered
+
+
+class TlsTooLargeError(TlsError):
+    """The server's certificate list is larger than TLS clients accept (thousands of names, a padded chain)."""
+
+    cause = Cause.BAD_ANSWER
+    remediation = ("Bind a certificate that carries only the names this server answers for (public CAs allow at "
+                   "most a few hundred Subject Alternative Names), and send only the issuing intermediate "
+                   "certificate with it, not the whole intermediate store: Exchange: Enable-ExchangeCertificate "
+                   "-Services IIS; Skype for Business: Set-CsCertificate -Type Default,WebServicesInternal,"
+                   "WebServicesExternal.")
 
 
 class HttpProtocolError(NetError):

@@ -37,7 +37,7 @@ from wizard.probes.net.errors import (
     TooLargeError,
     WaitTimeoutError,
 )
-from wizard.probes.net.tls import inspect_context, trust_context, trust_error
+from wizard.probes.net.tls import explain, inspect_context, trust_context
 
 USER_AGENT = "sfb-exchange-wizard (verification probe)"
 
@@ -202,11 +202,7 @@ class HttpClient:
                                       allow_redirects=False, verify=verified)
             except requests.exceptions.SSLError as exc:
                 self._ctx.check()
-                typed = trust_error(exc, host, port)
-                if typed is not None:
-                    raise typed from None
-                raise TlsError(f"the TLS handshake with {host}:{port} failed: {_root(exc)}",
-                               target=f"{host}:{port}") from None
+                raise explain(self._ctx, exc, host, dial, port) from None  # names version, size, dates
             except requests.exceptions.Timeout:
                 self._ctx.check()
                 raise WaitTimeoutError(f"{url} did not answer within {timeout:g} s", target=url) from None

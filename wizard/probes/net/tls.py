@@ -16,12 +16,16 @@ from dataclasses import dataclass
 import truststore
 
 from wizard.probes.context import ProbeContext
+from wizard.probes.formats.certificate import facts_from_der
 from wizard.probes.net import sockets
 from wizard.probes.net.errors import (
     CertificateLoadError,
+    NetError,
     TlsError,
     TlsNameError,
+    TlsTooLargeError,
     TlsTrustError,
+    TlsVersionError,
     WaitTimeoutError,
 )
 
@@ -37,6 +41,13 @@ PLATFORM_VERIFIERS = ("win32", "darwin")  # where truststore asks the OS, not Op
 SYSTEM_CA_FILES = ("/etc/ssl/cert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/pki/tls/cert.pem",
                    "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/ca-bundle.pem")
 _HASHED = re.compile(r"^[0-9a-fA-F]{8}\.[0-9]$")
+# OpenSSL reasons meaning "no protocol version in common" (WRONG_VERSION_NUMBER is not one of them:
+# that is what a server that does not speak TLS at all, plain HTTP say, produces).
+VERSION_REASONS = frozenset({"UNSUPPORTED_PROTOCOL", "TLSV1_ALERT_PROTOCOL_VERSION", "NO_PROTOCOLS_AVAILABLE",
+                             "VERSION_TOO_LOW", "TLSV1_ALERT_INSUFFICIENT_SECURITY"})
+TOO_LARGE_REASONS = frozenset({"EXCESSIVE_MESSAGE_SIZE"})
+CLIENT_CERT_LIST_LIMIT = 100 * 1024  # OpenSSL's default ceiling on the certificate list a client accepts
+LEGACY_VERSIONS = {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "SSLv3": "SSL 3.0"}
 
 
 def trust_context(ctx: ProbeContext) -> ssl.SSLContext:
@@ -86,6 +97,18 @@ def inspect_context() -> ssl.SSLContext:
     return context
 
 
+def legacy_context() -> ssl.SSLContext:
+    """A context that also speaks TLS 1.0/1.1 with old ciphers, only to name what a refusing server offers.
+
+    MINIMUM_SUPPORTED (not the deprecated TLSVersion.TLSv1) and security level 0, which OpenSSL 3
+    needs before it signs a TLS 1.0/1.1 handshake; never used to carry application data.
+    """
+    context = inspect_context()
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return context
+
+
 def _read_bundle(ca_bundle: str | None) -> str:
     """The extra CA certificates as PEM text, checked once per run."""
     if not ca_bundle:
@@ -129,18 +152,118 @@ def trust_error(exc: BaseException, host: str, port: int) -> TlsError | None:
                          "for the SSL/TLS secure channel'", target=where, reason=reason)
 
 
+def classify(exc: BaseException, host: str, port: int) -> TlsError:
+    """Any TLS handshake failure as a typed error in plain words, from the exception alone (no network)."""
+    typed = trust_error(exc, host, port)
+    if typed is not None:
+        return typed
+    where = f"{host}:{port}"
+    reason = _ssl_reason(exc)
+    if reason in VERSION_REASONS:
+        return TlsVersionError(f"{where} and this machine have no TLS version in common: it refused TLS 1.2 and "
+                               "1.3, which current Windows, Exchange, Skype for Business and Teams clients require "
+                               "(a server that still offers only TLS 1.0/1.1?)", target=where)
+    if reason in TOO_LARGE_REASONS:
+        return TlsTooLargeError(f"{where} sent a certificate list larger than {CLIENT_CERT_LIST_LIMIT // 1024} kB, "
+                                "more than TLS clients accept, so the handshake was refused (a certificate with "
+                                "thousands of names, or a chain padded with unneeded certificates)", target=where)
+    words = reason.replace("_", " ").lower() if reason else _plain(exc)
+    return TlsError(f"the TLS handshake with {where} failed ({words})", target=where)
+
+
+def explain(ctx: ProbeContext, exc: BaseException, host: str, address: str, port: int) -> TlsError:
+    """`classify`, then what a second look at the server adds: the version it does offer, the validity dates.
+
+    Used where a fetch failed in its handshake; the second look is the run's memoized handshake with
+    that address (or a permissive one for versions), so it costs one connection per server and run.
+    """
+    typed = classify(exc, host, port)
+    try:
+        if isinstance(typed, TlsVersionError):
+            return _legacy_finding(ctx, typed, host, address, port)
+        if isinstance(typed, TlsTrustError) and typed.reason in ("expired", "not-yet-valid"):
+            return handshake(ctx, host, address, port).trust_problem or typed
+    except NetError:
+        pass  # the second look failed; the first answer stands
+    return typed
+
+
+def dated_trust_error(problem: TlsTrustError, der: bytes, host: str, port: int) -> TlsTrustError:
+    """An expired / not yet valid trust error that says from when to when, from the presented certificate."""
+    try:
+        facts = facts_from_der(der)
+    except NetError:
+        return problem
+    where = f"{host}:{port}"
+    if problem.reason == "not-yet-valid":
+        text = (f"the certificate presented by {where} ({facts.subject}) is {facts.not_yet_valid_words()}; "
+                "TLS clients refuse it until then")
+    else:
+        text = (f"the certificate presented by {where} ({facts.subject}) expired on "
+                f"{facts.not_after:%Y-%m-%d %H:%M} UTC; TLS clients refuse it")
+    return TlsTrustError(text + "; Windows reports this as 'Could not establish trust relationship for the "
+                         "SSL/TLS secure channel'", target=problem.target, reason=problem.reason)
+
+
+def _legacy_finding(ctx: ProbeContext, refused: TlsVersionError, host: str, address: str,
+                    port: int) -> TlsVersionError:
+    """Ask once more allowing TLS 1.0/1.1: if that works, the server offers only those, and the verdict says so."""
+    try:
+        version, cipher, _ = ctx.memo(("tls", "legacy", host.lower(), address, port),
+                                      lambda: _one_handshake(ctx, legacy_context(), host, address, port))
+    except NetError:
+        return refused
+    where = f"{host}:{port}"
+    named = LEGACY_VERSIONS.get(version)
+    if named is None:  # a current version, but only with ciphers or keys too weak for the default settings
+        return TlsVersionError(
+            f"{where} completes a TLS handshake only when weak ciphers and keys are allowed ({version}, {cipher}); "
+            "current Windows, Exchange, Skype for Business and Teams clients refuse it", target=where,
+            offered=version)
+    return TlsVersionError(
+        f"{where} only offers {named} (TLS 1.2 and 1.3 were refused; a handshake allowing the old versions "
+        f"negotiated {named}): current Windows, Exchange, Skype for Business and Teams clients refuse TLS 1.0 "
+        "and 1.1, so no client can connect to it until TLS 1.2 is enabled", target=where, offered=version)
+
+
+def _ssl_reason(exc: BaseException) -> str:
+    """OpenSSL's reason code (EXCESSIVE_MESSAGE_SIZE, ...) from the first ssl.SSLError in the chain."""
+    found = _find(exc, ssl.SSLError)
+    reason = getattr(found, "reason", None) if found is not None else None
+    if isinstance(reason, str) and reason:
+        return reason
+    match = re.search(r"\[SSL: ([A-Z0-9_]+)\]", _chain_text(exc))
+    return match.group(1) if match else ""
+
+
+def _plain(exc: BaseException) -> str:
+    """The innermost message of the chain without OpenSSL's source location."""
+    text = _chain_text(exc).rsplit(" | ", 1)[-1]
+    return re.sub(r"\s*\(_ssl\.c:\d+\)", "", text).strip() or "no reason given"
+
+
+def _links(current: BaseException) -> list[BaseException]:
+    """Where an exception chain continues: cause, context, urllib3's `reason`, exceptions among the args.
+
+    ssl.SSLError's own `reason` is a string (OpenSSL's reason code), not a link; following it was the
+    "'str' object has no attribute '__cause__'" that made a TLS 1.0-only server a defect.
+    """
+    linked = [current.__cause__, current.__context__, getattr(current, "reason", None),
+              *getattr(current, "args", ())]
+    return [item for item in linked if isinstance(item, BaseException)]
+
+
 def _find(exc: BaseException | None, kind: type[BaseException]) -> BaseException | None:
     seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
+    stack: list[BaseException] = [exc] if exc is not None else []
     while stack:
         current = stack.pop()
-        if current is None or id(current) in seen:
+        if id(current) in seen:
             continue
         seen.add(id(current))
         if isinstance(current, kind):
             return current
-        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        stack += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        stack += reversed(_links(current))
     return None
 
 
@@ -150,7 +273,8 @@ def _chain_text(exc: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         parts.append(str(current))
-        current = current.__cause__ or current.__context__ or getattr(current, "reason", None)
+        links = _links(current)
+        current = links[0] if links else None
     return " | ".join(parts)
 
 
@@ -180,9 +304,13 @@ def _handshake(ctx: ProbeContext, host: str, address: str, port: int) -> Handsha
     problem: TlsError | None = None
     try:
         _one_handshake(ctx, trust_context(ctx), host, address, port)
+    except TlsVersionError as exc:
+        raise _legacy_finding(ctx, exc, host, address, port) from None
     except TlsError as exc:
         problem = exc
     version, cipher, der = _one_handshake(ctx, inspect_context(), host, address, port)
+    if isinstance(problem, TlsTrustError) and problem.reason in ("expired", "not-yet-valid"):
+        problem = dated_trust_error(problem, der, host, port)
     return Handshake(host, address, port, version, cipher, der, problem)
 
 
@@ -198,11 +326,7 @@ def _one_handshake(ctx: ProbeContext, context: ssl.SSLContext, host: str, addres
             tls = context.wrap_socket(raw, server_hostname=host)
         except ssl.SSLError as exc:
             ctx.check()
-            typed = trust_error(exc, host, port)
-            if typed is not None:
-                raise typed from None
-            raise TlsError(f"the TLS handshake with {host}:{port} failed: {exc.reason or exc}",
-                           target=f"{host}:{port}") from None
+            raise classify(exc, host, port) from None
         except TimeoutError:
             ctx.check()
             raise WaitTimeoutError(f"{host}:{port} accepted the connection but did not complete a TLS "
