@@ -49,7 +49,7 @@ def test_healthy_sample_json_has_verifys_shape_and_no_problem(capsys, tmp_path, 
     assert {"scenario", "results", "summary", "trust_graph", "rotation", "sources"} <= set(body)
     assert [r for r in body["results"] if r["status"] in PROBLEM] == []
     assert set(body["results"][0]) == {"id", "phase", "status", "title", "detail", "remediation", "evidence",
-                                       "elapsed_ms"}
+                                       "elapsed_ms", "cause", "blocked_by", "subjects"}
 
 
 @pytest.mark.parametrize("fault", samples.FAULTS, ids=lambda f: f.name)

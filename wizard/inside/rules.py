@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from wizard import validation
@@ -36,7 +37,7 @@ from wizard.policy import (
     SFB_SERVICE_ID,
     TEAMS_SCHEDULER_APP_ID,
 )
-from wizard.probes.result import Evidence, ProbeResult, Status
+from wizard.probes.result import Cause, Evidence, ProbeResult, Status
 from wizard.scenario import (
     EXCHANGE_ONLINE_AUTODISCOVER_URL,
     Scenario,
@@ -74,7 +75,49 @@ class RuleContext:
         return f"In the {shell.title}: {command}"
 
 
+class RuleSpec(NamedTuple):
+    """A collected-data rule as data: its id (without the "inside." prefix), phase and title."""
+
+    rule: str
+    phase: Phase
+    title: str
+
+    @property
+    def id(self) -> str:
+        return f"inside.{self.rule}"
+
+
+RuleBody = Callable[[RuleContext, RuleSpec], list[ProbeResult]]
+
+
+@dataclass(frozen=True)
+class DeclaredRule:
+    spec: RuleSpec
+    body: RuleBody
+
+    def __call__(self, ctx: RuleContext) -> list[ProbeResult]:
+        """The rule's findings; a bug in the rule is a defect result (traceback in the log), never a crash."""
+        try:
+            return self.body(ctx, self.spec)
+        except Exception as exc:
+            from wizard.probes.base import defect_finding
+
+            found = defect_finding(exc)
+            return [replace(finding(self.spec.rule, self.spec.phase, found.status, self.spec.title, found.detail,
+                                    found.remediation), cause=Cause.DEFECT)]
+
+
 Rule = Callable[[RuleContext], list[ProbeResult]]
+DECLARED: list[DeclaredRule] = []
+
+
+def declare(rule: str, phase: Phase, title: str) -> Callable[[RuleBody], DeclaredRule]:
+    """Register a collected-data rule: the list of rules (and their ids) is read from these declarations."""
+    def register(body: RuleBody) -> DeclaredRule:
+        declared = DeclaredRule(RuleSpec(rule, phase, title), body)
+        DECLARED.append(declared)
+        return declared
+    return register
 
 
 # ----------------------------------------------------------------------------------------------
@@ -164,9 +207,10 @@ def _no_exchange(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 # Autodiscover
 # ----------------------------------------------------------------------------------------------
-def rule_autodiscover_url(ctx: RuleContext) -> list[ProbeResult]:
+@declare("autodiscover-url", Phase.AUTODISCOVER, "SfB ExchangeAutodiscoverUrl")
+def rule_autodiscover_url(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """SfB's ExchangeAutodiscoverUrl must be the SOAP .svc on the autodiscover name (seed 004: .xml = 50043)."""
-    rule, phase, title = "autodiscover-url", Phase.AUTODISCOVER, "SfB ExchangeAutodiscoverUrl"
+    rule, phase, title = spec
     if not ctx.topology.sfb_on_prem:
         return []
     sfb = ctx.collected.sfb_primary
@@ -201,9 +245,10 @@ def rule_autodiscover_url(ctx: RuleContext) -> list[ProbeResult]:
                     target=url, tags=("sfb",))]
 
 
-def rule_autodiscover_internal_uri(ctx: RuleContext) -> list[ProbeResult]:
+@declare("autodiscover-internal-uri", Phase.AUTODISCOVER, "Exchange AutoDiscoverServiceInternalUri")
+def rule_autodiscover_internal_uri(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Each Client Access server's AutoDiscoverServiceInternalUri should use the autodiscover name."""
-    rule, phase, title = "autodiscover-internal-uri", Phase.AUTODISCOVER, "Exchange AutoDiscoverServiceInternalUri"
+    rule, phase, title = spec
     if not ctx.topology.exchange_on_prem:
         return []
     exchange = ctx.collected.exchange
@@ -232,9 +277,10 @@ def rule_autodiscover_internal_uri(ctx: RuleContext) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 # OAuth configuration
 # ----------------------------------------------------------------------------------------------
-def rule_oauth_realm(ctx: RuleContext) -> list[ProbeResult]:
+@declare("oauth-realm", Phase.OAUTH, "SfB OAuth realm")
+def rule_oauth_realm(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """The SfB OAuth realm must be the default SIP domain (or the realm the scenario names)."""
-    rule, phase, title = "oauth-realm", Phase.OAUTH, "SfB OAuth realm"
+    rule, phase, title = spec
     if not ctx.topology.sfb_on_prem:
         return []
     sfb = ctx.collected.sfb_primary
@@ -261,9 +307,10 @@ def rule_oauth_realm(ctx: RuleContext) -> list[ProbeResult]:
                     evidence=evidence)]
 
 
-def rule_oauth_service_names(ctx: RuleContext) -> list[ProbeResult]:
+@declare("oauth-service-names", Phase.OAUTH, "OAuth service names")
+def rule_oauth_service_names(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """SfB must call itself 00000004-… and Exchange 00000002-…; anything else breaks the token audience."""
-    rule, phase, title = "oauth-service-names", Phase.OAUTH, "OAuth service names"
+    rule, phase, title = spec
     checks: list[tuple[str, str, str, str]] = []  # (product, value, wanted, command)
     sfb = ctx.collected.sfb_primary
     if ctx.topology.sfb_on_prem and sfb is not None and sfb.oauth_configuration is not None:
@@ -293,9 +340,10 @@ def rule_oauth_service_names(ctx: RuleContext) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 # Partner applications
 # ----------------------------------------------------------------------------------------------
-def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
+@declare("sfb-partner-exchange", Phase.PARTNER_APPLICATIONS, "SfB partner application for Exchange")
+def rule_sfb_partner_exchange(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """SfB must trust Exchange: a partner application, enabled, reading Exchange's metadata document."""
-    rule, phase, title = "sfb-partner-exchange", Phase.PARTNER_APPLICATIONS, "SfB partner application for Exchange"
+    rule, phase, title = spec
     if not (ctx.topology.sfb_on_prem and ctx.topology.exchange_has_oauth):
         return []
     sfb = ctx.collected.sfb_primary
@@ -350,9 +398,10 @@ def rule_sfb_partner_exchange(ctx: RuleContext) -> list[ProbeResult]:
                     evidence=evidence, tags=("sfb",))]
 
 
-def rule_exchange_partner_sfb(ctx: RuleContext) -> list[ProbeResult]:
+@declare("exchange-partner-sfb", Phase.PARTNER_APPLICATIONS, "Exchange partner application for SfB")
+def rule_exchange_partner_sfb(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Exchange must trust SfB: a partner application for 00000004-…, enabled."""
-    rule, phase, title = "exchange-partner-sfb", Phase.PARTNER_APPLICATIONS, "Exchange partner application for SfB"
+    rule, phase, title = spec
     if not (ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth):
         return []
     exchange = ctx.collected.exchange
@@ -395,9 +444,10 @@ def rule_exchange_partner_sfb(ctx: RuleContext) -> list[ProbeResult]:
                     tags=("exchange",))]
 
 
-def rule_teams_partner_apps(ctx: RuleContext) -> list[ProbeResult]:
+@declare("teams-partner-apps", Phase.HYBRID, "Teams partner applications on Exchange")
+def rule_teams_partner_apps(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Exchange Server with SfB/Teams online: the 2025 procedure adds TeamsScheduler and CloudVoicemail."""
-    rule, phase, title = "teams-partner-apps", Phase.HYBRID, "Teams partner applications on Exchange"
+    rule, phase, title = spec
     topology = ctx.topology
     if not (topology.exchange_on_prem and topology.exchange_has_oauth
             and topology.sfb in (SfbKind.ONLINE, SfbKind.HYBRID)):
@@ -439,9 +489,10 @@ def rule_teams_partner_apps(ctx: RuleContext) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 # SfB OAuthTokenIssuer certificate
 # ----------------------------------------------------------------------------------------------
-def rule_sfb_token_issuer_consistency(ctx: RuleContext) -> list[ProbeResult]:
+@declare("sfb-token-issuer-consistency", Phase.CERTIFICATES, "OAuthTokenIssuer on every Front End")
+def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Every Front End must sign with the same OAuthTokenIssuer certificate (the global one)."""
-    rule, phase, title = "sfb-token-issuer-consistency", Phase.CERTIFICATES, "OAuthTokenIssuer on every Front End"
+    rule, phase, title = spec
     if not ctx.topology.sfb_on_prem:
         return []
     if not ctx.collected.sfb:
@@ -485,8 +536,9 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext) -> list[ProbeResult]:
                     tags=("sfb",))]
 
 
-def rule_sfb_token_issuer_expiry(ctx: RuleContext) -> list[ProbeResult]:
-    rule, phase, title = "sfb-token-issuer-expiry", Phase.CERTIFICATES, "OAuthTokenIssuer certificate validity"
+@declare("sfb-token-issuer-expiry", Phase.CERTIFICATES, "OAuthTokenIssuer certificate validity")
+def rule_sfb_token_issuer_expiry(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    rule, phase, title = spec
     if not ctx.topology.sfb_on_prem:
         return []
     if not ctx.collected.sfb:
@@ -515,9 +567,10 @@ def rule_sfb_token_issuer_expiry(ctx: RuleContext) -> list[ProbeResult]:
     return [finding(rule, phase, status, title, detail, remedy, evidence=evidence, tags=("sfb",))]
 
 
-def rule_sfb_token_issuer_properties(ctx: RuleContext) -> list[ProbeResult]:
+@declare("sfb-token-issuer-properties", Phase.CERTIFICATES, "OAuthTokenIssuer key size and subject")
+def rule_sfb_token_issuer_properties(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """At least 2048 bits and the SIP domain in the subject (assign-a-server-to-server-certificate)."""
-    rule, phase, title = "sfb-token-issuer-properties", Phase.CERTIFICATES, "OAuthTokenIssuer key size and subject"
+    rule, phase, title = spec
     if not ctx.topology.sfb_on_prem or not ctx.collected.sfb:
         return []
     cert, _ = sfb_token_issuer(ctx)
@@ -549,9 +602,10 @@ def rule_sfb_token_issuer_properties(ctx: RuleContext) -> list[ProbeResult]:
                     tags=("sfb",))]
 
 
-def rule_sfb_token_issuer_published(ctx: RuleContext) -> list[ProbeResult]:
+@declare("sfb-token-issuer-published", Phase.CERTIFICATES, "OAuthTokenIssuer in the SfB metadata")
+def rule_sfb_token_issuer_published(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """The pool's metadata document must publish the certificate the Front Ends sign with."""
-    rule, phase, title = "sfb-token-issuer-published", Phase.CERTIFICATES, "OAuthTokenIssuer in the SfB metadata"
+    rule, phase, title = spec
     if not ctx.topology.sfb_on_prem or not ctx.collected.sfb:
         return []
     documents = ctx.published.of("sfb")
@@ -590,9 +644,10 @@ def _exchange_oauth(ctx: RuleContext) -> bool:
     return ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth
 
 
-def rule_exchange_auth_cert_expiry(ctx: RuleContext) -> list[ProbeResult]:
+@declare("exchange-auth-cert-expiry", Phase.CERTIFICATES, "Exchange auth certificate validity")
+def rule_exchange_auth_cert_expiry(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """The current (and next) Exchange auth certificate must be valid; OWA/ECP break when it expires."""
-    rule, phase, title = "exchange-auth-cert-expiry", Phase.CERTIFICATES, "Exchange auth certificate validity"
+    rule, phase, title = spec
     if not _exchange_oauth(ctx):
         return []
     exchange = ctx.collected.exchange
@@ -643,9 +698,10 @@ def _rank(status: Status) -> int:
     return {Status.PASS: 0, Status.SKIP: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 2}[status]
 
 
-def rule_exchange_auth_cert_servers(ctx: RuleContext) -> list[ProbeResult]:
+@declare("exchange-auth-cert-servers", Phase.CERTIFICATES, "Exchange auth certificate on every server")
+def rule_exchange_auth_cert_servers(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Get-ExchangeCertificate on each server must list the current (and next) auth certificate."""
-    rule, phase, title = "exchange-auth-cert-servers", Phase.CERTIFICATES, "Exchange auth certificate on every server"
+    rule, phase, title = spec
     if not _exchange_oauth(ctx):
         return []
     exchange = ctx.collected.exchange
@@ -685,9 +741,10 @@ def rule_exchange_auth_cert_servers(ctx: RuleContext) -> list[ProbeResult]:
                     tags=("exchange",))]
 
 
-def rule_exchange_auth_cert_published(ctx: RuleContext) -> list[ProbeResult]:
+@declare("exchange-auth-cert-published", Phase.CERTIFICATES, "Auth certificate in the Exchange metadata")
+def rule_exchange_auth_cert_published(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Exchange's metadata document must publish the current auth certificate."""
-    rule, phase, title = "exchange-auth-cert-published", Phase.CERTIFICATES, "Auth certificate in the Exchange metadata"
+    rule, phase, title = spec
     if not _exchange_oauth(ctx):
         return []
     exchange = ctx.collected.exchange
@@ -716,10 +773,10 @@ def rule_exchange_auth_cert_published(ctx: RuleContext) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 # Tenant
 # ----------------------------------------------------------------------------------------------
-def rule_tenant_service_principal_keys(ctx: RuleContext) -> list[ProbeResult]:
+@declare("tenant-service-principal-keys", Phase.HYBRID, "Certificates on the tenant's service principals")
+def rule_tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """The tenant's service principals must hold the on-premises signing certificates as key credentials."""
-    rule, phase = "tenant-service-principal-keys", Phase.HYBRID
-    title = "Certificates on the tenant's service principals"
+    rule, phase, title = spec
     wanted = expected_principals(ctx)
     if not wanted:
         return []
@@ -785,9 +842,10 @@ def rule_tenant_service_principal_keys(ctx: RuleContext) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 # The collection itself
 # ----------------------------------------------------------------------------------------------
-def rule_collection_health(ctx: RuleContext) -> list[ProbeResult]:
+@declare("collection-health", Phase.PREREQUISITES, "Collected data")
+def rule_collection_health(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Cmdlets that failed during collection, and data too old to trust, limit what the rules can say."""
-    rule, phase, title = "collection-health", Phase.PREREQUISITES, "Collected data"
+    rule, phase, title = spec
     collections = ctx.collected.collections
     if not collections:
         return []
@@ -805,32 +863,9 @@ def rule_collection_health(ctx: RuleContext) -> list[ProbeResult]:
                     evidence=evidence)]
 
 
-RULES: tuple[Rule, ...] = (
-    rule_collection_health,
-    rule_autodiscover_url,
-    rule_autodiscover_internal_uri,
-    rule_oauth_realm,
-    rule_oauth_service_names,
-    rule_sfb_partner_exchange,
-    rule_exchange_partner_sfb,
-    rule_sfb_token_issuer_consistency,
-    rule_sfb_token_issuer_expiry,
-    rule_sfb_token_issuer_properties,
-    rule_sfb_token_issuer_published,
-    rule_exchange_auth_cert_expiry,
-    rule_exchange_auth_cert_servers,
-    rule_exchange_auth_cert_published,
-    rule_tenant_service_principal_keys,
-    rule_teams_partner_apps,
-)
-
-RULE_IDS: tuple[str, ...] = (
-    "inside.collection-health", "inside.autodiscover-url", "inside.autodiscover-internal-uri", "inside.oauth-realm",
-    "inside.oauth-service-names", "inside.sfb-partner-exchange", "inside.exchange-partner-sfb",
-    "inside.sfb-token-issuer-consistency", "inside.sfb-token-issuer-expiry", "inside.sfb-token-issuer-properties",
-    "inside.sfb-token-issuer-published", "inside.exchange-auth-cert-expiry", "inside.exchange-auth-cert-servers",
-    "inside.exchange-auth-cert-published", "inside.tenant-service-principal-keys", "inside.teams-partner-apps",
-)
+_PHASES = list(Phase)
+RULES: tuple[DeclaredRule, ...] = tuple(sorted(DECLARED, key=lambda d: _PHASES.index(d.spec.phase)))
+RULE_IDS: tuple[str, ...] = tuple(d.spec.id for d in RULES)
 
 
 def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[ProbeResult]:
