@@ -5,6 +5,10 @@ format (and, with --json, the same document shape) as `verify`. Metadata documen
 come from --metadata FILE, --*-metadata-thumbprint or --live. --plan-out DIR writes the certificate
 rotation scripts, runbook and calendar; --collectors-out DIR writes the collector scripts.
 Exit 0 when nothing failed, 1 when something did, 2 for bad input (one line on stderr).
+
+Everything printed that came from a collected file (computer names, titles, details, certificate
+labels) is cleaned first (wizard.safe_text): an escape sequence in a collected value cannot drive
+the terminal, and a line break in it cannot start a line of its own.
 """
 
 from __future__ import annotations
@@ -34,11 +38,13 @@ from wizard.inside.published import (
 from wizard.inside.rotation import write_plan
 from wizard.probes.context import ProbeContext
 from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.safe_text import clean_block, clean_line, shown
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 from wizard.validation import InvalidValue, thumbprint
 
-_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2"}
+_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.BLOCKED: "2",
+            Status.NOT_RUN: "2", Status.SKIP: "2"}
 _TRUST_COLOURS = {"green": "32", "amber": "33", "red": "31"}
 
 
@@ -87,11 +93,11 @@ def _published(args: argparse.Namespace) -> PublishedKeys:
             with open(path, "rb") as handle:
                 data = handle.read(1024 * 1024 + 1)
         except OSError as exc:
-            raise UsageError(f"--metadata: cannot read {path}: {exc.strerror or exc}") from None
+            raise UsageError(f"--metadata: cannot read {shown(path)}: {shown(exc.strerror or exc)}") from None
         try:
             documents.append(parse_metadata_document(data, source=path))
         except MetadataDocumentError as exc:
-            raise UsageError(f"--metadata: {exc}") from None
+            raise UsageError(f"--metadata: {shown(exc)}") from None
     for service, values in (("exchange", args.exchange_metadata_thumbprint), ("sfb", args.sfb_metadata_thumbprint)):
         if values:
             try:
@@ -106,7 +112,7 @@ def _write(what: str, out_dir: str, write: Callable[[str], list[Path]]) -> list[
     try:
         return write(out_dir)
     except OSError as exc:
-        raise UsageError(f"{what}: cannot write to {out_dir}: {exc.strerror or exc}") from None
+        raise UsageError(f"{what}: cannot write to {shown(out_dir)}: {shown(exc.strerror or exc)}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         collected = load_collected(args.files)
     except CollectedFileError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(shown(exc)) from None
     extra: list[ProbeResult] = []
     if args.live:
         live, extra = fetch_published(scenario, ProbeContext(settings_from_args(args)))
@@ -155,7 +161,13 @@ def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
+def _block(text: str, indent: str) -> str:
+    """Multi-line text from outside, cleaned, every line under the first indented like it."""
+    return ("\n" + indent).join(clean_block(text).splitlines())
+
+
 def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> None:
+    """The findings as text; every value from a collected file is cleaned (clean_line / clean_block)."""
     colour = _use_colour(stream)
 
     def paint(code: str, text: str) -> str:
@@ -164,8 +176,8 @@ def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> 
     print(f"Analysing collected data for {scenario.topology.label}", file=stream)
     for collection in result.collected.collections:
         kind = type(collection).__name__.removesuffix("Collection").lower()
-        print(f"  {kind:8} {collection.computer or '?':16} {collection.collected_at:%Y-%m-%d %H:%M} UTC  "
-              f"{collection.source}", file=stream)
+        print(f"  {kind:8} {clean_line(collection.computer) or '?':16} {collection.collected_at:%Y-%m-%d %H:%M} UTC  "
+              f"{clean_line(collection.source)}", file=stream)
     for phase in Phase:
         rows = [r for r in result.findings if r.phase is phase]
         if not rows:
@@ -173,20 +185,20 @@ def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> 
         print(f"\n{phase.title}", file=stream)
         for finding in rows:
             badge = paint(_COLOURS[finding.status], f"{finding.status.value.upper():5}")
-            print(f"  {badge}  {finding.title}  [{finding.id}]", file=stream)
+            print(f"  {badge}  {clean_line(finding.title)}  [{clean_line(finding.id)}]", file=stream)
             if finding.status is not Status.PASS and finding.detail:
-                print(f"         {finding.detail}", file=stream)
+                print(f"         {_block(finding.detail, ' ' * 9)}", file=stream)
             if finding.remediation and finding.status is not Status.PASS:
-                print(f"         Fix: {finding.remediation}", file=stream)
+                print(f"         Fix: {_block(finding.remediation, ' ' * 14)}", file=stream)
     if not result.graph.is_empty:
         print("\nCertificates the integration trusts", file=stream)
         for cert in result.graph.certificates:
             badge = paint(_TRUST_COLOURS[cert.status.colour], f"{cert.status.value.upper():8}")
-            print(f"  {badge}  {cert.role}: {cert.label}", file=stream)
+            print(f"  {badge}  {clean_line(cert.role)}: {clean_line(cert.label)}", file=stream)
             holders = [e for e in result.graph.edges_of(cert.thumbprint)]
             for edge in holders:
-                print(f"            {edge.relation:22} {result.graph.holder(edge.holder).label} ({edge.status.value})",
-                      file=stream)
+                holder = clean_line(result.graph.holder(edge.holder).label)
+                print(f"            {clean_line(edge.relation):22} {holder} ({edge.status.value})", file=stream)
     counts = summarise(list(result.findings))
     line = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     print(f"\n{line or 'no checks apply'}", file=stream)

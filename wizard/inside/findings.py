@@ -2,6 +2,8 @@
 
 Findings reuse the probe envelope so the GUI, the report and `--json` show collected-data checks
 and live probes the same way; the remediation names the playbook step that fixes the problem.
+A finding's texts quote collected files, so they are cleaned here, where every finding is made
+(safe_text.clean_result): no sink downstream sees a control or bidi character from a collected value.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from wizard.playbook.step import Shell
 from wizard.policy import EXPIRY_WARNING_DAYS
 from wizard.probes.result import Evidence, ProbeResult, Status
+from wizard.safe_text import clean_result
 from wizard.topology import Phase
 
 EXPIRY_WARNING = timedelta(days=EXPIRY_WARNING_DAYS)
@@ -18,8 +21,9 @@ EXPIRY_WARNING = timedelta(days=EXPIRY_WARNING_DAYS)
 
 def finding(rule: str, phase: Phase, status: Status, title: str, detail: str = "", remediation: str = "", *,  # noqa: PLR0917
             evidence: tuple[Evidence, ...] = (), target: str = "", tags: tuple[str, ...] = ()) -> ProbeResult:
-    return ProbeResult(id=f"inside.{rule}", phase=phase, status=status, title=title, detail=detail,
-                       remediation=remediation, evidence=evidence, target=target, tags=("inside", *tags))
+    return clean_result(ProbeResult(id=f"inside.{rule}", phase=phase, status=status, title=title, detail=detail,
+                                    remediation=remediation, evidence=evidence, target=target,
+                                    tags=("inside", *tags)))
 
 
 def fix(step: str, shell: Shell, command: str) -> str:
