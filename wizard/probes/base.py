@@ -10,6 +10,7 @@ so, and never reads like a finding.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -79,6 +80,7 @@ def unreachable(detail: str, remediation: str, *evidence: Evidence) -> Finding:
 
 
 logger = logging.getLogger("wizard.probes")
+_LOG_LOCK = threading.Lock()
 
 DEFECT_REMEDIATION = ("This is a defect in the wizard, not a finding about your deployment; the other checks are "
                       "unaffected. Please send the log file to the wizard's support.")
@@ -86,10 +88,16 @@ DEFECT_REMEDIATION = ("This is a defect in the wizard, not a finding about your 
 
 def defect_finding(exc: BaseException) -> Finding:
     """A probe bug: log the traceback, and say where it is (never mistaken for a finding or a timeout)."""
-    from wizard.logs import log_file
+    from wizard.logs import log_file, setup_logging
 
+    with _LOG_LOCK:
+        path = log_file()
+        if path is None:  # the CLI logs nothing until a defect: then the traceback must land in the file
+            try:
+                path = setup_logging()
+            except OSError:
+                path = None
     logger.error("defect in a check", exc_info=(type(exc), exc, exc.__traceback__))
-    path = log_file()
     where = f"details in the log at {path}" if path else "details in the wizard's log"
     return Finding(Status.ERROR, f"A defect in the wizard stopped this check ({type(exc).__name__}); {where}.",
                    DEFECT_REMEDIATION, cause=Cause.DEFECT)
@@ -131,6 +139,8 @@ def trust_remediation(caller: str, exc: TlsTrustError | TlsNameError | None = No
 
 
 def default_remediation(exc: NetError, caller: str) -> str:
+    if exc.remediation:  # the error knows better than its class (an SRV target ".", a not-yet-valid certificate)
+        return exc.remediation
     if isinstance(exc, (TlsTrustError, TlsNameError)):
         return trust_remediation(caller, exc)
     if isinstance(exc, DnsTimeoutError):
