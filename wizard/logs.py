@@ -4,6 +4,10 @@ Admins attach this file to support requests, so it records every probe (target a
 export and every error with its traceback, and it must never contain a password, a private key or a
 bearer token. Redaction runs as a handler filter, so it also covers records from third-party loggers
 (urllib3, dnspython) that propagate to the root logger.
+
+It must also not be forgeable: a realm or header a server sent may hold CR/LF and escape sequences.
+The same filter writes each message on one line with hidden characters made visible (\r\n, \x1b),
+and indents every traceback line, so each line that starts at the margin is one real record.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ from pathlib import Path
 import platformdirs
 
 from wizard.probes.result import ProbeResult, Status
+from wizard.safe_text import shown
 
 APP_NAME = "SfB-Exchange-Wizard"
 LOG_FILE_NAME = "wizard.log"
 MAX_BYTES = 1024 * 1024
 BACKUP_COUNT = 5
 REDACTED = "[redacted]"
+INDENT = "    "  # before each traceback line: only a record's first line starts at the margin
 
 logger = logging.getLogger("wizard")
 
@@ -99,15 +105,20 @@ class SecretRedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad %-format must not lose the record; keep its raw parts instead
             message = f"{record.msg!r} % {record.args!r}"
-        record.msg = redact(message, secrets)
+        record.msg = shown(redact(message, secrets))
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
         if record.exc_text:
-            record.exc_text = redact(record.exc_text, secrets)
+            record.exc_text = continuation(redact(record.exc_text, secrets))
         if record.stack_info:
-            record.stack_info = redact(record.stack_info, secrets)
+            record.stack_info = continuation(redact(record.stack_info, secrets))
         return True
+
+
+def continuation(text: str) -> str:
+    """Lines that belong to the record above (a traceback): indented, hidden characters made visible."""
+    return "\n".join(INDENT + shown(line) for line in text.split("\n"))
 
 
 def _as_text(secret: str | bytes) -> str:
@@ -173,6 +184,8 @@ _LEVEL_FOR_STATUS = {
     Status.WARN: logging.WARNING,
     Status.FAIL: logging.WARNING,
     Status.ERROR: logging.ERROR,
+    Status.BLOCKED: logging.INFO,  # its root cause is logged as a failure of its own
+    Status.NOT_RUN: logging.INFO,
 }
 
 

@@ -17,7 +17,7 @@ from inside import samples
 from wizard.cli import main
 from wizard.commands.analyze import print_report
 from wizard.inside.analysis import analyze
-from wizard.inside.collected import combine, parse_collected
+from wizard.inside.collected import CollectedFileError, combine, parse_collected
 from wizard.topology import Phase
 
 NOW = samples.FIXED_NOW
@@ -53,8 +53,6 @@ def _with(docs: samples.Docs, targets: list[tuple[str, tuple[object, ...]]], tex
 
 
 def _analyse_or_none(docs: samples.Docs):
-    from wizard.inside.collected import CollectedFileError
-
     try:
         return _analyse(docs)
     except CollectedFileError:
