@@ -21,7 +21,6 @@ and the non-characters U+FFFE/U+FFFF.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -116,6 +115,8 @@ def shown(text: object, *, limit: int | None = None) -> str:
 
 def html_escape(text: object, *, limit: int | None = None) -> str:
     """Cleaned text (line breaks kept, for <pre>) escaped for HTML text and quoted attribute values."""
+    import html  # here, not at the top: the window's start-up imports this module but writes no HTML
+
     return html.escape(clean_block(text, limit=limit), quote=True)
 
 
