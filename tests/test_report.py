@@ -82,7 +82,9 @@ def test_json_report_carries_the_same_content(results):
     assert doc["generated_at"] == "2026-11-23T09:30:00+00:00"
     assert doc["topology"] == "Exchange Server 2013 + Skype for Business Server 2015"
     assert doc["scenario"]["pool_fqdns"] == ["fe.jdskype.net"]
-    assert doc["summary"] == {"pass": 1, "warn": 1, "fail": 1, "error": 1, "skip": 1}
+    assert doc["summary"] == {"pass": 1, "warn": 1, "fail": 1, "error": 1, "blocked": 0, "not-run": 0, "skip": 1}
+    assert doc["verdict"] == "failed"
+    assert [c["id"] for c in doc["root_causes"]] == [r.id for r in results if r.status.is_problem]
     assert [r["id"] for r in doc["results"]] == [r.id for r in results]
     assert doc["results"][1]["evidence"]["body"] == f"<html>{EVIL}</html>"
     assert [s["id"] for s in doc["steps"]] == [s.id for s in steps]
@@ -95,3 +97,14 @@ def test_reports_default_to_the_playbook_and_now():
     doc = json.loads(render_report_json(scenario, []))
     assert [s["id"] for s in doc["steps"]] == [s.id for s in build_playbook(scenario)]
     assert datetime.fromisoformat(doc["generated_at"]).tzinfo is not None
+
+
+def test_html_report_lists_the_verdict_and_root_causes_before_the_checks(results):
+    scenario = example_scenario()
+    blocked = ProbeResult("metadata.exchange", Phase.PARTNER_APPLICATIONS, Status.BLOCKED, "Exchange metadata",
+                          detail="Not checked: blocked", blocked_by=("tls.exchange",))
+    page = render_report_html(scenario, [*results, blocked], build_playbook(scenario), generated_at=WHEN)
+    verdict, roots, checks = page.index("Verdict: Failed"), page.index("Root causes (2)"), page.index("<h2>Checks")
+    assert verdict < roots < checks
+    section = page[roots:checks]
+    assert "It kept 1 check(s) from running" in section and "Exchange metadata" in section

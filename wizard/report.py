@@ -18,6 +18,7 @@ from wizard.features import feature_support
 from wizard.playbook.runbook import e, features_table_html, html_page, scenario_rows, scenario_table_html, steps_html
 from wizard.playbook.step import Step
 from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, RootCause, root_causes, verdict
 from wizard.safe_text import clean_result
 from wizard.scenario import Scenario
 from wizard.topology import Phase
@@ -29,6 +30,8 @@ STATUS_CSS = """
           font-weight: bold; font-size: .85em; color: #fff; }
 .status-pass { background: #107c10; } .status-warn { background: #9d5d00; } .status-fail { background: #a80000; }
 .status-error { background: #5c2d91; } .status-skip { background: #767676; }
+.status-blocked { background: #5f3dc4; } .status-not-run { background: #767676; }
+.root-cause { border-left: 4px solid #a80000; padding-left: .8em; }
 .result { margin: .6em 0 1em; } .result h3 { margin: .2em 0; }
 .evidence th { font-weight: normal; color: #555; }
 """
@@ -44,6 +47,23 @@ def _summary_html(results: list[ProbeResult]) -> str:
     cells = "".join(f'<td><span class="status status-{e(s.value)}">{e(s.value)}</span> {counts[s.value]}</td>'
                     for s in Status)
     return f"<table><tr><th>Checks</th>{cells}<td>total {len(results)}</td></tr></table>"
+
+
+def _root_causes_html(results: list[ProbeResult]) -> str:
+    """The problems no other check explains, each with the checks it kept from running."""
+    causes = root_causes(results)
+    if not causes:
+        return ""
+    items = []
+    for cause in causes:
+        blocked = ""
+        if cause.blocked:
+            names = "".join(f"<li>{e(r.title)} <small>({e(r.id)})</small></li>" for r in cause.blocked)
+            blocked = f"<p>It kept {len(cause.blocked)} check(s) from running:</p><ul>{names}</ul>"
+        why = f" <small>({e(CAUSE_WORDS[cause.result.cause])})</small>" if cause.result.cause else ""
+        items.append(f'<div class="root-cause">{_result_html(cause.result).replace("</h3>", why + "</h3>", 1)}'
+                     f"{blocked}</div>")
+    return f"<h2>Root causes ({len(causes)})</h2>" + "".join(items)
 
 
 def _result_html(result: ProbeResult) -> str:
@@ -89,6 +109,8 @@ def render_report_html(scenario: Scenario, results: list[ProbeResult], steps: li
         f"wizard {e(__version__)}.</p>",
         f"<h2>Scenario</h2>{scenario_table_html(scenario)}",
         f"<h2>Features for this topology</h2>{features_table_html(feature_support(scenario))}",
+        f"<h2>Verdict: {e(VERDICT_WORDS[verdict(results)])}</h2>" if results else "",
+        _root_causes_html(results),
         f"<h2>Checks</h2>{_summary_html(results)}",
     ]
     if not results:
@@ -115,6 +137,10 @@ def _clean_json(result: ProbeResult) -> dict[str, Any]:
     return clean.to_json() | {"target": clean.target, "tags": list(clean.tags)}
 
 
+def clean_root(cause: RootCause) -> dict[str, Any]:
+    return RootCause(clean_result(cause.result), cause.blocked).to_json()
+
+
 def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
                     generated_at: datetime | None = None) -> dict[str, Any]:
     """The report as plain data (what render_report_json serialises)."""
@@ -130,7 +156,9 @@ def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[
         "corrections": scenario.corrections(),
         "features": [{"feature": f.feature, "supported": f.supported, "why": f.why, "source": f.source}
                      for f in feature_support(scenario)],
+        "verdict": verdict(results).value,
         "summary": summarise(results),
+        "root_causes": [clean_root(c) for c in root_causes(results)],
         "results": [_clean_json(r) for r in results],
         "steps": [_step_json(s) for s in steps],
     }
