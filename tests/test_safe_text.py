@@ -20,6 +20,7 @@ from wizard.safe_text import (
     clean_result,
     hidden_characters,
     html_escape,
+    indented_block,
     is_hidden,
     markdown_escape,
     shown,
@@ -47,6 +48,15 @@ def test_clean_block_keeps_only_newlines_and_tabs(text: str) -> None:
     assert hidden_in(block, allowed="\n\t") == []
     assert "\r" not in block and "\x1b" not in block
     assert clean_block(block) == block
+
+
+@settings(max_examples=300)
+@given(HOSTILE)
+def test_indented_block_never_starts_a_line_at_the_margin(text: str) -> None:
+    lines = ("Detail: " + indented_block(text, " " * 8)).split("\n")
+    assert lines[0].startswith("Detail: ")
+    assert all(line.startswith(" " * 8) for line in lines[1:])
+    assert all(hidden_in(line, allowed="\t") == [] for line in lines)
 
 
 @settings(max_examples=300)

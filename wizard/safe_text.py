@@ -7,6 +7,7 @@ sink calls one of these functions:
 
 - `clean_line`: one line for a terminal, a log field, a script comment or a table cell;
 - `clean_block`: the same, keeping line breaks (as \\n) for multi-line detail and evidence;
+  `indented_block` prints such a block in a terminal under the item it belongs to;
 - `shown`: makes hidden characters visible (\\x1b, \\r, \\u202e) for error messages, so an admin
   sees exactly what was typed or received;
 - `html_escape` / `markdown_escape`: cleaned, then escaped for an HTML page or a Markdown file;
@@ -85,6 +86,12 @@ def clean_line(text: object, *, limit: int | None = None) -> str:
 def clean_block(text: object, *, limit: int | None = None) -> str:
     """Like clean_line, but line breaks (CR LF, CR, U+2028, ...) stay, as \\n, and tabs stay."""
     return _cap(_clean(str(text), keep_breaks=True), limit)
+
+
+def indented_block(text: object, indent: str, *, limit: int | None = None) -> str:
+    """clean_block for a terminal: every line after the first starts with `indent`, so multi-line
+    detail stays under the item it belongs to and no line of it starts at the margin."""
+    return ("\n" + indent).join(clean_block(text, limit=limit).splitlines())
 
 
 def _visible(char: str) -> str:

@@ -38,7 +38,7 @@ from wizard.inside.published import (
 from wizard.inside.rotation import write_plan
 from wizard.probes.context import ProbeContext
 from wizard.probes.result import ProbeResult, Status, summarise
-from wizard.safe_text import clean_block, clean_line, shown
+from wizard.safe_text import clean_line, indented_block, shown
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 from wizard.validation import InvalidValue, thumbprint
@@ -161,13 +161,8 @@ def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-def _block(text: str, indent: str) -> str:
-    """Multi-line text from outside, cleaned, every line under the first indented like it."""
-    return ("\n" + indent).join(clean_block(text).splitlines())
-
-
 def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> None:
-    """The findings as text; every value from a collected file is cleaned (clean_line / clean_block)."""
+    """The findings as text; every value from a collected file is cleaned (clean_line / indented_block)."""
     colour = _use_colour(stream)
 
     def paint(code: str, text: str) -> str:
@@ -187,9 +182,9 @@ def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> 
             badge = paint(_COLOURS[finding.status], f"{finding.status.value.upper():5}")
             print(f"  {badge}  {clean_line(finding.title)}  [{clean_line(finding.id)}]", file=stream)
             if finding.status is not Status.PASS and finding.detail:
-                print(f"         {_block(finding.detail, ' ' * 9)}", file=stream)
+                print(f"         {indented_block(finding.detail, ' ' * 9)}", file=stream)
             if finding.remediation and finding.status is not Status.PASS:
-                print(f"         Fix: {_block(finding.remediation, ' ' * 14)}", file=stream)
+                print(f"         Fix: {indented_block(finding.remediation, ' ' * 14)}", file=stream)
     if not result.graph.is_empty:
         print("\nCertificates the integration trusts", file=stream)
         for cert in result.graph.certificates:
