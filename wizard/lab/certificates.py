@@ -112,8 +112,8 @@ def make_certificates(deployment: Deployment, config: LabConfig, *, now: datetim
             certs.oauth_by_front_end[front_end.key] = first  # the same certificate on every Front End
             continue
         issued = oauth_token_issuer_certificate(
-            ca, pool_fqdn=POOL, sip_domains=[DOMAIN], key=KEYS.get("oauth" if first is None else "oauth-other",
-                                                                   config.oauth_key_bits),
+            ca, pool_fqdn=POOL, sip_domains=list(deployment.sip_domains),
+            key=KEYS.get("oauth" if first is None else "oauth-other", config.oauth_key_bits),
             subject_has_sip_domain=config.oauth_subject_has_sip_domain, validity=oauth_validity)
         certs.oauth_by_front_end[front_end.key] = issued
         first = first or issued

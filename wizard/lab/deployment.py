@@ -48,20 +48,22 @@ class Machine:
     address: str
     web_names: tuple[str, ...] = ()  # HTTPS host names (SNI / Host header); empty = no web site
     sip: bool = False  # listens for SIP over TLS on the lab's 5061-equivalent port
+    pool: str = ""  # a Front End: the FQDN of the pool it belongs to
 
     @property
     def serves_https(self) -> bool:
         return bool(self.web_names)
 
 
-def _on_prem_sfb(front_end: str, address: str) -> Machine:
-    return Machine(front_end, Role.FRONT_END, address,
-                   (POOL, f"{front_end}.{DOMAIN}", f"sip.{DOMAIN}", f"lyncdiscoverinternal.{DOMAIN}"), sip=True)
+def front_end(key: str, address: str, pool: str = POOL) -> Machine:
+    """An SfB Server Front End: its pool's web site and its own, plus the internal SIP and discovery names."""
+    return Machine(key, Role.FRONT_END, address,
+                   (pool, f"{key}.{DOMAIN}", f"sip.{DOMAIN}", f"lyncdiscoverinternal.{DOMAIN}"), sip=True, pool=pool)
 
 
 EXCHANGE = Machine("ex01", Role.EXCHANGE, "127.77.0.10", (EXCHANGE_SERVER, AUTODISCOVER))
-FE01 = _on_prem_sfb("fe01", "127.77.0.21")
-FE02 = _on_prem_sfb("fe02", "127.77.0.22")
+FE01 = front_end("fe01", "127.77.0.21")
+FE02 = front_end("fe02", "127.77.0.22")
 REVERSE_PROXY = Machine("rp01", Role.REVERSE_PROXY, "127.77.0.30", (EXTERNAL_WEB, f"lyncdiscover.{DOMAIN}"))
 DC01 = Machine("dc01", Role.DOMAIN_CONTROLLER, "127.77.0.5")
 MICROSOFT_LOGIN = Machine("login", Role.MICROSOFT_LOGIN, "127.77.0.100", (LOGIN_HOST, ACS_HOST))
@@ -74,6 +76,10 @@ class Deployment:
 
     topology: str
     machines: tuple[Machine, ...]
+    sip_domains: tuple[str, ...] = (DOMAIN,)  # the first is the default SIP domain
+    # (name relative to contoso.com, type, rdata): the records of machines and SIP domains beyond the
+    # standard Contoso lab's (a larger organisation built on it, see scale.py)
+    extra_records: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def sfb_on_prem(self) -> bool:
@@ -86,6 +92,16 @@ class Deployment:
     @property
     def front_ends(self) -> tuple[Machine, ...]:
         return tuple(m for m in self.machines if m.role is Role.FRONT_END)
+
+    @property
+    def pool_fqdns(self) -> tuple[str, ...]:
+        """Every Front End pool, in the order of its first Front End."""
+        return tuple(dict.fromkeys(m.pool for m in self.front_ends if m.pool))
+
+    @property
+    def exchange_fqdns(self) -> tuple[str, ...]:
+        """Every Exchange server by its own name (the first name its web site answers to)."""
+        return tuple(m.web_names[0] for m in self.machines if m.role is Role.EXCHANGE and m.web_names)
 
     def machine(self, key: str) -> Machine:
         for machine in self.machines:

@@ -22,9 +22,7 @@ from wizard.lab.deployment import (
     AUTODISCOVER,
     DOMAIN,
     DOMAIN_CONTROLLER,
-    EXCHANGE_SERVER,
     EXTERNAL_WEB,
-    POOL,
     TENANT_DOMAIN,
     TENANT_ID,
     TEST_USER,
@@ -44,12 +42,15 @@ PFX_PASSWORD = b"lab-only-password"
 class Lab:
     """A running simulated deployment. Create it with `Lab.start(...)`; use it as a context manager."""
 
-    def __init__(self, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem") -> None:
+    def __init__(self, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem",
+                 deployment: Deployment | None = None) -> None:
+        """`deployment` replaces the topology's standard one (a larger organisation: see scale.py)."""
+        topology = deployment.topology if deployment is not None else topology
         self.faults: tuple[str, ...] = names_of(faults)
         self.config: LabConfig = lab_config(self.faults, latency_ms=latency_ms, topology=topology)
         self.topology = topology
         self.latency_ms = self.config.latency_ms
-        self.deployment: Deployment = deployment_for(topology)
+        self.deployment: Deployment = deployment or deployment_for(topology)
         self.tenant_id = TENANT_ID if self.deployment.has_tenant else ""
         self.zone: ZoneData = build_zone(self.deployment, self.config)
         self.addresses: dict[str, list[str]] = _addresses(self.zone)
@@ -61,9 +62,10 @@ class Lab:
         self._stopped = False
 
     @classmethod
-    def start(cls, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem") -> Lab:
+    def start(cls, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem",
+              deployment: Deployment | None = None) -> Lab:
         """Start the servers; ValueError for an unknown topology or fault (listing the valid ones)."""
-        lab = cls(faults, latency_ms=latency_ms, topology=topology)
+        lab = cls(faults, latency_ms=latency_ms, topology=topology, deployment=deployment)
         lab._start()
         return lab
 
@@ -109,13 +111,14 @@ class Lab:
     def _scenario(self) -> Scenario:
         values: dict[str, str | list[str]] = {
             "mode": "verify", "exchange": "server", "exchange_version": "2019",
-            "sip_domains": [DOMAIN], "smtp_domain": DOMAIN, "exchange_fqdns": [EXCHANGE_SERVER],
+            "sip_domains": list(self.deployment.sip_domains), "smtp_domain": DOMAIN,
+            "exchange_fqdns": list(self.deployment.exchange_fqdns),
             "autodiscover_fqdn": AUTODISCOVER, "test_sip_uri": f"sip:{TEST_USER}@{DOMAIN}",
         }
         if self.deployment.sfb_on_prem:
             values.update({"sfb": "hybrid" if self.topology == "hybrid" else "server", "sfb_version": "2019",
-                           "pool_fqdns": [POOL], "oauth_certificate": self.oauth_certificate_path,
-                           "sfb_site": "Site1"})
+                           "pool_fqdns": list(self.deployment.pool_fqdns),
+                           "oauth_certificate": self.oauth_certificate_path, "sfb_site": "Site1"})
         else:
             values.update({"sfb": "online", "dc_fqdn": DOMAIN_CONTROLLER, "verified_domain": DOMAIN})
         if self.deployment.has_tenant:

@@ -92,7 +92,7 @@ def _contoso(deployment: Deployment) -> list[tuple[str, str, str]]:
             ("_sip._tls", "SRV", f"100 1 443 {SIPDIR}."),
             ("_sipfederationtls._tcp", "SRV", f"100 1 5061 {SIPFED}."),
         ]
-    return rows
+    return rows + list(deployment.extra_records)  # a larger organisation's further servers and SIP domains
 
 
 def _omitted(name: str, rdtype: str, config: LabConfig) -> bool:
