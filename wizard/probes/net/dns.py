@@ -203,14 +203,15 @@ def read_answer(response: dns.message.Message, chain: tuple[dns.name.Name, ...],
             f"The CNAME records of {asked} form a loop: {chain_text([*texts, _text(loop_to)])}; the name never "
             f"resolves (according to {server})", target=asked)
     links = len(names) - 1
+    negative = any(r.rdtype == dns.rdatatype.SOA for r in response.authority)
     if links > MAX_CNAME_LINKS:
-        exact = found is not None or index.get((current, dns.rdatatype.CNAME)) is None
+        # the length is known when this answer shows where the chain ends; otherwise it goes on beyond
+        exact = found is not None or negative or response.rcode() == dns.rcode.NXDOMAIN
         count = f"{links}" if exact else f"more than {MAX_CNAME_LINKS}"
         raise CnameChainTooLongError(
             f"{asked} leads through a chain of {count} CNAME records ({chain_text(texts, SHOWN_LINKS + 1)}), more "
             f"than the {MAX_CNAME_LINKS} a working alias ever needs; resolvers and clients give up on such chains "
             f"(according to {server})", target=asked)
-    negative = any(r.rdtype == dns.rdatatype.SOA for r in response.authority)
     return Reading(tuple(names[len(chain):]), found, negative)
 
 
