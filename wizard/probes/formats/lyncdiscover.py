@@ -44,23 +44,26 @@ def _href(links: dict[str, Any], name: str, url: str) -> str:
     link = links.get(name)
     if link is None:
         return ""
-    where = f"{url} returned a discovery answer whose '_links.{name}'"
+    where = f"{url} returned a discovery answer whose '_links.{name}"
     if not isinstance(link, dict):
-        raise BadDocumentError(f"{where} is {kind_of(link)}, not an object with an href", target=url)
+        raise BadDocumentError(f"{where}' is {kind_of(link)}, not an object with an href", target=url)
     href = link.get("href")
     if href is None:
         return ""
     if not isinstance(href, str):
-        raise BadDocumentError(f"{where}.href is {kind_of(href)}, not a URL", target=url)
+        raise BadDocumentError(f"{where}.href' is {kind_of(href)}, not a URL", target=url)
     shown = href if len(href) <= _SHOWN else href[:_SHOWN] + "…"
+    text = href.strip()
     try:
-        target = urljoin(url, href.strip())
+        if any(c.isspace() or not c.isprintable() for c in text):
+            raise ValueError("a URL holds no spaces or control characters")
+        target = urljoin(url, text)
         parts = urlsplit(target)
         host, _port = parts.hostname, parts.port  # .port raises ValueError for a port out of range
     except ValueError:
-        raise BadDocumentError(f"{where}.href {shown!r} is not a valid URL", target=url) from None
+        raise BadDocumentError(f"{where}.href' {shown!r} is not a valid URL", target=url) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise BadDocumentError(f"{where}.href {shown!r} is not an http(s) URL with a host name", target=url)
+        raise BadDocumentError(f"{where}.href' {shown!r} is not an http(s) URL with a host name", target=url)
     return target
 
 
