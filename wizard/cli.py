@@ -15,6 +15,7 @@ from typing import Any
 
 from wizard import COMMANDS, __version__
 from wizard.fields import FIELDS, Kind
+from wizard.safe_text import shown
 from wizard.scenario import Scenario, ScenarioFileError
 
 
@@ -80,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `verify | head`: the reader left; stop quietly, as other tools do
         with contextlib.suppress(OSError):

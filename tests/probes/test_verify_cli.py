@@ -112,3 +112,13 @@ def test_table_is_coloured_on_a_terminal_unless_no_color(monkeypatch):
     stream = _Terminal()
     print_table(example_scenario(), results, stream)
     assert "\033[" not in stream.getvalue()
+
+
+def test_server_text_cannot_reach_the_terminal_as_control_characters():
+    evil = "realm\x1b]0;owned\x07\x1b[2J\r\nFAKE PASS \u202egnp.exe"
+    results = [ProbeResult("x:evil", Phase.OAUTH, Status.FAIL, f"title {evil}", f"detail {evil}", f"fix {evil}")]
+    stream = io.StringIO()
+    print_table(example_scenario(), results, stream)
+    out = stream.getvalue()
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out and "\u202e" not in out
+    assert not [line for line in out.splitlines() if line.startswith("FAKE PASS")]

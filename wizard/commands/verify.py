@@ -24,6 +24,7 @@ from wizard.probes.registry import probes_for
 from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.probes.runner import run_probes
 from wizard.probes.summary import CAUSE_WORDS, headline, root_causes
+from wizard.safe_text import clean_line, indented_block
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
@@ -113,37 +114,40 @@ def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) 
     def badge(status: Status) -> str:
         return paint(status, f"{_BADGE.get(status, status.value.upper()):7}")
 
-    print(f"Verifying {scenario.topology_or_default.label}", file=stream)
+    pad = " " * 11
+
+    def line(text: str) -> None:  # every text below was cleaned at the probe boundary; clean again here,
+        print(text, file=stream)  # at the terminal, because this is where an escape sequence would act
+
+    line(f"Verifying {clean_line(scenario.topology_or_default.label)}")
     causes = root_causes(results)
     if causes:
-        print(f"\nRoot causes ({len(causes)})", file=stream)
+        line(f"\nRoot causes ({len(causes)})")
         for cause in causes:
             result = cause.result
-            why = CAUSE_WORDS[result.cause] if result.cause else ""
-            print(f"  {badge(result.status)}  {result.title}  [{result.id}]" + (f"  ({why})" if why else ""),
-                  file=stream)
+            why = f"  ({CAUSE_WORDS[result.cause]})" if result.cause else ""
+            line(f"  {badge(result.status)}  {clean_line(result.title)}  [{clean_line(result.id)}]{why}")
             if result.detail:
-                print(f"           {result.detail}", file=stream)
+                line(f"{pad}{indented_block(result.detail, pad)}")
             if result.remediation:
-                print(f"           Fix: {result.remediation}", file=stream)
+                line(f"{pad}Fix: {indented_block(result.remediation, pad + '     ')}")
             if cause.blocked:
-                print(f"           Blocks {len(cause.blocked)} check(s): "
-                      + "; ".join(r.title for r in cause.blocked[:5])
-                      + ("; …" if len(cause.blocked) > 5 else ""), file=stream)
+                shown = "; ".join(clean_line(r.title) for r in cause.blocked[:5])
+                line(f"{pad}Blocks {len(cause.blocked)} check(s): {shown}" + ("; …" if len(cause.blocked) > 5 else ""))
     roots = {c.result.id for c in causes}
     for phase in Phase:
         rows = [r for r in results if r.phase is phase]
         if not rows:
             continue
-        print(f"\n{phase.title}", file=stream)
+        line(f"\n{phase.title}")
         for result in rows:
-            print(f"  {badge(result.status)}  {result.title}  [{result.id}]", file=stream)
+            line(f"  {badge(result.status)}  {clean_line(result.title)}  [{clean_line(result.id)}]")
             if result.status is Status.BLOCKED:
-                print(f"           blocked by {', '.join(result.blocked_by)}", file=stream)
+                line(f"{pad}blocked by {', '.join(clean_line(b) for b in result.blocked_by)}")
             elif result.id in roots:
-                print("           (root cause, see above)", file=stream)
+                line(f"{pad}(root cause, see above)")
             elif result.status is not Status.PASS and result.detail:
-                print(f"           {result.detail}", file=stream)
+                line(f"{pad}{indented_block(result.detail, pad)}")
                 if result.remediation:
-                    print(f"           Fix: {result.remediation}", file=stream)
+                    line(f"{pad}Fix: {indented_block(result.remediation, pad + '     ')}")
     print(f"\n{headline(results) if results else 'no checks apply'}", file=stream)
