@@ -612,6 +612,28 @@ def test_the_metadata_check_fed_a_bad_document_is_a_bad_answer(bodies, body: byt
     assert URL in result.detail and all(w in result.detail for w in words), result.detail
 
 
+@pytest.fixture
+def exchange_site(dns_server, https_server, test_ca, ca_file) -> tuple[Bodies, Any]:
+    """autodiscover.contoso.com serving Exchange's metadata document (the body in Bodies.metadata)."""
+    current = Bodies()
+    host = "autodiscover.contoso.com"
+    dns = dns_server(DnsBehaviour(records={(f"{host}.", "A"): [POOL_IP]}))
+    json_reply = [("Content-Type", "application/json")]
+    route = {(host, "/autodiscover/metadata/json/1"): lambda _h: Reply(200, json_reply, current.metadata)}
+    site = https_server(POOL_IP, {host: test_ca.issue([host], slot=3)}, route)
+    return current, lambda: context_for(dns, site, ca_file, http_timeout=3)
+
+
+@pytest.mark.parametrize(("body", "words"), list(BOUNDARY.items())[:3], ids=lambda v: str(v)[:24])
+def test_the_exchange_metadata_check_fed_a_bad_document_is_a_bad_answer(exchange_site, body: bytes,
+                                                                        words: tuple[str, ...]) -> None:
+    current, context = exchange_site
+    current.metadata = body
+    result = metadata.ExchangeMetadataProbe(SCENARIO).run(SCENARIO, context())
+    assert result.status is Status.FAIL and result.cause is Cause.BAD_ANSWER, result.detail
+    assert all(w in result.detail for w in words), result.detail
+
+
 def test_the_metadata_check_fed_anything_is_never_a_defect(bodies) -> None:
     current, context = bodies
 

@@ -177,7 +177,7 @@ class ExchangeMetadataProbe(BaseProbe):
                 "the URL in the MetadataUrl parameter or downloaded data is not a valid metadata document'.")
         return Finding(finding.status, finding.detail + hint, finding.remediation + (
             " The URL must include /autodiscover: https://autodiscover.<domain>/autodiscover/metadata/json/1."
-            if "404" in str(exc) else ""))
+            if "404" in str(exc) else ""), cause=finding.cause)
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         document = fetch_metadata(Net(ctx), self.target)
