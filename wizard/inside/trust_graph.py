@@ -27,6 +27,7 @@ from wizard.inside.rules import (
 )
 from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
 from wizard.probes.result import Status
+from wizard.safe_text import clean_line
 
 PRINCIPAL_NAMES = {
     EXCHANGE_SERVICE_ID: "Exchange Online (00000002)",
@@ -157,7 +158,7 @@ class _Builder:
              not_after: datetime | None = None, validity_rule: str = "") -> str:
         """Register a certificate; `validity_rule` is the finding that judges its expiry."""
         known = self.certs.get(thumbprint)
-        subject = (source.subject if source else subject) or (known[0] if known else "")
+        subject = clean_line((source.subject if source else subject) or (known[0] if known else ""), limit=300)
         not_after = (source.not_after if source else not_after) or (known[2] if known else None)
         self.certs[thumbprint] = (subject, known[1] if known else role, not_after)
         self.validity_rules.setdefault(thumbprint, validity_rule)
@@ -180,7 +181,7 @@ class _Builder:
         return _validity(status), phrase
 
     def holder(self, holder_id: str, kind: HolderKind, label: str) -> str:
-        self.holders.setdefault(holder_id, (kind, label))
+        self.holders.setdefault(holder_id, (kind, clean_line(label, limit=300)))  # names come from collected files
         return holder_id
 
     def edge(self, holder: str, thumbprint: str, relation: str, *, problem: TrustStatus | None = None,
