@@ -383,23 +383,28 @@ def _udp_socket(server: Server) -> Iterator[socket.socket]:
 
 
 def _receive(sock: socket.socket, query: dns.message.QueryMessage) -> tuple[str, dns.message.Message | None]:
-    """What one datagram is: ("answer", the response), or ("truncated" | "malformed" | "unreachable" |
-    "nothing", None); "nothing" is a stray or unreadable packet that is not an answer to this query."""
     try:
         data = sock.recv(65535)
     except (BlockingIOError, InterruptedError):
         return "nothing", None
     except OSError:  # ConnectionRefusedError: ICMP port unreachable
         return "unreachable", None
+    return classify(data, query)
+
+
+def classify(data: bytes, query: dns.message.QueryMessage) -> tuple[str, dns.message.Message | None]:
+    """What one datagram is for `query`: ("answer", the response), or ("truncated" | "malformed" |
+    "nothing", None). "nothing" is a stray or unreadable packet that is not an answer to this query;
+    "malformed" carries the query's id but is not valid DNS. Never raises: any bytes are data."""
     try:
         response = dns.message.from_wire(data, ignore_trailing=True, raise_on_truncation=True)
     except dns.message.Truncated as exc:
         partial = exc.message()
-        ours = partial is not None and partial.id == query.id and partial.flags & dns.flags.QR
+        ours = partial is not None and partial.id == query.id and bool(partial.flags & dns.flags.QR)
         return ("truncated" if ours else "nothing"), None
-    except (dns.exception.DNSException, ValueError):
-        ours = len(data) >= 12 and struct.unpack("!H", data[:2])[0] == query.id and data[2] & 0x80
-        return ("malformed" if ours else "nothing"), None  # otherwise a stray packet: keep waiting
+    except Exception:  # dnspython raises many kinds (FormError, ValueError, UnicodeError, …) for bad wire data
+        ours = len(data) >= 12 and struct.unpack("!H", data[:2])[0] == query.id and bool(data[2] & 0x80)
+        return ("malformed" if ours else "nothing"), None
     if not query.is_response(response):
         return "nothing", None
     return "answer", response
@@ -528,5 +533,5 @@ def _system_nameservers() -> tuple[tuple[str, int], ...]:
     return tuple(servers)
 
 
-__all__ = ["AddressAnswer", "CancelledError", "DnsClient", "DnsError", "Lookup", "SrvRecord", "read_answer",
-           "select_srv"]
+__all__ = ["AddressAnswer", "CancelledError", "DnsClient", "DnsError", "Lookup", "SrvRecord", "classify",
+           "read_answer", "select_srv"]
