@@ -8,11 +8,13 @@ metadata check as a bad answer, and every check that reads the document says so 
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.lab import clients
 from wizard.lab import Lab
 from wizard.lab.deployment import POOL
 from wizard.probes.context import ProbeContext
@@ -38,6 +40,35 @@ VERDICTS = {
 def faulty_lab(request: pytest.FixtureRequest) -> Iterator[Lab]:
     with Lab.start([request.param]) as lab:
         yield lab
+
+
+def _huge(body: bytes) -> None:
+    assert b'"version":' + b"9" * 5000 + b"}" in body
+
+
+def _deep(body: bytes) -> None:
+    assert b'"extensions":' + b"[" * 100_000 + b"]" * 100_000 in body
+
+
+def _wrong(body: bytes) -> None:
+    document = json.loads(body)
+    assert isinstance(document["keys"], str) and document["realm"] == 42 and document["serviceName"]
+
+
+SERVED: dict[str, Callable[[bytes], None]] = {"metadata-huge-number": _huge, "metadata-deep-nesting": _deep,
+                                               "metadata-wrong-types": _wrong}
+
+
+def test_the_lab_serves_the_flawed_document(faulty_lab: Lab) -> None:
+    response = clients.get(faulty_lab, URL)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/json")
+    SERVED[faulty_lab.faults[0]](response.content)
+
+
+def test_a_healthy_lab_serves_a_plain_metadata_document() -> None:
+    with Lab.start() as lab:
+        document = json.loads(clients.get(lab, URL).content)
+    assert set(document) == {"issuer", "keys", "realm", "serviceName"} and isinstance(document["keys"], list)
 
 
 def verify(lab: Lab) -> tuple[dict[str, ProbeResult], float]:
