@@ -146,10 +146,11 @@ class Acceptor:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self._selector = selectors.DefaultSelector()
-        self._wake_read, self._wake_write = socket.socketpair()
-        self._wake_read.setblocking(False)
-        self._selector.register(self._wake_read, selectors.EVENT_READ, None)
+        # The selector and the wake-up pair are made by start(): an acceptor that never starts (a server
+        # built but not started, or one whose start failed) holds no descriptor that could leak.
+        self._selector: selectors.BaseSelector | None = None
+        self._wake: tuple[socket.socket, socket.socket] | None = None
+        self._pending: list[tuple[socket.socket, Callable[[socket.socket], None]]] = []
         self._sockets: list[socket.socket] = []
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -158,15 +159,26 @@ class Acceptor:
     def add(self, sock: socket.socket, on_ready: Callable[[socket.socket], None]) -> None:
         sock.setblocking(False)
         self._sockets.append(sock)
-        self._selector.register(sock, selectors.EVENT_READ, on_ready)
+        if self._selector is None:
+            self._pending.append((sock, on_ready))
+        else:
+            self._selector.register(sock, selectors.EVENT_READ, on_ready)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        selector = selectors.DefaultSelector()
+        wake_read, wake_write = socket.socketpair()
+        wake_read.setblocking(False)
+        selector.register(wake_read, selectors.EVENT_READ, None)
+        for sock, on_ready in self._pending:
+            selector.register(sock, selectors.EVENT_READ, on_ready)
+        self._pending.clear()
+        self._selector, self._wake = selector, (wake_read, wake_write)
+        self._thread = threading.Thread(target=self._loop, args=(selector,), name=self.name, daemon=True)
         self._thread.start()
 
-    def _loop(self) -> None:
+    def _loop(self, selector: selectors.BaseSelector) -> None:
         while not self._stopping.is_set():
-            for key, _ in self._selector.select():
+            for key, _ in selector.select():
                 if key.data is None:  # the wake-up socket
                     return
                 try:
@@ -179,19 +191,23 @@ class Acceptor:
     def stop(self, timeout: float = JOIN_TIMEOUT) -> bool:
         """Stop accepting, close the listening sockets; True when the thread has ended."""
         self._stopping.set()
-        with contextlib.suppress(OSError):
-            self._wake_write.send(b"x")
+        if self._wake is not None:
+            with contextlib.suppress(OSError):
+                self._wake[1].send(b"x")
         stopped = True
         if self._thread is not None:
             self._thread.join(timeout)
             stopped = not self._thread.is_alive()
         for sock in self._sockets:
-            with contextlib.suppress(Exception):
-                self._selector.unregister(sock)
+            if self._selector is not None:
+                with contextlib.suppress(Exception):
+                    self._selector.unregister(sock)
             sock.close()
-        self._selector.close()
-        self._wake_read.close()
-        self._wake_write.close()
+        self._pending.clear()
+        if self._selector is not None:
+            self._selector.close()
+        for wake in self._wake or ():
+            wake.close()
         return stopped
 
 
