@@ -42,7 +42,7 @@ def test_healthy_deployment_on_real_servers_passes_every_probe(real_deployment):
      "publish different OAuth certificates"),
     (Breakage(no_metadata=True), "partner-applications.sfb-metadata:pool01.contoso.com", "HTTP 404"),
     (Breakage(srv_port=8443), "autodiscover.srv", "port 8443"),
-    (Breakage(no_autodiscover_record=True), "autodiscover.dns", "NXDOMAIN"),
+    (Breakage(no_autodiscover_record=True), "prerequisites.dns:autodiscover.contoso.com", "NXDOMAIN"),
     (Breakage(exchange_metadata_html=True), "partner-applications.exchange-metadata", "returned HTML"),
 ])
 def test_breakage_on_real_servers_is_caught_by_the_right_probe(real_deployment, breakage, probe_id, words):
@@ -55,4 +55,6 @@ def test_without_the_internal_ca_the_certificate_probes_fail_on_trust(real_deplo
     results = verify(real_deployment(Breakage()), ca_bundle=None)
     tls = results["certificates.tls:pool01.contoso.com"]
     assert tls.status is Status.FAIL and "Install the issuing root" in tls.remediation
-    assert "Could not establish trust" in results["partner-applications.sfb-metadata:pool01.contoso.com"].detail
+    metadata = results["partner-applications.sfb-metadata:pool01.contoso.com"]
+    assert metadata.status is Status.BLOCKED and metadata.blocked_by == ("certificates.tls:pool01.contoso.com",)
+    assert results["autodiscover.dns"].status is Status.PASS  # DNS does not depend on trust
