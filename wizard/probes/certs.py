@@ -296,5 +296,5 @@ class ExchangeAuthCertificateProbe(BaseProbe):
         return passed(f"The Exchange Auth certificate is valid until {current.not_after:%Y-%m-%d}.", *evidence)
 
 
-RULES: tuple[Callable[[], BaseProbe], ...] = (
+RULES: tuple[type[_OAuthRuleProbe], ...] = (  # classes: the registry reads each one's rule and title
     OAuthSubjectProbe, OAuthKeySizeProbe, OAuthValidityProbe, OAuthSignatureProbe, OAuthSelfSignedProbe)
