@@ -8,8 +8,6 @@ address, so each address is asked for the pool's metadata document and the publi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from wizard.policy import EXPIRY_WARNING_DAYS, MIN_RSA_KEY_BITS
 from wizard.probes.base import (
     EXCHANGE,
