@@ -2,16 +2,19 @@
 
 Settings are frozen values (safe to share between threads and to pass from the lab or the CLI);
 the context is per verification run: it owns the DNS answer cache and the in-flight connections so
-that ``cancel()`` from another thread can close them and stop every wait at once.
+that ``cancel()`` from another thread can close them and stop every wait at once, and the watchdog
+that holds every network operation to its wall-clock deadline (``deadline()``; see deadlines.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from wizard.probes.deadlines import CURRENT, Deadline, Stage, Watchdog
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -39,7 +42,7 @@ class ProbeSettings:
     https_port: int | None = None  # labs only: replaces 443 for every HTTPS probe
     sip_port: int | None = None  # labs only: replaces 5061
     dns_timeout: float = 3.0
-    http_timeout: float = 10.0
+    http_timeout: float = 10.0  # the wall-clock deadline of each connection: connect, TLS, request and whole answer
     budget: float | None = 120.0  # seconds for a whole run (None: only each operation's deadline bounds it)
     max_bytes: int = MIB
     max_redirects: int = 5
@@ -97,7 +100,9 @@ class ProbeContext:
         self._cancelled = threading.Event()
         self._lock = threading.Lock()
         self._inflight: dict[int, Closeable] = {}
+        self._guarded: dict[int, Deadline] = {}  # in-flight token -> the deadline that shuts it down
         self._memo: dict[tuple[Any, ...], _Slot] = {}
+        self._watchdog: Watchdog | None = None  # started with the first deadline
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -118,32 +123,95 @@ class ProbeContext:
         with self._lock:
             victims = list(self._inflight.values())
             self._inflight.clear()
+            self._guarded.clear()
+            watchdog = self._watchdog
+        if watchdog is not None:
+            watchdog.stop()
         for victim in victims:
             with contextlib.suppress(Exception):  # best effort; the waiter sees the closed socket
                 victim.close()
 
+    def close(self) -> None:
+        """The run is over: stop the watchdog thread now rather than when it notices it is idle."""
+        with self._lock:
+            watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None:
+            watchdog.stop()
+
     def check(self) -> None:
-        """Raise CancelledError between steps once cancel() was called."""
+        """Raise CancelledError once cancel() was called, or this thread's operation's WaitTimeoutError
+        once its deadline passed.
+
+        Every waiter calls this when woken (by cancel or by the watchdog shutting its socket down), so
+        a woken wait ends as "cancelled" or as a timeout naming its stage, never as a broken connection.
+        """
         if self._cancelled.is_set():
             raise CancelledError("verification cancelled")
+        deadline = CURRENT.get()
+        if deadline is not None and deadline.owner is self and deadline.expired:
+            raise deadline.error()
+
+    # --- deadlines --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def deadline(self, who: str, *, seconds: float | None = None, target: str = "", url: str = "", port: int = 0,
+                 after_connect: Stage = Stage.REQUEST) -> Iterator[Deadline]:
+        """One network operation under one wall-clock deadline (default: the settings' http_timeout).
+
+        Sockets tracked inside the block (track()) are shut down by the watchdog when it passes; a
+        nested block is an operation of its own with its own deadline. A block that completes after
+        the watchdog fired still raises the timeout: what it read may have been cut short.
+        """
+        self.check()
+        deadline = Deadline(self, seconds if seconds is not None else self.settings.http_timeout, who=who,
+                            target=target, url=url, port=port, after_connect=after_connect)
+        token = CURRENT.set(deadline)
+        try:
+            self._watch(deadline)
+            yield deadline
+            if deadline.fired:
+                self.check()
+                raise deadline.error()
+        finally:
+            deadline.finish()
+            CURRENT.reset(token)
+
+    def current_deadline(self) -> Deadline | None:
+        """The deadline of the operation running in this thread, if it belongs to this run."""
+        deadline = CURRENT.get()
+        return deadline if deadline is not None and deadline.owner is self else None
+
+    def _watch(self, deadline: Deadline) -> None:
+        with self._lock:
+            if self._watchdog is None:
+                self._watchdog = Watchdog()
+            watchdog = self._watchdog
+        watchdog.watch(deadline)
 
     def wait(self, seconds: float) -> bool:
         """Sleep that cancel() interrupts; True when cancelled."""
         return self._cancelled.wait(seconds)
 
     def track(self, thing: Closeable) -> int:
-        """Register an in-flight socket/session so cancel() can close it; returns a token for untrack()."""
+        """Register an in-flight socket/session so cancel() can close it, and so the watchdog shuts it
+        down when this thread's operation's deadline passes; returns a token for untrack()."""
+        deadline = self.current_deadline()
         with self._lock:
             if not self._cancelled.is_set():
                 token = id(thing)
                 self._inflight[token] = thing
+                if deadline is not None:
+                    self._guarded[token] = deadline
+                    deadline.guard(thing)
                 return token
         thing.close()
         raise CancelledError("verification cancelled")
 
     def untrack(self, token: int) -> None:
         with self._lock:
-            self._inflight.pop(token, None)
+            thing = self._inflight.pop(token, None)
+            deadline = self._guarded.pop(token, None)
+        if deadline is not None and thing is not None:
+            deadline.unguard(thing)
 
     # --- per-run memo (DNS answers, fetched documents) --------------------------------------
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:

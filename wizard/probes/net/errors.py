@@ -227,6 +227,14 @@ class HttpProtocolError(NetError):
     finding = True
 
 
+class NotHttpError(HttpProtocolError):
+    """The server was reached and answered, but not in HTTP (another service on the port, a device in between)."""
+
+    remediation = ("Something other than the web server answers on this port at that address: check which service "
+                   "listens on 443 there (netstat -ano | findstr :443) and, behind a load balancer or reverse proxy, "
+                   "which back-end server and port the rule for this name forwards to.")
+
+
 class TooLargeError(NetError):
     """The answer exceeded the size cap; reading stopped there."""
 

@@ -3,15 +3,22 @@
 requests with a transport adapter: each hop's host is resolved through the run's DnsClient and the
 urllib3 pool connects to that address while TLS uses the host name (server_hostname) and the run's
 trust context. No global socket.getaddrinfo patching, no proxies or CA paths from the environment,
-a size cap on every body, redirects followed by hand (re-resolved, counted, loops detected).
+a size cap on every body, redirects followed by hand (re-resolved, counted, loops detected, a hop
+to another host noted for the probe). Each request is one operation under one wall-clock deadline
+(ProbeContext.deadline): connect, TLS handshake, request, headers and body together, so a silent or
+dripping server ends as a timeout that names the stage; a broken answer is named by the stage too,
+so an answer that is not HTTP never reads as "cannot connect".
 """
 
 from __future__ import annotations
 
+import http.client
+import io
+import socket
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
@@ -22,6 +29,7 @@ import urllib3.connectionpool
 import urllib3.exceptions
 
 from wizard.probes.context import ProbeContext
+from wizard.probes.deadlines import CURRENT, Deadline, Stage
 from wizard.probes.formats import json_safe
 from wizard.probes.net import sockets
 from wizard.probes.net.dns import DnsClient
@@ -30,15 +38,16 @@ from wizard.probes.net.errors import (
     ConnectError,
     HttpProtocolError,
     NetError,
+    NotHttpError,
     RedirectError,
     TlsError,
     TlsNameError,
     TlsTrustError,
     TooLargeError,
-    WaitTimeoutError,
 )
 from wizard.probes.net.tls import explain, inspect_context, trust_context
 
+E = TypeVar("E", bound=BaseException)
 USER_AGENT = "sfb-exchange-wizard (verification probe)"
 
 # Answers read only because the admin accepted untrusted TLS, noted for the probe that is running in
@@ -46,6 +55,31 @@ USER_AGENT = "sfb-exchange-wizard (verification probe)"
 UNTRUSTED_SEEN: ContextVar[list[str] | None] = ContextVar("untrusted_seen", default=None)
 CHUNK = 64 * 1024
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+SHOWN_ANSWER = 60  # characters of a non-HTTP answer quoted in the verdict
+# How the first bytes of a non-HTTP answer give away what really listens there.
+BANNERS = (("SSH-", "an SSH server"), ("220", "an FTP or SMTP server"), ("RFB ", "a VNC server"))
+
+
+@dataclass(frozen=True)
+class CrossHostRedirect:
+    """A document that came from another host than the one asked, after following redirects."""
+
+    url: str  # what was asked
+    final_url: str  # where the answer came from
+    trail: tuple[str, ...]  # "302 https://a -> https://b" lines
+
+    @property
+    def from_host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    @property
+    def to_host(self) -> str:
+        return (urlsplit(self.final_url).hostname or "").lower()
+
+
+# Cross-host redirects followed for the probe running in this thread (set by the probe boundary), so
+# that a pass built on a document from another host becomes a warning naming that host.
+REDIRECTED_SEEN: ContextVar[list[CrossHostRedirect] | None] = ContextVar("redirected_seen", default=None)
 
 
 @dataclass(frozen=True)
@@ -62,6 +96,14 @@ class HttpResponse:
     untrusted: str = ""  # why TLS was not trusted, when the admin explicitly accepted that
     elapsed_ms: float = 0.0
     trail: tuple[str, ...] = field(default=())  # "301 https://a -> https://b" lines
+
+    @property
+    def cross_host(self) -> CrossHostRedirect | None:
+        """The redirect to another host this answer came through, if any."""
+        if not self.redirects:
+            return None
+        moved = CrossHostRedirect(self.redirects[0], self.url, self.trail)
+        return moved if moved.from_host != moved.to_host else None
 
     def header(self, name: str) -> str | None:
         values = self.header_all(name)
@@ -132,6 +174,9 @@ class HttpClient:
         seen = UNTRUSTED_SEEN.get()
         if response.untrusted and seen is not None:
             seen.append(f"{response.url}: {response.untrusted}")
+        moved, redirected = response.cross_host, REDIRECTED_SEEN.get()
+        if moved is not None and redirected is not None:
+            redirected.append(moved)
         return response
 
     def _fetch(self, url: str, request: _Request, address: str | None, *, follow_redirects: bool) -> HttpResponse:
@@ -150,10 +195,12 @@ class HttpClient:
                     raise RedirectError(f"{current} redirects to {target}, which is not a web address",
                                         target=current)
                 if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
-                    raise RedirectError(f"{current} redirects to plain HTTP ({target}); refusing to downgrade",
-                                        target=current)
+                    raise RedirectError(f"{current} redirects to plain HTTP ({target}): the answer would come "
+                                        "unencrypted and from a server nobody can authenticate, so the check does "
+                                        "not follow it", target=current)
                 if target in visited:
-                    raise RedirectError("redirect loop: " + " -> ".join([*visited, target]), target=url)
+                    raise RedirectError(f"{url} never serves a document: redirect loop "
+                                        + " -> ".join([*visited, target]), target=url)
                 if response.status == 303:
                     request = _Request("GET", request.headers, None)
                 current, pinned = target, None  # each hop is resolved again
@@ -182,7 +229,6 @@ class HttpClient:
         host = parts.hostname
         port = self.port_for(url)
         dial = address or self._dns.addresses(host).addresses[0]
-        timeout = self._ctx.settings.http_timeout
         adapter = _DialingAdapter(self._ctx, dial, verified=verified)
         session = requests.Session()
         session.trust_env = False  # no proxies or CA bundles from the environment
@@ -195,36 +241,42 @@ class HttpClient:
         request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Host": netloc,
                            **dict(request.headers)}
         prepared = requests.Request(request.method, dial_url, headers=request_headers, data=request.body).prepare()
-        deadline = time.monotonic() + timeout
-        with session:
+        who = f"{host} ({dial})" if host != dial else dial
+        first = Stage.HANDSHAKE if parts.scheme == "https" else Stage.REQUEST
+        # One deadline for connect, handshake, request, headers and body: the watchdog shuts the
+        # socket down when it passes, and ctx.check() in every handler below turns that into its words.
+        with self._ctx.deadline(who, target=url, url=url, port=port, after_connect=first) as deadline, session:
             try:
-                answer = session.send(prepared, stream=True, timeout=(timeout, timeout),
+                limit = deadline.socket_timeout()
+                answer = session.send(prepared, stream=True, timeout=(limit, limit),
                                       allow_redirects=False, verify=verified)
             except requests.exceptions.SSLError as exc:
                 self._ctx.check()
+                if deadline.stage is not Stage.HANDSHAKE:  # a broken TLS record in the answer, not the handshake
+                    raise _wire_problem(exc, deadline) from None
                 raise explain(self._ctx, exc, host, dial, port) from None  # names version, size, dates
             except requests.exceptions.Timeout:
                 self._ctx.check()
-                raise WaitTimeoutError(f"{url} did not answer within {timeout:g} s", target=url) from None
+                raise deadline.error() from None  # a read timed out: the time left ran out
             except requests.exceptions.RequestException as exc:
                 self._ctx.check()
-                raise _connection_problem(exc, url) from None
+                raise _wire_problem(exc, deadline) from None
+            deadline.stage = Stage.BODY
             with answer:
-                data = self._read(answer, url, deadline)
+                data = self._read(answer, deadline)
                 return HttpResponse(
                     url=url, status=answer.status_code, reason=answer.reason or "",
                     headers=tuple(answer.raw.headers.iteritems()), body=data, address=dial)
 
-    def _read(self, answer: requests.Response, url: str, deadline: float) -> bytes:
+    def _read(self, answer: requests.Response, deadline: Deadline) -> bytes:
+        """The body up to the size cap; the deadline (not a per-read timeout) bounds a drip."""
+        url = deadline.url
         cap = self._ctx.settings.max_bytes
         chunks: list[bytes] = []
         size = 0
         try:
             while True:
-                self._ctx.check()
-                if time.monotonic() > deadline:
-                    raise WaitTimeoutError(f"{url} kept sending for longer than "
-                                           f"{self._ctx.settings.http_timeout:g} s", target=url)
+                self._ctx.check()  # cancelled, or the deadline passed while the body kept coming
                 chunk = answer.raw.read(CHUNK, decode_content=False)
                 if not chunk:
                     break
@@ -232,11 +284,12 @@ class HttpClient:
                 if size > cap:
                     raise TooLargeError(f"{url} sent more than {cap} bytes; stopped reading", target=url)
                 chunks.append(chunk)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
+        except (urllib3.exceptions.HTTPError, OSError, http.client.HTTPException) as exc:
             self._ctx.check()
             if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
-                raise WaitTimeoutError(f"{url} stopped sending before the answer was complete", target=url) from None
-            raise HttpProtocolError(f"{url} broke off the answer: {_root(exc)}", target=url) from None
+                raise deadline.error() from None
+            raise _wire_problem(exc, deadline, body=size) from None
+        self._ctx.check()  # an end of the body that was the watchdog's doing is a timeout, not the end
         return b"".join(chunks)
 
 
@@ -264,23 +317,164 @@ def _root(exc: BaseException) -> str:
     return str(current)
 
 
-def _connection_problem(exc: requests.exceptions.RequestException, url: str) -> NetError:
-    text = _root(exc)
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        lowered = text.lower()
-        if any(w in lowered for w in ("remotedisconnected", "connection aborted", "connection reset",
-                                      "closed connection", "badstatusline", "protocol")):
-            return HttpProtocolError(f"{url} closed the connection without a valid HTTP answer ({text})", target=url)
-        return ConnectError(f"cannot connect to {url}: {text}", target=url)
-    return HttpProtocolError(f"{url}: {text}", target=url)
+def _chain(exc: BaseException) -> list[BaseException]:
+    """Every exception an error wraps (cause, context, urllib3's `reason`, exceptions among the args)."""
+    found: list[BaseException] = []
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        links = [current.__cause__, current.__context__, getattr(current, "reason", None),
+                 *getattr(current, "args", ())]
+        stack += [link for link in reversed(links) if isinstance(link, BaseException)]
+    return found
+
+
+def _first(exc: BaseException, kind: type[E]) -> E | None:
+    return next((e for e in _chain(exc) if isinstance(e, kind)), None)
+
+
+def _shown(text: str) -> str:
+    """Server bytes quoted in a verdict: escaped (no control or bidi characters), cut short."""
+    clipped = text.strip()[:SHOWN_ANSWER]
+    return ascii(clipped) + ("..." if len(text.strip()) > SHOWN_ANSWER else "")
+
+
+HEADERS_FIX = ("Find what adds the header lines: the site's HTTP Response Headers and URL Rewrite outbound rules in "
+               "IIS, and the load balancer or reverse proxy rule for this name.")
+CUT_OFF_FIX = ("The server, or a device in front of it, broke the answer off: look in that server's Event Viewer and "
+               "IIS logs for a crashing or recycling worker process (w3wp.exe), and at the idle, size and inspection "
+               "limits of load balancers, proxies and IPS devices in between.")
+
+
+def _advised(remediation: str, error: NetError) -> NetError:
+    error.remediation = remediation
+    return error
+
+
+def _wire_problem(exc: BaseException, deadline: Deadline, *, body: int = 0) -> NetError:
+    """A broken answer in the words of the stage it broke in: the server was reached, so never "cannot
+    connect" once the TCP connection stood."""
+    url, who = deadline.url, deadline.who
+    if deadline.stage is Stage.CONNECT:
+        return ConnectError(f"cannot connect to {url}: {_root(exc)}", target=url)
+    how = "reset" if _first(exc, ConnectionResetError) is not None else "closed"
+    if deadline.stage is Stage.HANDSHAKE:
+        return TlsError(f"{who} accepted the connection on port {deadline.port} but {how} it during the TLS "
+                        "handshake", target=deadline.target)
+    if deadline.stage is Stage.REQUEST:
+        return HttpProtocolError(f"{who} accepted the connection but {how} it before taking the request for {url}",
+                                 target=url)
+    too_long = _first(exc, http.client.LineTooLong)
+    if too_long is not None:
+        what = str(too_long.args[0]) if too_long.args else "line"
+        return NotHttpError(f"{who} answered the request for {url} with a {what} longer than 64 kB, which no web "
+                            "server sends: the answer is not HTTP", target=url)
+    status_line = _first(exc, http.client.BadStatusLine)
+    line = str(status_line.args[0]) if status_line is not None and status_line.args else ""
+    if isinstance(status_line, http.client.RemoteDisconnected) or (
+            status_line is not None and not line.strip("'\" \r\n")):  # an empty line arrives as "''"
+        return HttpProtocolError(f"{who} accepted the request for {url} and closed the connection without "
+                                 "answering it", target=url)
+    if status_line is not None:
+        looks = next((what for start, what in BANNERS if line.startswith(start)), "")
+        return NotHttpError(f"{who} answered the request for {url}, but not in HTTP: its answer begins "
+                            f"{_shown(line)}" + (f" ({looks} answers on this port?)" if looks else ""), target=url)
+    header_problem = next((e for e in _chain(exc) if type(e) is http.client.HTTPException), None)
+    if header_problem is not None and "headers" in str(header_problem):
+        return _advised(HEADERS_FIX, HttpProtocolError(f"{who} answered the request for {url} with more than "
+                                 f"{getattr(http.client, '_MAXHEADERS', 100)} header lines; a web server in front of "
+                                 "Exchange or Skype for Business sends a few dozen at most, so clients refuse the "
+                                 "answer (a misconfigured proxy or load balancer rule adding headers?)", target=url))
+    # Through TLS a reset reads like an end without close_notify, so both are "cut off" unless the
+    # reset is known (plain HTTP, or Windows' "forcibly closed").
+    reset = how == "reset"
+    part = "headers" if deadline.stage is Stage.HEADERS else "body"
+    verb = "reset the connection" if reset else "cut the connection off"
+    got = f"{deadline.received} bytes received"
+    incomplete = _first(exc, http.client.IncompleteRead)  # urllib3's subclass counts the whole body so far
+    if part == "body" and incomplete is not None:
+        partial, expected = getattr(incomplete, "partial", 0), getattr(incomplete, "expected", 0) or 0
+        done = partial if isinstance(partial, int) else body + len(partial)
+        got = f"{done} of {done + expected} bytes of the body received" if expected else got
+    if reset or incomplete is not None or part == "headers":
+        return _advised(CUT_OFF_FIX, HttpProtocolError(
+            f"{who} {verb} in the middle of the {part} of its answer for {url} ({got})", target=url))
+    return HttpProtocolError(f"{who} broke off its answer for {url}: {_root(exc)}", target=url)
+
+
+class _MeteredRaw(io.RawIOBase):
+    """The raw reads of an answer, counted on the operation's deadline (a drip reads differently from silence).
+
+    It wraps the socket's own raw file (makefile with buffering=0), so the socket's count of open
+    files, which keeps it open after urllib3 drops the connection, stays right.
+    """
+
+    def __init__(self, raw: Any, deadline: Deadline) -> None:
+        super().__init__()
+        self._raw = raw
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        count: int | None = self._raw.readinto(buffer)
+        if count:
+            self._deadline.received += count
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _Metering:
+    """What http.client is handed instead of the socket: the one thing it asks, makefile(), counts bytes."""
+
+    def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_MeteredRaw(self._sock.makefile("rb", buffering=0), self._deadline))
+
+
+class _MeteredResponse(http.client.HTTPResponse):
+    """http.client's response reading through a counting file, when an operation's deadline is running."""
+
+    def __init__(self, sock: Any, debuglevel: int = 0, method: str | None = None, url: str | None = None) -> None:
+        deadline = CURRENT.get()
+        super().__init__(_Metering(sock, deadline) if deadline is not None else sock,  # type: ignore[arg-type]
+                         debuglevel, method, url)
 
 
 class _DialedConnectionMixin:
-    """Connect to the pool's (already resolved) address with the cancellable connect, and register it."""
+    """Connect to the pool's (already resolved) address with the cancellable connect, and register it.
+
+    It also moves the operation's deadline through its stages (handshake done, request sent) and
+    reads the answer through a counting file, so a timeout says where the server stopped.
+    """
 
     probe_ctx: ProbeContext
     _interrupter: sockets.Interrupter | None
     _token: int | None
+    response_class: type[http.client.HTTPResponse] = _MeteredResponse
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        deadline = self.probe_ctx.current_deadline()
+        if deadline is not None and deadline.stage is Stage.HANDSHAKE:
+            deadline.stage = Stage.REQUEST
+
+    def getresponse(self) -> Any:
+        deadline = self.probe_ctx.current_deadline()
+        if deadline is not None:
+            deadline.stage = Stage.HEADERS  # the request is sent; now the server's turn
+        return super().getresponse()  # type: ignore[misc]
 
     def _new_conn(self) -> Any:
         conn: Any = self
@@ -288,11 +482,22 @@ class _DialedConnectionMixin:
                                host=getattr(conn, "server_hostname", None) or conn.host)
         interrupter = sockets.Interrupter(sock)
         try:
-            self._token = self.probe_ctx.track(interrupter)
+            token = self.probe_ctx.track(interrupter)  # cancel and the deadline's watchdog shut it down
         except BaseException:
             sock.close()
             raise
-        self._interrupter = interrupter
+        deadline = self.probe_ctx.current_deadline()
+        if deadline is None:
+            self._token, self._interrupter = token, interrupter
+            return sock
+
+        def release() -> None:
+            self.probe_ctx.untrack(token)
+            interrupter.release()
+
+        # urllib3 drops the connection as soon as the headers say "Connection: close", while the body
+        # is still being read from the socket: it stays guarded until the whole operation ends.
+        deadline.at_finish(release)
         return sock
 
     def close(self) -> None:

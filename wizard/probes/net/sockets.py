@@ -3,7 +3,9 @@
 A blocked connect() or recv() is not woken by closing its file descriptor elsewhere; it is woken by
 shutdown() of the socket. So the connect waits in short slices checking the cancel flag, and a
 duplicate handle of every open connection is registered with the context: cancel() shuts the
-duplicate down, which ends whatever read or TLS handshake is waiting on the original.
+duplicate down, which ends whatever read or TLS handshake is waiting on the original. Inside an
+operation's deadline (ProbeContext.deadline) the connect gets only the time that is left, the socket
+a timeout of what then remains, and the watchdog shuts the registered duplicate down when it passes.
 """
 
 from __future__ import annotations
@@ -39,8 +41,15 @@ class Interrupter:
 
 
 def connect(ctx: ProbeContext, address: str, port: int, timeout: float, *, host: str = "") -> socket.socket:
-    """Open a TCP connection to one address (already resolved), honouring cancel and timeout."""
+    """Open a TCP connection to one address (already resolved), honouring cancel and timeout.
+
+    Within an operation's deadline the connect waits at most what is left of it (and its timeout
+    reads as that deadline's); the connected socket's timeout is then the time remaining, and the
+    operation moves on to its next stage (TLS handshake or request).
+    """
     ctx.check()
+    operation = ctx.current_deadline()
+    limit = timeout if operation is None else min(timeout, operation.remaining())
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     label = f"{host or address}:{port}" + (f" ({address})" if host and host != address else "")
@@ -50,19 +59,24 @@ def connect(ctx: ProbeContext, address: str, port: int, timeout: float, *, host:
         if err and err not in _CONNECTING:
             raise ConnectError(f"cannot connect to {label}: {errno.errorcode.get(err, err)} "
                                f"({_why(err)})", target=label)
-        deadline = time.monotonic() + timeout
+        until = time.monotonic() + limit
         with selectors.DefaultSelector() as sel:
             sel.register(sock, selectors.EVENT_WRITE)
-            while not sel.select(SLICE):
-                ctx.check()
-                if time.monotonic() > deadline:
+            while not sel.select(min(SLICE, max(0.0, until - time.monotonic()))):
+                ctx.check()  # cancelled, or the operation's deadline passed (its words name the connect)
+                if time.monotonic() >= until:
+                    if operation is not None:
+                        raise operation.error()
                     raise WaitTimeoutError(f"no TCP answer from {label} within {timeout:g} s "
                                            "(a firewall dropping the packets?)", target=label)
         err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if err:
             raise ConnectError(f"cannot connect to {label}: {_why(err)}", target=label)
         sock.setblocking(True)
+        sock.settimeout(timeout if operation is None else operation.socket_timeout())
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if operation is not None:
+            operation.stage = operation.after_connect
         return sock
     except BaseException:
         sock.close()

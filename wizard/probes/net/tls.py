@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import truststore
 
 from wizard.probes.context import ProbeContext
+from wizard.probes.deadlines import Stage
 from wizard.probes.formats.certificate import facts_from_der
 from wizard.probes.net import sockets
 from wizard.probes.net.errors import (
@@ -316,12 +317,18 @@ def _handshake(ctx: ProbeContext, host: str, address: str, port: int) -> Handsha
 
 def _one_handshake(ctx: ProbeContext, context: ssl.SSLContext, host: str, address: str,
                    port: int) -> tuple[str, str, bytes]:
+    """Connect and handshake within one wall-clock deadline: a silent or dripping server is cut off."""
+    with ctx.deadline(f"{host} ({address})" if host != address else address, target=f"{host}:{port}", port=port,
+                      after_connect=Stage.HANDSHAKE):
+        return _shake(ctx, context, host, address, port)
+
+
+def _shake(ctx: ProbeContext, context: ssl.SSLContext, host: str, address: str, port: int) -> tuple[str, str, bytes]:
     timeout = ctx.settings.http_timeout
-    raw = sockets.connect(ctx, address, port, timeout, host=host)
+    raw = sockets.connect(ctx, address, port, timeout, host=host)  # its timeout: what is left of the deadline
     interrupter = sockets.Interrupter(raw)
-    token = ctx.track(interrupter)
+    token = ctx.track(interrupter)  # the watchdog shuts it down at the deadline
     try:
-        raw.settimeout(timeout)
         try:
             tls = context.wrap_socket(raw, server_hostname=host)
         except ssl.SSLError as exc:
