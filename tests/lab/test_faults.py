@@ -18,6 +18,7 @@ from wizard.lab.faults import CATALOGUE, LabConfig, lab_config
 
 from . import clients
 from .clients import resolver
+from .test_wire_faults import WIRE_FAULTS
 
 NOW = datetime.now(UTC)
 
@@ -199,7 +200,7 @@ CHECKS: dict[str, tuple[str, Callable[[Lab], None]]] = {
 
 
 def test_every_fault_has_a_behaviour_check() -> None:
-    assert set(CHECKS) == set(FAULTS)
+    assert set(CHECKS) | set(WIRE_FAULTS) == set(FAULTS)  # the wire faults' behaviour: test_wire_faults.py
 
 
 @pytest.mark.parametrize("fault", sorted(CHECKS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.lab.test_wire_faults import WIRE_FAULTS
 from wizard.lab import FAULTS, Lab
 from wizard.probes.context import ProbeContext
 from wizard.probes.registry import probes_for
@@ -61,7 +62,7 @@ TOPOLOGY = {"unknown-tenant": "hybrid"}
 
 
 def test_fault_table_covers_every_lab_fault():
-    assert set(FAULT_TABLE) == set(FAULTS)
+    assert set(FAULT_TABLE) | set(WIRE_FAULTS) == set(FAULTS)  # wire faults: tests/lab/test_wire_faults.py
 
 
 @pytest.mark.parametrize("fault", sorted(FAULT_TABLE))

@@ -31,6 +31,42 @@ class TlsState(StrEnum):
     NOT_YET_VALID = "not-yet-valid"  # issued by the lab CA, but its validity starts in a month
 
 
+class Wire(StrEnum):
+    """How a simulated machine's HTTPS listener misbehaves on the wire (the HTTPS farm reads it)."""
+
+    SILENT = "silent"  # accepts the TCP connection, then never says a word: no TLS handshake ever
+    DRIP_HANDSHAKE = "drip-handshake"  # its side of the TLS handshake, one byte per interval
+    DRIP_HEADERS = "drip-headers"  # status line and headers one byte per interval
+    DRIP_BODY = "drip-body"  # the headers at once, the body one byte per interval
+    RESET_BODY = "reset-body"  # half the body, then a TCP reset
+    NOT_HTTP = "not-http"  # after the TLS handshake: an SSH banner and binary bytes instead of HTTP
+    MANY_HEADERS = "many-headers"  # 500 header lines before the body
+    REDIRECT = "redirect"  # 302 Found to `location`
+
+
+CONNECTION_WIRE = frozenset({Wire.SILENT, Wire.DRIP_HANDSHAKE})  # before any request: they cannot have a path
+DRIP_SECONDS = 0.25  # far below any per-read timeout, far above what a deadline of seconds lets through
+
+
+@dataclass(frozen=True)
+class WireFault:
+    """One machine's HTTPS misbehaviour: for every connection, or only for requests for `path`."""
+
+    machine: str  # the machine's key ("fe01")
+    behaviour: Wire
+    path: str = ""  # "" = every request; else this path only, case-insensitively as IIS matches (exactly otherwise)
+    location: str = ""  # REDIRECT: where to
+    interval: float = DRIP_SECONDS  # DRIP_*: seconds between two bytes
+
+    def __post_init__(self) -> None:
+        if self.behaviour in CONNECTION_WIRE and self.path:
+            raise ValueError(f"{self.behaviour} happens before any request, so it cannot be limited to a path")
+        if (self.behaviour is Wire.REDIRECT) != bool(self.location):
+            raise ValueError("a location goes with a redirect, and only with one")
+
+    def matches(self, machine: str, path: str) -> bool:
+        return machine == self.machine and (not self.path or self.path.lower() == path.lower())
+
 @dataclass(frozen=True)
 class LabConfig:
     """Everything about the simulated deployment that a fault can change; defaults are healthy."""
@@ -63,6 +99,7 @@ class LabConfig:
     exchange_auth_not_yet_valid: bool = False  # so does the Exchange Auth certificate's
     # What is wrong inside the pool's metadata JSON: "" (nothing), "huge-number", "deep-nesting" or "wrong-types".
     pool_metadata_flaw: str = ""
+    wire_faults: tuple[WireFault, ...] = ()  # HTTPS listeners that misbehave on the wire (first match wins)
 
 
 @dataclass(frozen=True)
@@ -80,6 +117,8 @@ class Fault:
         object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
 
 
+_METADATA_PATH = "/metadata/json/1"
+_POOL_METADATA = f"https://pool01.contoso.com{_METADATA_PATH}"  # what the partner-application checks download
 _SIP_SRV = frozenset({("_sip._tls", "SRV"), ("_sipfederationtls._tcp", "SRV"), ("_sipinternaltls._tcp", "SRV")})
 
 
@@ -209,6 +248,46 @@ CATALOGUE: tuple[Fault, ...] = (
           "The pool's metadata document has the right fields with the wrong types: keys is text instead of a "
           "list, realm is a number.",
           {"pool_metadata_flaw": "wrong-types"}, SFB_ON_PREM),
+    Fault("silent-front-end",
+          "Front End fe01 (127.77.0.21) accepts connections on 443 and then never says a word: no TLS handshake "
+          "ever (a hung HTTP.sys, or a load balancer holding connections to a dead back end).",
+          {"wire_faults": (WireFault("fe01", Wire.SILENT),)}, SFB_ON_PREM),
+    Fault("drip-handshake",
+          f"Front End fe01 sends its side of the TLS handshake one byte every {DRIP_SECONDS:g} s: every read gets a "
+          "byte in time, the handshake never completes in time.",
+          {"wire_faults": (WireFault("fe01", Wire.DRIP_HANDSHAKE),)}, SFB_ON_PREM),
+    Fault("drip-headers",
+          f"Front End fe01 answers {_POOL_METADATA} with its status line and headers one byte every "
+          f"{DRIP_SECONDS:g} s.",
+          {"wire_faults": (WireFault("fe01", Wire.DRIP_HEADERS, _METADATA_PATH),)}, SFB_ON_PREM),
+    Fault("drip-body",
+          f"Front End fe01 sends the headers of {_POOL_METADATA} at once, then the document one byte every "
+          f"{DRIP_SECONDS:g} s.",
+          {"wire_faults": (WireFault("fe01", Wire.DRIP_BODY, _METADATA_PATH),)}, SFB_ON_PREM),
+    Fault("reset-mid-body",
+          f"Front End fe01 sends half of {_POOL_METADATA}, then resets the connection (TCP RST).",
+          {"wire_faults": (WireFault("fe01", Wire.RESET_BODY, _METADATA_PATH),)}, SFB_ON_PREM),
+    Fault("not-http",
+          f"Front End fe01 completes the TLS handshake, then answers {_POOL_METADATA} with an SSH banner and binary "
+          "bytes instead of HTTP (a load balancer rule forwarding to the wrong back end).",
+          {"wire_faults": (WireFault("fe01", Wire.NOT_HTTP, _METADATA_PATH),)}, SFB_ON_PREM),
+    Fault("many-headers",
+          f"Front End fe01 answers {_POOL_METADATA} with 500 header lines before the document.",
+          {"wire_faults": (WireFault("fe01", Wire.MANY_HEADERS, _METADATA_PATH),)}, SFB_ON_PREM),
+    Fault("redirect-other-host",
+          f"Front End fe01 redirects {_POOL_METADATA} to https://webext.contoso.com{_METADATA_PATH} (the reverse "
+          "proxy, another host), which serves the document.",
+          {"wire_faults": (WireFault("fe01", Wire.REDIRECT, _METADATA_PATH,
+                                     f"https://webext.contoso.com{_METADATA_PATH}"),)}, SFB_ON_PREM),
+    Fault("redirect-to-http",
+          f"Front End fe01 redirects {_POOL_METADATA} to plain http://pool01.contoso.com{_METADATA_PATH}.",
+          {"wire_faults": (WireFault("fe01", Wire.REDIRECT, _METADATA_PATH,
+                                     f"http://pool01.contoso.com{_METADATA_PATH}"),)}, SFB_ON_PREM),
+    Fault("redirect-loop",
+          f"Front End fe01 redirects {_POOL_METADATA} to the same URL with a trailing slash, and that back again "
+          "(an 'add trailing slash' rule fighting a 'remove trailing slash' rule).",
+          {"wire_faults": (WireFault("fe01", Wire.REDIRECT, _METADATA_PATH, f"{_POOL_METADATA}/"),
+                           WireFault("fe01", Wire.REDIRECT, f"{_METADATA_PATH}/", _POOL_METADATA))}, SFB_ON_PREM),
 )
 
 FAULT_BY_NAME: Mapping[str, Fault] = MappingProxyType({f.name: f for f in CATALOGUE})
@@ -255,5 +334,6 @@ def names_of(faults: Iterable[str] | str) -> tuple[str, ...]:
     return (faults,) if isinstance(faults, str) else tuple(dict.fromkeys(faults))
 
 
-__all__ = ["CATALOGUE", "FAULTS", "FAULT_BY_NAME", "Fault", "LabConfig", "TlsState", "lab_config", "names_of"]
+__all__ = ["CATALOGUE", "FAULTS", "FAULT_BY_NAME", "Fault", "LabConfig", "TlsState", "Wire", "WireFault", "lab_config",
+           "names_of"]
 

@@ -4,7 +4,8 @@ Every web machine gets a ThreadingHTTPServer bound to its own loopback address; 
 one port chosen free at start, so the probes only need to know "443 is port N in this lab". The TLS
 certificate is chosen from the SNI name (sni_callback), the response from the Host header, as IIS
 and HTTP.sys do. The TLS handshake happens on the connection's own thread, never in the acceptor,
-and injected latency is an interruptible wait on that thread only.
+and injected latency is an interruptible wait on that thread only. A machine's wire faults (from
+LabConfig.wire_faults) replace its proper behaviour for a connection or one path (see wire.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from wizard.lab import wire
 from wizard.lab.deployment import Machine
+from wizard.lab.faults import CONNECTION_WIRE, Wire, WireFault
 from wizard.lab.listeners import Acceptor, Connection, ConnectionThreads, accept_into, bind_same_port
 
 HANDSHAKE_TIMEOUT = 5.0
@@ -157,9 +160,22 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command, host=host.rstrip("."), path=parts.path or "/",
             query=parse_qs(parts.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()}, body=body)
-        response = self.server.farm.respond(self.server.machine, request)
+        fault = self.server.farm.wire_fault(self.server.machine, request.path)
+        if fault is not None and fault.behaviour is Wire.REDIRECT:
+            response = HttpResponse(302, (("Location", fault.location), ("Content-Type", "text/html")),
+                                    b"<head><title>Document Moved</title></head><body><h1>Object Moved</h1></body>")
+        else:
+            response = self.server.farm.respond(self.server.machine, request)
         if self.server.farm.wait_latency():
             self.close_connection = True
+            return
+        if fault is not None and fault.behaviour is not Wire.REDIRECT:
+            self.close_connection = True
+            wire.misbehave(self.connection, self.wfile, fault, status=response.status, headers=response.headers,
+                           body=response.body, server=SERVER_HEADER, date=self.date_time_string(),
+                           stopping=self.server.farm.stopping)
+            self.server.farm.log(Exchange(self.server.machine.key, self.command, self.headers.get("Host", ""),
+                                          self.path, response.status))
             return
         self._write(response)
 
@@ -195,6 +211,10 @@ class LabHttpServer(ThreadingHTTPServer):
 
     def serve_connection(self, connection: Connection) -> None:
         """Handshake (on this connection's thread), then let the handler read requests until close."""
+        fault = self.farm.wire_fault(self.machine, None)
+        if fault is not None:  # silent, or a drip of the handshake: no request is ever read
+            wire.before_request(connection.sock, self.context, fault, self.farm.stopping)
+            return
         connection.sock.settimeout(HANDSHAKE_TIMEOUT)
         tls = connection.upgrade(lambda s: self.context.wrap_socket(s, server_side=True,
                                                                     do_handshake_on_connect=False))
@@ -211,8 +231,9 @@ class HttpsFarm:
 
     def __init__(self, web: Sequence[tuple[Machine, Sequence[TlsBinding]]],
                  sip: Sequence[tuple[Machine, Sequence[TlsBinding]]], responder: Responder,
-                 *, latency_ms: int = 0) -> None:
+                 *, latency_ms: int = 0, wire_faults: Sequence[WireFault] = ()) -> None:
         self._web = list(web)
+        self.wire_faults = tuple(wire_faults)
         self._sip = list(sip)
         self._responder = responder
         self.latency = latency_ms / 1000
@@ -261,6 +282,17 @@ class HttpsFarm:
         return stuck
 
     # ----- used by the handler threads -----
+    @property
+    def stopping(self) -> threading.Event:
+        return self._stopping
+
+    def wire_fault(self, machine: Machine, path: str | None) -> WireFault | None:
+        """The machine's wire fault for a new connection (path None) or for a request for `path`."""
+        for fault in self.wire_faults:
+            if (path is None) == (fault.behaviour in CONNECTION_WIRE) and fault.matches(machine.key, path or ""):
+                return fault
+        return None
+
     def respond(self, machine: Machine, request: HttpRequest) -> HttpResponse:
         try:
             return self._responder(machine, request)
