@@ -103,6 +103,14 @@ def _at_its_host(probe: Probe) -> list[Instance]:
     return [Instance(probe, (urlsplit(getattr(probe, "target", "")).hostname or "").lower())]
 
 
+def _made(make: Callable[[], Probe]) -> Callable[[Scenario, str], list[Instance]]:
+    return lambda scenario, _: _one(make())
+
+
+def _endpoint(kind: str) -> Callable[[Scenario, str], list[Instance]]:
+    return lambda scenario, _: _one(autodiscover.AutodiscoverEndpointProbe(scenario, kind))
+
+
 def _ad(scenario: Scenario) -> str:
     return scenario.effective_autodiscover_fqdn
 
@@ -184,7 +192,7 @@ CHECKS: tuple[Declared, ...] = (
              lambda t, s: _oauth_certificate_known(t, s) and not s.oauth_certificate,
              lambda s, _: _one(certs.OAuthCertificateSourceProbe()), needs=(f"{ids.SFB_METADATA}:{{pool}}",)),
     *(Declared(f"{ids.OAUTH_RULE}.{rule.rule}", Phase.CERTIFICATES, rule.title, _oauth_certificate_known,
-               lambda s, _, rule=rule: _one(rule()), needs=(ids.OAUTH_SOURCE,)) for rule in certs.RULES),
+               _made(rule), needs=(ids.OAUTH_SOURCE,)) for rule in certs.RULES),
     Declared(ids.SAME_ON_FRONT_ENDS, Phase.CERTIFICATES, "Every Front End uses the same OAuth certificate",
              _oauth_certificate_known, _per_pool(certs.SameOnFrontEndsProbe),
              needs=(f"{ids.SFB_METADATA}:{{host}}",)),
@@ -205,7 +213,7 @@ CHECKS: tuple[Declared, ...] = (
     Declared(ids.AUTODISCOVER_SRV, Phase.AUTODISCOVER, "The autodiscover SRV record points to the autodiscover name",
              _autodiscover_on_prem, lambda s, _: _one(autodiscover.AutodiscoverSrvProbe(s)), needs=(ids.RESOLVER,)),
     *(Declared(f"{ids.AUTODISCOVER}.{kind}", Phase.AUTODISCOVER, f"Autodiscover answers at autodiscover.{kind}",
-               _autodiscover_on_prem, lambda s, _, kind=kind: _one(autodiscover.AutodiscoverEndpointProbe(s, kind)),
+               _autodiscover_on_prem, _endpoint(kind),
                needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,))
       for kind in ("xml", "svc")),
     # OAuth configuration

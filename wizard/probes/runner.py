@@ -165,6 +165,9 @@ class _Run:
             # rather than holding the caller past its budget.
             _, stuck = wait(pending, timeout=GRACE if pending else 0)
             pool.shutdown(wait=not stuck and not self.stuck, cancel_futures=True)
+            close = getattr(self.ctx, "close", None)
+            if callable(close):
+                close()  # the run is over: its deadline watchdog need not wait to notice
         return [r if r is not None else _not_run(self.probes[i], self._stop_words())
                 for i, r in enumerate(self.results)]
 
@@ -198,8 +201,8 @@ class _Run:
             self._store(index, _not_run(self.probes[index], self._stop_words()))
         self.stuck = bool(pending)
         pending.clear()  # stuck probes are left behind (their threads end when they notice the cancel)
-        for i, result in enumerate(self.results):
-            if result is None:
+        for i, stored in enumerate(self.results):
+            if stored is None:
                 self._store(i, _not_run(self.probes[i], self._stop_words()))
 
     def _store(self, index: int, result: ProbeResult) -> None:
