@@ -50,8 +50,9 @@ class ResolverProbe(BaseProbe):
             return Finding(Status.ERROR,
                            f"The DNS server {server} does not answer: no reply to a query for {self.domain} within "
                            f"{ctx.settings.dns_timeout:g} s. Every check that needs a DNS answer waits for this one.",
-                           "Check that the DNS server is running and reachable from this machine on UDP and TCP 53 "
-                           "(firewalls, VPN), or choose another one (verify --nameserver).",
+                           "Check that the DNS server is running and reachable from this machine on UDP and TCP "
+                           "53 (firewalls, VPN), or ask another DNS server (in the window: Tools > DNS resolver; on "
+                           "the command line: --nameserver).",
                            tuple(evidence), cause=Cause.TIMEOUT)
         except ServfailError as exc:
             return failed(f"The DNS server {server} cannot answer for {self.domain}: {exc}",
