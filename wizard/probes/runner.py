@@ -116,7 +116,7 @@ class _Default:
 _DEFAULT = _Default()
 
 
-def run_probes(probes: Sequence[Probe], scenario: Scenario, ctx: ProbeContext, *, max_workers: int = 16,
+def run_probes(probes: Sequence[Probe], scenario: Scenario, ctx: ProbeContext, *, max_workers: int = 48,
                on_result: Callable[[ProbeResult], None] | None = None,
                budget: float | _Default | None = _DEFAULT) -> list[ProbeResult]:
     """Run every probe (concurrently, dependencies first) and return results in the probes' order.
