@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from wizard.probes.result import ProbeResult, Status
+from wizard.probes.result import ProbeResult, Status, Subject, SubjectKind
 from wizard.scenario import example_scenario
 from wizard.topology import Phase
 from wizard.ui.topology_model import PENDING, diagram_for
 
 
 def result(probe_id: str, phase: Phase, status: Status, *tags: str) -> ProbeResult:
-    return ProbeResult(probe_id, phase, status, probe_id, tags=tags)
+    """A result; a "host:NAME" tag here becomes the typed host subject the picture places results by."""
+    hosts = tuple(Subject(SubjectKind.HOST, t[5:]) for t in tags if t.startswith("host:"))
+    return ProbeResult(probe_id, phase, status, probe_id, tags=tuple(t for t in tags if not t.startswith("host:")),
+                       subjects=hosts)
 
 
 def test_boxes_and_arrows_follow_the_topology():
