@@ -10,6 +10,7 @@ from wizard.probes.context import ProbeContext
 from wizard.probes.registry import probes_for
 from wizard.probes.result import ProbeResult, Status
 from wizard.probes.runner import run_probes
+from wizard.probes.summary import root_causes
 
 
 def verify(lab: Lab) -> dict[str, ProbeResult]:
@@ -33,8 +34,8 @@ FAULT_TABLE = {
     "autodiscover-xml": ("oauth.autodiscover-url", Status.WARN, "Set-CsOAuthConfiguration -Identity global "
                                                                 "-ExchangeAutodiscoverUrl 'https://autodiscover.contoso.com/autodiscover/autodiscover.svc'"),
     "missing-srv": ("autodiscover.srv", Status.WARN, "port 443, target autodiscover.contoso.com"),
-    "missing-autodiscover-record": ("prerequisites.dns:autodiscover.contoso.com", Status.FAIL, "CNAME record autodiscover.contoso.com -> "
-                                                                     "ex01.contoso.com"),
+    "missing-autodiscover-record": ("prerequisites.dns:autodiscover.contoso.com", Status.FAIL,
+                                    "CNAME record autodiscover.contoso.com -> ex01.contoso.com"),
     "missing-sip-srv": ("prerequisites.sfb-dns", Status.FAIL, "_sip._tls SRV port 443"),
     "weak-oauth-key": ("certificates.oauth.key-size", Status.FAIL, "2048-bit"),
     "subject-missing-sip-domain": ("certificates.oauth.subject", Status.FAIL, "Subject names the SIP domain"),
@@ -57,8 +58,30 @@ FAULT_TABLE = {
     "dns-servfail": ("prerequisites.dns:autodiscover.contoso.com", Status.FAIL, "SERVFAIL"),
     "dns-timeout": ("prerequisites.dns:autodiscover.contoso.com", Status.ERROR, "did not answer"),
     "slow": (None, Status.PASS, ""),
+    # DNS answers that lie or cannot work (tests/probes/test_dns_faults.py has the verdicts)
+    "cname-loop": ("prerequisites.dns:autodiscover.contoso.com", Status.FAIL, "Break the loop"),
+    "cname-chain-too-long": ("prerequisites.sfb-dns", Status.FAIL, "A records"),
+    "sip-srv-target-root": ("prerequisites.sfb-dns", Status.FAIL, "_sip._tls SRV"),
+    "srv-target-no-address": ("prerequisites.sfb-dns", Status.FAIL, "_sipfederationtls"),
+    "dns-truncated": (None, Status.PASS, ""),  # TCP fallback: everything still passes
+    "dns-wrong-name": ("prerequisites.dns:ex01.contoso.com", Status.ERROR, "DNS proxy"),
+    "dns-silent": ("prerequisites.resolver", Status.ERROR, "UDP and TCP"),
+    # documents no metadata document looks like (tests/probes/test_metadata_json_faults.py)
+    "metadata-huge-number": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL, "virtual directory"),
+    "metadata-deep-nesting": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL, "virtual directory"),
+    "metadata-wrong-types": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL, "virtual directory"),
+    # TLS versions and certificates (tests/probes/test_tls_faults.py, test_not_yet_valid.py)
+    "tls-legacy-only": ("prerequisites.tls:pool01.contoso.com", Status.FAIL, "SCHANNEL"),
+    "huge-certificate-chain": ("prerequisites.tls:pool01.contoso.com", Status.FAIL, "only the names"),
+    "tls-not-yet-valid": ("certificates.tls:pool01.contoso.com", Status.FAIL, "w32tm"),
+    "oauth-not-yet-valid": ("certificates.oauth.validity", Status.FAIL, "w32tm"),
+    "exchange-auth-not-yet-valid": ("certificates.exchange-auth", Status.FAIL, "w32tm"),
 }
 TOPOLOGY = {"unknown-tenant": "hybrid"}
+# Faults that two checks see independently (each virtual directory has its own authentication settings)
+# and a wrong realm shows both in what the pool publishes and in what it trusts.
+ALSO_CAUGHT_BY = {"exchange-oauth-disabled": ["verification.exchange-oauth.autodiscover"],
+                  "wrong-realm": ["verification.sfb-trusts-exchange:pool01.contoso.com"]}
 
 
 def test_fault_table_covers_every_lab_fault():
@@ -78,6 +101,12 @@ def test_lab_fault_is_caught_by_the_right_probe(fault):
     assert fix in result.remediation
     # probes unrelated to DNS/TLS plumbing are not dragged into an ERROR by another fault
     assert not [r.id for r in results.values() if r.status is Status.ERROR and status is not Status.ERROR]
+    # one cause, one finding: the catching check is the only root cause; what needs it is blocked by it
+    if status in (Status.FAIL, Status.ERROR):
+        causes = root_causes(list(results.values()))
+        expected = [probe_id, *ALSO_CAUGHT_BY.get(fault, [])]
+        assert [c.result.id for c in causes] == expected, [(c.result.id, c.result.detail) for c in causes]
+        assert all(r.blocked_by == (probe_id,) for r in results.values() if r.status is Status.BLOCKED)
 
 
 def test_evidence_labels_are_unique_within_each_result_so_json_keeps_them_all():

@@ -98,6 +98,20 @@ class SfbTrustsExchangeProbe(BaseProbe):
         return judge_sfb_challenge(response, scenario)
 
 
+def _reaches_user_resource(response: HttpResponse, trail: tuple[Evidence, ...]) -> Finding:
+    """The discovery chain ends at a UCWA user resource that asks for an OAuth token (on-premises pools:
+    what the pool trusts is the pool check's finding, not repeated here)."""
+    challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
+    evidence = (*trail, *_challenge_evidence(response, challenge))
+    if response.status != 401 or challenge is None:
+        return failed(f"{response.url} answered HTTP {response.status} without a Bearer challenge; the UCWA user "
+                      "resource of a working pool asks for an OAuth token.",
+                      "Check that lyncdiscover reaches the pool's external web services through the reverse proxy.",
+                      *evidence)
+    return passed(f"lyncdiscover leads to the UCWA user resource at {response.url}, which asks for an OAuth token "
+                  "(what the pool trusts is checked for each pool).", *evidence)
+
+
 class LyncdiscoverProbe(BaseProbe):
     """https://lyncdiscover.DOMAIN/ leads (via redirects of SfB Online) to a user link that answers 401 Bearer."""
 
@@ -129,6 +143,9 @@ class LyncdiscoverProbe(BaseProbe):
             trail.append(Evidence("discovery", f"{url} -> {'user link' if user else redirect or 'no links'}"))
             if user:
                 challenge = net.http.fetch(urljoin(url, user), headers={"Accept": "application/json"})
+                if scenario.topology_or_default.sfb_on_prem:
+                    # The pool's own check judges what the pool trusts; here only the way there is in question.
+                    return _reaches_user_resource(challenge, (*trail, Evidence("user link", user)))
                 finding = judge_sfb_challenge(challenge, scenario)
                 return Finding(finding.status, finding.detail, finding.remediation,
                                (*trail, Evidence("user link", user), *finding.evidence))

@@ -236,7 +236,7 @@ CHECKS: tuple[Declared, ...] = (
              lambda s, login: _one(tenant.TenantProbe(s, login)), needs=(ids.RESOLVER,)),
     Declared(ids.REALM_TYPE, Phase.HYBRID, "Microsoft 365 knows how the users sign in",
              lambda t, s: t.involves_tenant and bool(s.tenant_domain),
-             lambda s, login: _one(tenant.RealmTypeProbe(s, login)), needs=(ids.RESOLVER,)),
+             lambda s, login: _one(tenant.RealmTypeProbe(s, login)), needs=(ids.RESOLVER, ids.TENANT)),
     Declared(ids.SFB_DNS_HYBRID, Phase.HYBRID, "Skype for Business DNS records point to one side",
              _sfb_dns_here(Phase.HYBRID), lambda s, _: _one(dns.SfbDnsRecordsProbe(s)), needs=(ids.RESOLVER,)),
     # Verification
