@@ -13,12 +13,19 @@ import pytest
 import requests
 from cryptography import x509
 
+from tests.probes.test_metadata_json_faults import SERVED as METADATA_SERVED
 from wizard.lab import FAULTS, Lab
 from wizard.lab.faults import CATALOGUE, LabConfig, lab_config
 
 from . import clients
 from .clients import resolver
+from .test_dns_faults_served import SERVED as DNS_SERVED
 from .test_wire_faults import WIRE_FAULTS
+
+# Faults whose served behaviour is asserted where the TLS handshake is made (the lab's certificates and
+# TLS versions are only visible to a client): tests/probes/test_tls_faults.py and test_not_yet_valid.py.
+SERVED_ELSEWHERE = {"tls-legacy-only", "huge-certificate-chain", "tls-not-yet-valid", "oauth-not-yet-valid",
+                    "exchange-auth-not-yet-valid"}
 
 NOW = datetime.now(UTC)
 
@@ -200,7 +207,8 @@ CHECKS: dict[str, tuple[str, Callable[[Lab], None]]] = {
 
 
 def test_every_fault_has_a_behaviour_check() -> None:
-    assert set(CHECKS) | set(WIRE_FAULTS) == set(FAULTS)  # the wire faults' behaviour: test_wire_faults.py
+    assert set(CHECKS) | set(WIRE_FAULTS) | set(DNS_SERVED) | set(METADATA_SERVED) | set(SERVED_ELSEWHERE) \
+        == set(FAULTS)
 
 
 @pytest.mark.parametrize("fault", sorted(CHECKS))
