@@ -327,7 +327,11 @@ def _shake(ctx: ProbeContext, context: ssl.SSLContext, host: str, address: str, 
     timeout = ctx.settings.http_timeout
     raw = sockets.connect(ctx, address, port, timeout, host=host)  # its timeout: what is left of the deadline
     interrupter = sockets.Interrupter(raw)
-    token = ctx.track(interrupter)  # the watchdog shuts it down at the deadline
+    try:
+        token = ctx.track(interrupter)  # the watchdog shuts it down at the deadline
+    except BaseException:  # cancelled meanwhile: track() closed the duplicate, the socket is ours to close
+        raw.close()
+        raise
     try:
         try:
             tls = context.wrap_socket(raw, server_hostname=host)
