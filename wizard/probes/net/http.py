@@ -188,7 +188,7 @@ class HttpClient:
         for _ in range(self._ctx.settings.max_redirects + 1):
             response = self._one(current, request, pinned)
             if follow_redirects and response.status in REDIRECT_STATUSES and response.header("Location"):
-                target = urljoin(current, response.header("Location") or "")
+                target = _redirect_target(current, response.header("Location") or "")
                 trail.append(f"{response.status} {current} -> {target}")
                 visited.append(current)
                 if urlsplit(target).scheme not in ("https", "http"):
@@ -261,6 +261,10 @@ class HttpClient:
             except requests.exceptions.RequestException as exc:
                 self._ctx.check()
                 raise _wire_problem(exc, deadline) from None
+            except ValueError as exc:  # requests reads a redirect's Location even when it does not follow it
+                self._ctx.check()
+                raise RedirectError(f"{url} answered with a redirect whose Location is not a valid URL ({exc})",
+                                    target=url) from None
             deadline.stage = Stage.BODY
             with answer:
                 data = self._read(answer, deadline)
@@ -291,6 +295,19 @@ class HttpClient:
             raise _wire_problem(exc, deadline, body=size) from None
         self._ctx.check()  # an end of the body that was the watchdog's doing is a timeout, not the end
         return b"".join(chunks)
+
+
+def _redirect_target(current: str, location: str) -> str:
+    """Where a Location header leads, or RedirectError when it is no URL a client could follow."""
+    try:
+        target = urljoin(current, location)
+        parts = urlsplit(target)
+        _ = parts.port  # raises ValueError for a port outside 0-65535 or one that is not a number
+    except ValueError:
+        raise RedirectError(f"{current} redirects to {location!r}, which is not a valid URL", target=current) from None
+    if parts.scheme in ("https", "http") and not parts.hostname:
+        raise RedirectError(f"{current} redirects to {location!r}, which names no host", target=current)
+    return target
 
 
 def _is_trust_problem(exc: TlsError) -> bool:
