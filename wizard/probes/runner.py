@@ -165,9 +165,7 @@ class _Run:
             # rather than holding the caller past its budget.
             _, stuck = wait(pending, timeout=GRACE if pending else 0)
             pool.shutdown(wait=not stuck and not self.stuck, cancel_futures=True)
-            close = getattr(self.ctx, "close", None)
-            if callable(close):
-                close()  # the run is over: its deadline watchdog need not wait to notice
+            self.ctx.close()  # the run is over: its deadline watchdog need not wait to notice
         return [r if r is not None else _not_run(self.probes[i], self._stop_words())
                 for i, r in enumerate(self.results)]
 
