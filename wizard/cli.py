@@ -31,6 +31,7 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
         kwargs: dict[str, Any] = {"dest": spec.name, "help": spec.help}
         if spec.kind is Kind.CHOICE:
             kwargs["choices"] = spec.choices
+            kwargs["type"] = spec.canonical  # old names (SfB 'online') are read as today's
         elif spec.kind is Kind.LIST:
             kwargs["action"] = "append"
             kwargs["metavar"] = spec.name.upper().removesuffix("S")

@@ -6,12 +6,13 @@ has the same name and the same rules wherever it is typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from wizard import validation
 from wizard.topology import (
+    LEGACY_SFB_KINDS,
     ExchangeKind,
     ExchangeVersion,
     Phase,
@@ -48,6 +49,11 @@ class FieldSpec:
     required: Callable[[Topology], bool] = _never
     relevant: Callable[[Topology], bool] = _always
     placeholder: str = ""
+    aliases: Mapping[str, str] = field(default_factory=dict)  # old choice values still read: old -> current
+
+    def canonical(self, value: str) -> str:
+        """A choice as it is stored now (an old name, such as SfB 'online', becomes 'teams')."""
+        return self.aliases.get(value.strip().lower(), value.strip().lower()) if self.kind is Kind.CHOICE else value
 
     @property
     def flag(self) -> str:
@@ -68,8 +74,8 @@ def _tenant(t: Topology) -> bool:
     return t.involves_tenant
 
 
-def _ex_onprem_with_sfb_online(t: Topology) -> bool:
-    return t.exchange_on_prem and t.sfb is SfbKind.ONLINE
+def _ex_onprem_with_teams_only(t: Topology) -> bool:
+    return t.exchange_on_prem and t.sfb is SfbKind.TEAMS
 
 
 def _ex_onprem_with_tenant(t: Topology) -> bool:
@@ -83,16 +89,23 @@ def _autodiscover_relevant(t: Topology) -> bool:
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("mode", "What are you doing?", Kind.CHOICE, "Set up a new integration, or verify an existing one.",
               Phase.PREREQUISITES, choices=("setup", "verify"), required=_always),
-    FieldSpec("exchange", "Exchange", Kind.CHOICE, "Exchange Server on premises or Exchange Online.",
+    FieldSpec("exchange", "Exchange", Kind.CHOICE,
+              "server: every mailbox on Exchange Server; hybrid: mailboxes on Exchange Server and in Exchange "
+              "Online; online: every mailbox in Exchange Online.",
               Phase.PREREQUISITES, choices=tuple(k.value for k in ExchangeKind), required=_always),
-    FieldSpec("exchange_version", "Exchange version", Kind.CHOICE, "The Exchange Server version on premises.",
+    FieldSpec("exchange_version", "Exchange version", Kind.CHOICE,
+              "The Exchange Server version on premises: se = Subscription Edition (the default); 2010 to 2019 are "
+              "out of support but still handled.",
               Phase.PREREQUISITES, choices=tuple(v.value for v in ExchangeVersion),
               required=_ex_onprem, relevant=_ex_onprem),
-    FieldSpec("sfb", "Skype for Business", Kind.CHOICE,
-              "Lync/SfB Server on premises, Skype for Business Online, or a hybrid of both.",
-              Phase.PREREQUISITES, choices=tuple(k.value for k in SfbKind), required=_always),
+    FieldSpec("sfb", "Skype for Business / Teams", Kind.CHOICE,
+              "server: Lync/SfB Server only; hybrid: SfB Server with Microsoft Teams; teams: Microsoft Teams only "
+              "('online', the retired Skype for Business Online, is read as teams).",
+              Phase.PREREQUISITES, choices=tuple(k.value for k in SfbKind), required=_always,
+              aliases=LEGACY_SFB_KINDS),
     FieldSpec("sfb_version", "Lync / SfB Server version", Kind.CHOICE,
-              "2013 = Lync Server 2013; 2015 and 2019 = Skype for Business Server.",
+              "se = Skype for Business Server Subscription Edition (the default); 2015 and 2019 = Skype for Business "
+              "Server (out of support since 14 October 2025); 2013 = Lync Server 2013 (out of support).",
               Phase.PREREQUISITES, choices=tuple(v.value for v in SfbVersion),
               required=_sfb_onprem, relevant=_sfb_onprem),
     FieldSpec("sip_domains", "SIP domain(s)", Kind.LIST,
@@ -103,7 +116,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               Phase.PREREQUISITES, validation.domain, required=_always, placeholder="contoso.com"),
     FieldSpec("verified_domain", "Verified domain", Kind.TEXT,
               "The tenant-verified domain used for the application account (defaults to the SMTP domain).",
-              Phase.HYBRID, validation.domain, relevant=_ex_onprem_with_sfb_online),
+              Phase.HYBRID, validation.domain, relevant=_ex_onprem_with_teams_only),
     FieldSpec("exchange_fqdns", "Exchange server FQDN(s)", Kind.LIST,
               "The Exchange servers (Client Access / Mailbox) that run autodiscover and EWS.",
               Phase.PREREQUISITES, validation.fqdn, required=_ex_onprem, relevant=_ex_onprem,
@@ -121,7 +134,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               placeholder="pool01.contoso.com"),
     FieldSpec("dc_fqdn", "Domain controller FQDN", Kind.TEXT,
               "Used with -DomainController so new objects are read back from the same DC.",
-              Phase.HYBRID, validation.fqdn, required=_ex_onprem_with_sfb_online,
+              Phase.HYBRID, validation.fqdn, required=_ex_onprem_with_teams_only,
               relevant=_ex_onprem_with_tenant, placeholder="dc01.contoso.com"),
     FieldSpec("test_sip_uri", "Test user SIP address", Kind.TEXT,
               "An SfB-enabled user with a mailbox, for Test-CsExStorageConnectivity.",

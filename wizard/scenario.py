@@ -19,11 +19,21 @@ from typing import Any
 from wizard.fields import FIELD_BY_NAME, FIELDS, Kind
 from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.formats import json_safe
-from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, SfbVersion, Topology
+from wizard.topology import (
+    DEFAULT_EXCHANGE_VERSION,
+    DEFAULT_SFB_VERSION,
+    ExchangeKind,
+    ExchangeVersion,
+    SfbKind,
+    SfbVersion,
+    Topology,
+)
 from wizard.validation import InvalidValue
 
 SCHEMA = "sfb-exchange-wizard/scenario"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Exchange hybrid and the Subscription Editions; SfB 'online' became 'teams'
+# What a version-1 file meant by a value it left out (the defaults of that version).
+V1_DEFAULTS = {"exchange_version": "2016", "sfb_version": "2015"}
 MAX_FILE_BYTES = 1024 * 1024
 
 EXCHANGE_ONLINE_AUTODISCOVER_URL = "https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc"
@@ -58,9 +68,9 @@ class Scenario:
 
     mode: str = "setup"
     exchange: str = ExchangeKind.SERVER.value
-    exchange_version: str = ExchangeVersion.V2016.value
+    exchange_version: str = DEFAULT_EXCHANGE_VERSION.value
     sfb: str = SfbKind.SERVER.value
-    sfb_version: str = SfbVersion.V2015.value
+    sfb_version: str = DEFAULT_SFB_VERSION.value
     sip_domains: list[str] = field(default_factory=list)
     smtp_domain: str = ""
     verified_domain: str = ""
@@ -92,6 +102,8 @@ class Scenario:
             raw: Any = split_list(value)
         else:
             raw = str(value).strip() if not isinstance(value, list) else ",".join(value)
+            if spec.kind is Kind.CHOICE:
+                raw = spec.canonical(raw)
         message = self._check(name, raw)
         if message is None:
             raw = self._normalise(name, raw)
@@ -186,7 +198,7 @@ class Scenario:
         try:
             return self.topology
         except ValueError:
-            return Topology(ExchangeKind.SERVER, ExchangeVersion.V2016, SfbKind.SERVER, SfbVersion.V2015)
+            return Topology(ExchangeKind.SERVER, DEFAULT_EXCHANGE_VERSION, SfbKind.SERVER, DEFAULT_SFB_VERSION)
 
     @property
     def topology(self) -> Topology:
@@ -194,9 +206,10 @@ class Scenario:
         sfb = SfbKind(self.sfb)
         return Topology(
             exchange=exchange,
-            exchange_version=ExchangeVersion(self.exchange_version) if exchange is ExchangeKind.SERVER else None,
+            exchange_version=(ExchangeVersion(self.exchange_version) if exchange is not ExchangeKind.ONLINE
+                              else None),
             sfb=sfb,
-            sfb_version=SfbVersion(self.sfb_version) if sfb is not SfbKind.ONLINE else None,
+            sfb_version=SfbVersion(self.sfb_version) if sfb is not SfbKind.TEAMS else None,
         )
 
     @property
@@ -259,8 +272,10 @@ class Scenario:
         if url and self.exchange == ExchangeKind.SERVER.value and _svc_from(url) != url.rstrip("/"):
             notes.append(
                 f"ExchangeAutodiscoverUrl {url} points at autodiscover.xml (the POX file); SfB needs the "
-                f"SOAP service, so {self.oauth_autodiscover_url} is used instead. This is the most common "
-                "cause of Test-CsExStorageConnectivity code=50043.")
+                f"SOAP service, so {self.oauth_autodiscover_url} is used instead. The field guide 'Exchange and "
+                "Skype for Business Integration' (Jeff Schertz, 2015) and its readers tie "
+                "Test-CsExStorageConnectivity code=50043 to a wrong or empty ExchangeAutodiscoverUrl; no "
+                "Microsoft document explains that code.")
         return notes
 
     def all_fqdns(self) -> list[tuple[str, str]]:
@@ -322,7 +337,7 @@ class Scenario:
         body = doc.get("scenario")
         if not isinstance(body, dict):
             raise ScenarioFileError("the file has no 'scenario' object")
-        return cls.from_dict(body)
+        return cls.from_dict(migrate(body, version))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write atomically: a temporary file in the same folder, flushed, then renamed over."""
@@ -346,6 +361,18 @@ class Scenario:
             return cls.from_json(text)
         except ScenarioFileError as exc:
             raise ScenarioFileError(f"{target}: {exc}") from None
+
+
+def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
+    """Read an older file's values as they are meant today (version 1: SfB 'online' is Teams; the old
+    defaults for versions it left out)."""
+    migrated = dict(body)
+    if version < 2:
+        for name, default in V1_DEFAULTS.items():
+            migrated.setdefault(name, default)
+        if migrated.get("sfb") == "online":
+            migrated["sfb"] = SfbKind.TEAMS.value
+    return migrated
 
 
 def _svc_from(url: str) -> str:
