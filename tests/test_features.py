@@ -60,7 +60,7 @@ def topo(exchange: str, sfb: str) -> Topology:
     ex_kind = ExchangeKind.ONLINE if exchange == "online" else ExchangeKind.SERVER
     ex_version = None if exchange == "online" else ExchangeVersion(exchange)
     if sfb == "online":
-        return Topology(ex_kind, ex_version, SfbKind.ONLINE, None)
+        return Topology(ex_kind, ex_version, SfbKind.TEAMS, None)
     kind, _, version = sfb.rpartition("-")
     return Topology(ex_kind, ex_version, SfbKind.HYBRID if kind == "hybrid" else SfbKind.SERVER,
                     SfbVersion(version))

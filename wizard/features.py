@@ -152,7 +152,7 @@ def _server_column(t: Topology) -> str:
 
 def _primary_column(t: Topology) -> str:
     """Online users in a hybrid get the online column too; the primary answer is for users homed on premises."""
-    return _online_column(t) if t.sfb is SfbKind.ONLINE else _server_column(t)
+    return _online_column(t) if t.sfb is SfbKind.TEAMS else _server_column(t)
 
 
 def _cell_answer(table: FeatureTable, row: FeatureRow, column_id: str, t: Topology) -> tuple[bool, str]:
@@ -208,7 +208,7 @@ def _features_000(t: Topology) -> list[FeatureSupport]:
 
 def _cloud_voicemail(t: Topology) -> list[FeatureSupport]:
     table = feature_tables()["000"]
-    sfb_key = "online" if t.sfb is SfbKind.ONLINE else (t.sfb_version or SfbVersion.V2015).value
+    sfb_key = "online" if t.sfb is SfbKind.TEAMS else (t.sfb_version or SfbVersion.V2015).value
     out = []
     for note in table.notes:
         if "feature" not in note:
@@ -227,7 +227,7 @@ def _column_002(t: Topology) -> tuple[str, str] | None:
     if t.exchange_version is not ExchangeVersion.V2013:
         reading = (f"Table 002 is written for Exchange Server 2013; Exchange {t.exchange_version} is read as "
                    "2013 here.")
-    if t.sfb is SfbKind.ONLINE:
+    if t.sfb is SfbKind.TEAMS:
         return "sfb-online-only", reading
     if t.sfb is SfbKind.HYBRID:
         if t.sfb_version is not SfbVersion.V2013:

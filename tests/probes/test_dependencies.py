@@ -146,7 +146,7 @@ def _topology(exchange: str, sfb: str) -> Topology:
     on_prem_sfb = sfb != "online"
     return Topology(ExchangeKind.SERVER if on_prem_exchange else ExchangeKind.ONLINE,
                     ExchangeVersion(exchange) if on_prem_exchange else None,
-                    SfbKind.SERVER if on_prem_sfb else SfbKind.ONLINE,
+                    SfbKind.SERVER if on_prem_sfb else SfbKind.TEAMS,
                     SfbVersion(sfb) if on_prem_sfb else None)
 
 

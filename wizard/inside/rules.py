@@ -408,7 +408,7 @@ def rule_exchange_partner_sfb(ctx: RuleContext, spec: RuleSpec) -> list[ProbeRes
     if exchange is None:
         return _no_exchange(rule, phase, title)
     apps = exchange_apps_for(exchange, SFB_SERVICE_ID)
-    sfb_online = ctx.topology.sfb is SfbKind.ONLINE
+    sfb_online = ctx.topology.sfb is SfbKind.TEAMS
     step_id = "partner-applications.sfb-online-partner" if sfb_online else "partner-applications.exchange-trusts-sfb"
     if sfb_online:
         create = ctx.fix("partner-applications.sfb-online-partner", Shell.EXCHANGE,
@@ -450,7 +450,7 @@ def rule_teams_partner_apps(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
     rule, phase, title = spec
     topology = ctx.topology
     if not (topology.exchange_on_prem and topology.exchange_has_oauth
-            and topology.sfb in (SfbKind.ONLINE, SfbKind.HYBRID)):
+            and topology.sfb in (SfbKind.TEAMS, SfbKind.HYBRID)):
         return []
     exchange = ctx.collected.exchange
     if exchange is None:

@@ -17,7 +17,7 @@ def onprem_pair(t: Topology) -> bool:
 
 def exchange_with_sfb_online(t: Topology) -> bool:
     """Exchange 2013+ on premises serving SfB Online users (alone or in a hybrid): seed 001."""
-    return t.exchange_on_prem and t.exchange_has_oauth and t.sfb in (SfbKind.ONLINE, SfbKind.HYBRID)
+    return t.exchange_on_prem and t.exchange_has_oauth and t.sfb in (SfbKind.TEAMS, SfbKind.HYBRID)
 
 
 def sfb_server_trusts_tenant(t: Topology) -> bool:
@@ -40,7 +40,7 @@ def exchange_2010(t: Topology) -> bool:
 
 def needs_directory_sync(t: Topology) -> bool:
     """Seed 002: directory synchronisation is required whenever on-premises objects meet the tenant."""
-    return t.involves_tenant and not (t.exchange is ExchangeKind.ONLINE and t.sfb is SfbKind.ONLINE)
+    return t.involves_tenant and not (t.exchange is ExchangeKind.ONLINE and t.sfb is SfbKind.TEAMS)
 
 
 def tenant_reference(scenario: Scenario) -> str:

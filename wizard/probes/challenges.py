@@ -43,7 +43,7 @@ def _challenge_evidence(response: HttpResponse, challenge: Challenge | None) -> 
 def _exchange_issuers(scenario: Scenario) -> list[str]:
     """Issuers that mean 'this SfB trusts Exchange': Exchange itself on premises; the Microsoft STS online."""
     topology = scenario.topology_or_default
-    if topology.exchange is ExchangeKind.ONLINE or topology.sfb is SfbKind.ONLINE:
+    if topology.exchange is ExchangeKind.ONLINE or topology.sfb is SfbKind.TEAMS:
         return [EXCHANGE_SERVICE_ID, ACS_SERVICE_ID]
     return [EXCHANGE_SERVICE_ID]
 

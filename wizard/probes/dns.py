@@ -136,7 +136,7 @@ class SfbDnsRecordsProbe(BaseProbe):
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
         topo = scenario.topology
-        want_online = topo.sfb is SfbKind.ONLINE
+        want_online = topo.sfb is SfbKind.TEAMS
         pool = scenario.pool_fqdns[0] if scenario.pool_fqdns else "<pool FQDN>"
         # Names another check resolves (prerequisites.dns:<name>) are not judged twice here.
         elsewhere = {fqdn.lower() for _, fqdn in scenario.all_fqdns()}

@@ -299,6 +299,6 @@ def steps(scenario: Scenario) -> list[Step]:
         out += [exchange_online_principal(scenario), exchange_online_hosting_provider()]
     if cases.exchange_2010(t) and t.involves_tenant:
         out.append(exchange_2010_online(scenario))
-    if t.exchange is ExchangeKind.ONLINE and t.sfb is SfbKind.ONLINE:
+    if t.exchange is ExchangeKind.ONLINE and t.sfb is SfbKind.TEAMS:
         out.append(same_tenant(scenario))
     return out

@@ -256,12 +256,12 @@ def steps(scenario: Scenario) -> list[Step]:
         out.append(lync_dns_on_prem(scenario))
     if cases.owa_im_on_prem(t) and t.exchange_version is not ExchangeVersion.V2010:
         out.append(owa_ucma())
-    if t.sfb is SfbKind.ONLINE:
+    if t.sfb is SfbKind.TEAMS:
         out += [sfb_online_dns(scenario, domain) for domain in scenario.sip_domains]
     if t.exchange is ExchangeKind.ONLINE and not t.applies(Phase.AUTODISCOVER):
         out.append(exchange_online_autodiscover(scenario, PHASE))
     if cases.needs_directory_sync(t):
         out += [graph_session(scenario), directory_sync(scenario)]
-    if t.exchange_on_prem and t.sfb is SfbKind.ONLINE and scenario.test_sip_uri:
+    if t.exchange_on_prem and t.sfb is SfbKind.TEAMS and scenario.test_sip_uri:
         out.append(sip_proxy_address(scenario))
     return out

@@ -114,6 +114,6 @@ def steps(scenario: Scenario) -> list[Step]:
         out.append(owa_im_events())
     if cases.exchange_with_sfb_online(t):
         out.append(sfb_online_features(scenario))
-    if t.sfb is SfbKind.ONLINE and not cases.exchange_with_sfb_online(t):
+    if t.sfb is SfbKind.TEAMS and not cases.exchange_with_sfb_online(t):
         out.append(online_features(scenario))
     return out
