@@ -258,7 +258,8 @@ def test_list_values_split_on_commas_semicolons_spaces_and_lines():
 def test_invalid_choice_is_refused_and_topology_falls_back():
     scenario = Scenario()
     assert scenario.set("exchange", "cloud") is not None
-    assert scenario.topology_or_default.label == "Exchange Server 2016 + Skype for Business Server 2015"
+    assert scenario.topology_or_default.label == ("Exchange Server Subscription Edition (SE) + Skype for Business "
+                                                  "Server Subscription Edition (SE)")
 
 
 # ----- change notification -----
