@@ -1,33 +1,84 @@
-"""Where each step comes from: the five seeds and the later Microsoft documents that changed them."""
+"""Where each step comes from: the public documents it follows, by title and address.
+
+An admin reads these in the runbook, the scripts and the window, so each names the document as its
+publisher titles it, with its address where it is public. Where Microsoft has since changed a
+procedure, the constant says which version a step follows. The SEED_* names at the end are the
+five original documents under their old internal names, kept for modules that still import them.
+"""
 
 from __future__ import annotations
 
-SEED_000 = "seed 000: Plan to integrate Skype for Business and Exchange (Microsoft SfB Server docs)"
-SEED_001 = ("seed 001: Configure Integration and OAuth between Skype for Business Online and Exchange Server "
-            "(Microsoft docs, 2022)")
-SEED_002 = ("seed 002: Integrate Exchange Server 2013 with Lync Server 2013, Skype for Business Online, or a Lync "
-            "Server 2013 hybrid deployment (Microsoft support)")
-SEED_003 = "seed 003: Lync Server 2013: Prerequisites for integrating with Exchange Server 2013 (TechNet)"
-SEED_004 = "seed 004: Jeff Schertz, Exchange and Skype for Business Integration (2015), and its reader comments"
+LEARN = "https://learn.microsoft.com"
 
-TEAMS_2025 = ("Microsoft docs: Configure Integration and OAuth between Microsoft Teams services and Exchange "
-              "Server (2025 revision of seed 001)")
-SFB_HYBRID_S2S = ("Microsoft docs: Configure server-to-server authentication for a Skype for Business Server hybrid "
-                  "environment (configure-a-hybrid-environment.md, TechNet jj204990)")
-OWA_IM = ("Microsoft docs: Integrating Lync Server 2013 and Outlook Web App 2013 (TechNet JJ688055), linked from "
-          "seed 002 step 5")
-OWA_2010 = ("Exchange 2010 Set-OwaVirtualDirectory help (InstantMessagingServerName / "
-            "InstantMessagingCertificateThumbprint)")
-OWA_EXO = ("Microsoft docs: Configure integration between on-premises Skype for Business Server and Outlook Web App "
-           "(outlook-web-app.md)")
-S2S_CERT = "Microsoft docs: Assign a server-to-server authentication certificate to Skype for Business Server"
-EXCHANGE_AUTH_CERT = "Microsoft troubleshooting: Cannot access OWA or ECP if the OAuth certificate is expired"
-PARTNER_APPS = ("Microsoft docs: Configure partner applications in Skype for Business Server and Exchange Server, "
-                "and Configure an on-premises partner application")
-EXCHANGE_HYBRID_OAUTH = ("Microsoft docs: Configure OAuth authentication between Exchange and Exchange Online "
-                         "organizations (linked from seed 001 step 1)")
-MSONLINE_RETIRED = ("Microsoft: Azure AD, Azure AD Preview and MSOnline PowerShell retirement (deprecated 30 March "
-                    "2024, stopped working 30 March 2025)")
-SFB_ONLINE_DNS = "Microsoft docs: External DNS records for Office 365 (Skype for Business Online values)"
-EXO_DNS = "Microsoft docs: External DNS records for Office 365 (autodiscover CNAME for Exchange Online)"
-EXSTORAGE_HELP = "Test-CsExStorageConnectivity cmdlet help (permissions; -Folder Dumpster tests the archiving store)"
+# ----- the five documents the playbook started from -----
+
+PLAN_INTEGRATION = ('Microsoft Learn, "Plan to integrate Skype for Business and Exchange" '
+                    f"({LEARN}/skypeforbusiness/plan-your-deployment/integrate-with-exchange/integrate-with-exchange)")
+SFB_ONLINE_EXCHANGE_OAUTH_2022 = (
+    'Microsoft Learn, "Configure Integration and OAuth between Skype for Business Online and Exchange Server" '
+    '(February 2022 version; since June 2025 the page is "Configure Integration and OAuth between Microsoft '
+    f'Teams services and Exchange Server", {LEARN}/skypeforbusiness/deploy/integrate-with-exchange-server/'
+    "oauth-with-online-and-on-premises)")
+EXCHANGE_2013_INTEGRATION_KB = (
+    'Microsoft support, "How to integrate Exchange Server 2013 with Lync Server 2013, Skype for Business Online, '
+    'or a Lync Server 2013 hybrid deployment" (KB 2614242, https://support.microsoft.com/help/2614242)')
+LYNC_2013_PREREQUISITES = (
+    'Microsoft TechNet, "Lync Server 2013: Prerequisites for integrating with Exchange Server 2013" (JJ721919, '
+    f"{LEARN}/previous-versions/office/lync-server-2013/"
+    "lync-server-2013-prerequisites-for-integrating-with-exchange-server-2013)")
+FIELD_GUIDE = ('Jeff Schertz, "Exchange and Skype for Business Integration" (2015, '
+               "http://blog.schertz.name/2015/09/exchange-and-skype-for-business-integration/)")
+FIELD_GUIDE_READERS = ("readers' comments on Jeff Schertz's \"Exchange and Skype for Business Integration\" (2015, "
+                       "http://blog.schertz.name/2015/09/exchange-and-skype-for-business-integration/)")
+FIELD_GUIDE_REPLY = ("Jeff Schertz's reply to a reader under \"Exchange and Skype for Business Integration\" (2015, "
+                     "http://blog.schertz.name/2015/09/exchange-and-skype-for-business-integration/)")
+
+# ----- later and more specific documents -----
+
+TEAMS_2025 = ('Microsoft Learn, "Configure Integration and OAuth between Microsoft Teams services and Exchange '
+              f'Server" (June 2025, {LEARN}/skypeforbusiness/deploy/integrate-with-exchange-server/'
+              "oauth-with-online-and-on-premises)")
+SFB_HYBRID_S2S = ('Microsoft Learn, "Configure server-to-server authentication for a Skype for Business Server '
+                  f'hybrid environment" ({LEARN}/skypeforbusiness/manage/authentication/'
+                  "configure-a-hybrid-environment)")
+OWA_IM = ('Microsoft TechNet, "Integrating Lync Server 2013 and Outlook Web App 2013" (JJ688055, now under '
+          f"{LEARN}/previous-versions)")
+OWA_2010 = ('Microsoft Learn, "Set-OwaVirtualDirectory" (InstantMessagingServerName, '
+            f"InstantMessagingCertificateThumbprint; {LEARN}/powershell/module/exchange/set-owavirtualdirectory)")
+OWA_EXO = ('Microsoft Learn, "Configure integration between on-premises Skype for Business Server and Outlook Web '
+           f'App" ({LEARN}/skypeforbusiness/deploy/integrate-with-exchange-server/outlook-web-app)')
+S2S_CERT = ('Microsoft Learn, "Assign a server-to-server authentication certificate to Skype for Business Server" '
+            f"({LEARN}/skypeforbusiness/manage/authentication/assign-a-server-to-server-certificate)")
+EXCHANGE_AUTH_CERT = ('Microsoft Learn, "Maintain the Exchange Server OAuth certificate" '
+                      f"({LEARN}/exchange/plan-and-deploy/integration-with-sharepoint-and-skype/maintain-oauth-certificate)"
+                      '; Microsoft Learn troubleshooting, "Cannot access OWA or ECP if the OAuth certificate is '
+                      f'expired" ({LEARN}/exchange/troubleshoot/administration/'
+                      "cannot-access-owa-or-ecp-if-oauth-expired)")
+PARTNER_APPS = ('Microsoft Learn, "Configure partner applications in Skype for Business Server and Exchange Server" '
+                f"({LEARN}/skypeforbusiness/deploy/integrate-with-exchange-server/configure-partner-applications) and "
+                '"Configure an on-premises partner application for Skype for Business Server" '
+                f"({LEARN}/skypeforbusiness/manage/authentication/configure-an-on-premises-partner-app)")
+EXCHANGE_HYBRID_OAUTH = ('Microsoft Learn, "Configure OAuth authentication between Exchange and Exchange Online '
+                         f'organizations" ({LEARN}/exchange/configure-oauth-authentication-between-exchange-and-'
+                         "exchange-online-organizations-exchange-2013-help)")
+MSONLINE_RETIRED = (
+    'Microsoft Learn, "What\'s new in Microsoft Entra" (MSOnline PowerShell retired and stopped working between '
+    f"early April and late May 2025; AzureAD PowerShell retired in early July 2025; {LEARN}/entra/fundamentals/"
+    'whats-new), and the Microsoft Entra blog, "Action required: MSOnline and AzureAD PowerShell retirement - '
+    '2025 info and resources" (techcommunity.microsoft.com)')
+TEAMS_DNS = ('Microsoft Learn, "External Domain Name System records for Microsoft 365" (October 2024: for '
+             "Teams-only tenants, the _sipfederationtls._tcp SRV record only; "
+             f"{LEARN}/microsoft-365/enterprise/external-domain-name-system-records)")
+SFB_ONLINE_DNS = TEAMS_DNS
+EXO_DNS = ('Microsoft Learn, "External Domain Name System records for Microsoft 365" (the autodiscover CNAME for '
+           f"Exchange Online; {LEARN}/microsoft-365/enterprise/external-domain-name-system-records)")
+EXSTORAGE_HELP = ('Microsoft Learn, "Test-CsExStorageConnectivity" (permissions; -Folder Dumpster tests the '
+                  f"archiving store; {LEARN}/powershell/module/skype/test-csexstorageconnectivity)")
+
+# ----- the old internal names (modules not yet moved to the names above) -----
+
+SEED_000 = PLAN_INTEGRATION
+SEED_001 = SFB_ONLINE_EXCHANGE_OAUTH_2022
+SEED_002 = EXCHANGE_2013_INTEGRATION_KB
+SEED_003 = LYNC_2013_PREREQUISITES
+SEED_004 = FIELD_GUIDE
