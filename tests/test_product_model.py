@@ -132,3 +132,37 @@ def test_the_cli_refuses_an_unknown_version_in_one_line(capsys):
         main(["export", "--exchange-version", "2022", "--out", "x"])
     assert exit_info.value.code == 2
     assert "invalid choice: '2022'" in capsys.readouterr().err
+
+
+def _valid_scenario() -> Scenario:
+    scenario = Scenario()
+    assert not scenario.update({"exchange": "hybrid", "sfb": "hybrid", "sip_domains": ["fabrikam.com", "Fabrikam.NET"],
+                                "smtp_domain": "fabrikam.com",
+                                "exchange_fqdns": ["ex1.fabrikam.com", "ex2.fabrikam.com"],
+                                "pool_fqdns": ["pool1.fabrikam.com"], "tenant_domain": "fabrikam.onmicrosoft.com"})
+    return scenario
+
+
+def test_a_settled_scenario_is_frozen_typed_and_derives_what_the_form_derives():
+    scenario = _valid_scenario()
+    settled = scenario.settle()
+    assert settled.topology == scenario.topology and settled.mode.value == "setup"
+    assert settled.sip_domains == ("fabrikam.com", "fabrikam.net") and isinstance(settled.exchange_fqdns, tuple)
+    for name in ("effective_autodiscover_fqdn", "effective_realm", "oauth_autodiscover_url", "exchange_metadata_url",
+                 "sfb_metadata_urls", "sfb_issuer", "exchange_issuer", "autodiscover_internal_uri"):
+        assert getattr(settled, name) == getattr(scenario, name), name
+    assert settled.all_fqdns() == scenario.all_fqdns()
+    with pytest.raises(AttributeError):
+        settled.smtp_domain = "contoso.com"  # type: ignore[misc]
+
+
+def test_an_invalid_scenario_cannot_be_settled():
+    scenario = _valid_scenario()
+    scenario.set("pool_fqdns", [])
+    with pytest.raises(ValueError, match="Front End pool FQDN"):
+        scenario.settle()
+
+
+def test_an_exchange_hybrid_keeps_the_on_premises_autodiscover_for_sfb():
+    settled = _valid_scenario().settle()
+    assert settled.oauth_autodiscover_url == "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc"

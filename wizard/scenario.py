@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from wizard.derived import EXCHANGE_ONLINE_AUTODISCOVER_URL, Derived
 from wizard.fields import FIELD_BY_NAME, FIELDS, Kind
-from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.formats import json_safe
+from wizard.settled import Settled
 from wizard.topology import (
     DEFAULT_EXCHANGE_VERSION,
     DEFAULT_SFB_VERSION,
@@ -30,13 +31,14 @@ from wizard.topology import (
 )
 from wizard.validation import InvalidValue
 
+__all__ = ["EXCHANGE_ONLINE_AUTODISCOVER_URL", "Scenario", "ScenarioFileError", "ScenarioInvalid", "Settled"]
+
 SCHEMA = "sfb-exchange-wizard/scenario"
 SCHEMA_VERSION = 2  # 2: Exchange hybrid and the Subscription Editions; SfB 'online' became 'teams'
 # What a version-1 file meant by a value it left out (the defaults of that version).
 V1_DEFAULTS = {"exchange_version": "2016", "sfb_version": "2015"}
 MAX_FILE_BYTES = 1024 * 1024
 
-EXCHANGE_ONLINE_AUTODISCOVER_URL = "https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc"
 
 
 class ScenarioInvalid(ValueError):  # noqa: N818
@@ -63,7 +65,7 @@ def split_list(value: str | list[str] | tuple[str, ...]) -> list[str]:
 
 
 @dataclass
-class Scenario:
+class Scenario(Derived):
     """Every value the integration needs. List fields hold one entry per server/domain."""
 
     mode: str = "setup"
@@ -212,85 +214,13 @@ class Scenario:
             sfb_version=SfbVersion(self.sfb_version) if sfb is not SfbKind.TEAMS else None,
         )
 
-    @property
-    def default_sip_domain(self) -> str:
-        return self.sip_domains[0] if self.sip_domains else ""
+    def _topology_for_derived(self) -> Topology:
+        return self.topology_or_default
 
-    @property
-    def effective_verified_domain(self) -> str:
-        return self.verified_domain or self.smtp_domain
-
-    @property
-    def effective_autodiscover_fqdn(self) -> str:
-        if self.autodiscover_fqdn:
-            return self.autodiscover_fqdn
-        return f"autodiscover.{self.smtp_domain}" if self.smtp_domain else ""
-
-    @property
-    def effective_realm(self) -> str:
-        """The SfB OAuth realm: by default the default SIP domain."""
-        return self.oauth_realm or self.default_sip_domain
-
-    @property
-    def autodiscover_internal_uri(self) -> str:
-        """Exchange's AutoDiscoverServiceInternalUri (the POX .xml endpoint, as Exchange wants it)."""
-        return f"https://{self.effective_autodiscover_fqdn}/autodiscover/autodiscover.xml"
-
-    @property
-    def oauth_autodiscover_url(self) -> str:
-        """SfB's ExchangeAutodiscoverUrl: always the SOAP .svc endpoint, never .xml."""
-        if self.exchange == ExchangeKind.ONLINE.value:
-            return EXCHANGE_ONLINE_AUTODISCOVER_URL
-        if self.exchange_autodiscover_url:
-            return _svc_from(self.exchange_autodiscover_url)
-        return f"https://{self.effective_autodiscover_fqdn}/autodiscover/autodiscover.svc"
-
-    @property
-    def exchange_metadata_url(self) -> str:
-        return f"https://{self.effective_autodiscover_fqdn}/autodiscover/metadata/json/1"
-
-    @property
-    def sfb_metadata_urls(self) -> list[str]:
-        return [f"https://{pool}/metadata/json/1" for pool in self.pool_fqdns]
-
-    @property
-    def sfb_metadata_url(self) -> str:
-        return self.sfb_metadata_urls[0] if self.pool_fqdns else ""
-
-    @property
-    def sfb_issuer(self) -> str:
-        return f"{SFB_SERVICE_ID}@{self.effective_realm}"
-
-    @property
-    def exchange_issuer(self) -> str:
-        return f"{EXCHANGE_SERVICE_ID}@{self.effective_realm}"
-
-    def corrections(self) -> list[str]:
-        """Warnings about values the model corrected rather than used as typed."""
-        notes = []
-        url = self.exchange_autodiscover_url
-        if url and self.exchange == ExchangeKind.SERVER.value and _svc_from(url) != url.rstrip("/"):
-            notes.append(
-                f"ExchangeAutodiscoverUrl {url} points at autodiscover.xml (the POX file); SfB needs the "
-                f"SOAP service, so {self.oauth_autodiscover_url} is used instead. The field guide 'Exchange and "
-                "Skype for Business Integration' (Jeff Schertz, 2015) and its readers tie "
-                "Test-CsExStorageConnectivity code=50043 to a wrong or empty ExchangeAutodiscoverUrl; no "
-                "Microsoft document explains that code.")
-        return notes
-
-    def all_fqdns(self) -> list[tuple[str, str]]:
-        """(role, fqdn) for every host name the scenario names, for the DNS prerequisite probes."""
-        topo = self.topology_or_default
-        hosts: list[tuple[str, str]] = []
-        if topo.exchange_on_prem:
-            hosts += [("Exchange server", h) for h in self.exchange_fqdns]
-            if self.effective_autodiscover_fqdn:
-                hosts.append(("Autodiscover", self.effective_autodiscover_fqdn))
-        if topo.sfb_on_prem:
-            hosts += [("Front End pool", h) for h in self.pool_fqdns]
-        if self.dc_fqdn and FIELD_BY_NAME["dc_fqdn"].relevant(topo):
-            hosts.append(("Domain controller", self.dc_fqdn))
-        return hosts
+    def settle(self) -> Settled:
+        """The validated, frozen value the core consumes; raises ScenarioInvalid when anything is wrong."""
+        self.require_valid()
+        return Settled.of(self)
 
     # ----- serialisation -----
     def to_dict(self) -> dict[str, Any]:
@@ -373,14 +303,6 @@ def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
         if migrated.get("sfb") == "online":
             migrated["sfb"] = SfbKind.TEAMS.value
     return migrated
-
-
-def _svc_from(url: str) -> str:
-    """Turn a pasted .../autodiscover.xml URL into the .../autodiscover.svc one SfB needs."""
-    trimmed = url.rstrip("/")
-    if trimmed.lower().endswith("/autodiscover.xml"):
-        return trimmed[: -len("autodiscover.xml")] + "autodiscover.svc"
-    return trimmed
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
