@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from wizard import __version__
+from wizard.advisories import Advisory, advisories
 from wizard.features import feature_support
 from wizard.playbook.runbook import e, features_table_html, html_page, scenario_rows, scenario_table_html, steps_html
 from wizard.playbook.step import Step
@@ -66,6 +67,17 @@ def _root_causes_html(results: list[ProbeResult]) -> str:
     return f"<h2>Root causes ({len(causes)})</h2>" + "".join(items)
 
 
+def _advisories_html(found: list[Advisory]) -> str:
+    """Support status and service changes (EWS retirement), with their sources, before the checks."""
+    items = []
+    for advisory in found:
+        details = "".join(f"<li>{e(d)}</li>" for d in advisory.details)
+        sources = "; ".join(e(s) for s in advisory.sources)
+        items.append(f"<h3>{e(advisory.headline)}</h3><ul>{details}</ul>"
+                     + (f'<p class="meta">Sources: {sources}</p>' if sources else ""))
+    return "<h2>Products and services</h2>" + "".join(items) if items else ""
+
+
 def _result_html(result: ProbeResult) -> str:
     parts = [f'<div class="result" id="{e(result.id)}"><h3><span class="status status-{e(result.status.value)}">'
              f"{e(result.status.value)}</span> {e(result.title)}</h3>"]
@@ -108,6 +120,7 @@ def render_report_html(scenario: Scenario, results: list[ProbeResult], steps: li
         f'<p class="meta">Generated {e(when.isoformat(timespec="seconds"))} by the SfB-Exchange integration '
         f"wizard {e(__version__)}.</p>",
         f"<h2>Scenario</h2>{scenario_table_html(scenario)}",
+        _advisories_html(advisories(topology)),
         f"<h2>Features for this topology</h2>{features_table_html(feature_support(scenario))}",
         f"<h2>Verdict: {e(VERDICT_WORDS[verdict(results)])}</h2>" if results else "",
         _root_causes_html(results),
@@ -154,6 +167,7 @@ def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[
         "scenario": scenario.to_dict(),
         "scenario_values": [{"label": label, "value": value} for label, value in scenario_rows(scenario)],
         "corrections": scenario.corrections(),
+        "advisories": [a.to_json() for a in advisories(scenario.topology)],
         "features": [{"feature": f.feature, "supported": f.supported, "why": f.why, "source": f.source}
                      for f in feature_support(scenario)],
         "verdict": verdict(results).value,

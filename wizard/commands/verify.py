@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from wizard.advisories import advisories
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
 from wizard.commands.network_options import add_network_arguments, settings_from_args
 from wizard.probes.context import ProbeContext, ProbeSettings
@@ -96,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def document(scenario: Scenario, results: list[ProbeResult]) -> dict[str, Any]:
-    return {"scenario": scenario.to_dict(), "root_causes": [c.to_json() for c in root_causes(results)],
+    return {"scenario": scenario.to_dict(), "topology": scenario.topology_or_default.label,
+            "advisories": [a.to_json() for a in advisories(scenario.topology_or_default)],
+            "root_causes": [c.to_json() for c in root_causes(results)],
             "results": [r.to_json() for r in results], "summary": summarise(results)}
 
 
@@ -120,6 +123,9 @@ def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) 
         print(text, file=stream)  # at the terminal, because this is where an escape sequence would act
 
     line(f"Verifying {clean_line(scenario.topology_or_default.label)}")
+    for advisory in advisories(scenario.topology_or_default):
+        if advisory.attention:
+            line(f"  Note: {advisory.headline}")
     causes = root_causes(results)
     if causes:
         line(f"\nRoot causes ({len(causes)})")
@@ -150,4 +156,11 @@ def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) 
                 line(f"{pad}{indented_block(result.detail, pad)}")
                 if result.remediation:
                     line(f"{pad}Fix: {indented_block(result.remediation, pad + '     ')}")
+    notes = [a for a in advisories(scenario.topology_or_default) if a.attention]
+    if notes:
+        line("\nSupport and service changes")
+        for advisory in notes:
+            line(f"  {advisory.headline}")
+            for detail in advisory.details:
+                line(f"{pad}- {indented_block(detail, pad + '  ')}")
     print(f"\n{headline(results) if results else 'no checks apply'}", file=stream)
