@@ -166,3 +166,11 @@ def test_an_invalid_scenario_cannot_be_settled():
 def test_an_exchange_hybrid_keeps_the_on_premises_autodiscover_for_sfb():
     settled = _valid_scenario().settle()
     assert settled.oauth_autodiscover_url == "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc"
+
+
+def test_a_settled_scenario_lists_the_values_a_file_holds_without_versions_that_do_not_apply():
+    scenario = _valid_scenario()
+    scenario.set("sfb", "teams")
+    values = scenario.settle().to_dict()
+    assert set(values) == set(scenario.to_dict()) and values["sfb_version"] == "" and values["sfb"] == "teams"
+    assert values["sip_domains"] == ["fabrikam.com", "fabrikam.net"]

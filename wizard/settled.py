@@ -54,6 +54,20 @@ class Settled(Derived):
         """The same as topology: a settled scenario always has one (kept for code shared with the form)."""
         return self.topology
 
+    def to_dict(self) -> dict[str, str | list[str]]:
+        """The values as a scenario file holds them (reports and runbooks list them)."""
+        from wizard.fields import FIELDS
+
+        topology = self.topology
+        versions = {"exchange_version": topology.exchange_version.value if topology.exchange_version else "",
+                    "sfb_version": topology.sfb_version.value if topology.sfb_version else "",
+                    "sfb": topology.sfb.value, "mode": self.mode.value}
+        out: dict[str, str | list[str]] = {}
+        for spec in FIELDS:
+            value = versions.get(spec.name, getattr(self, spec.name, ""))
+            out[spec.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
     @classmethod
     def of(cls, scenario: Scenario) -> Settled:
         """Freeze a scenario whose errors() is empty (Scenario.settle() checks that first)."""
