@@ -170,7 +170,7 @@ def test_an_exchange_hybrid_keeps_the_on_premises_autodiscover_for_sfb():
 
 def test_a_settled_scenario_lists_the_values_a_file_holds_without_versions_that_do_not_apply():
     scenario = _valid_scenario()
-    scenario.set("sfb", "teams")
+    scenario.update({"sfb": "teams", "dc_fqdn": "dc01.fabrikam.com"})
     values = scenario.settle().to_dict()
     assert set(values) == set(scenario.to_dict()) and values["sfb_version"] == "" and values["sfb"] == "teams"
     assert values["sip_domains"] == ["fabrikam.com", "fabrikam.net"]
