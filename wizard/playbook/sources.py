@@ -70,6 +70,11 @@ TEAMS_DNS = ('Microsoft Learn, "External Domain Name System records for Microsof
              "Teams-only tenants, the _sipfederationtls._tcp SRV record only; "
              f"{LEARN}/microsoft-365/enterprise/external-domain-name-system-records)")
 SFB_ONLINE_DNS = TEAMS_DNS
+SFB_HYBRID_DNS = ('Microsoft Learn, "Configure hybrid connectivity between Skype for Business Server and Teams", '
+                  '"DNS implications for on-premises organizations that become hybrid" '
+                  f"({LEARN}/skypeforbusiness/hybrid/configure-hybrid-connectivity)")
+CLOUD_VOICEMAIL_PLAN = ('Microsoft Learn, "Plan Cloud Voicemail service for on-premises users" '
+                        f"({LEARN}/skypeforbusiness/hybrid/plan-cloud-voicemail)")
 EXO_DNS = ('Microsoft Learn, "External Domain Name System records for Microsoft 365" (the autodiscover CNAME for '
            f"Exchange Online; {LEARN}/microsoft-365/enterprise/external-domain-name-system-records)")
 EXSTORAGE_HELP = ('Microsoft Learn, "Test-CsExStorageConnectivity" (permissions; -Folder Dumpster tests the '
@@ -82,3 +87,29 @@ SEED_001 = SFB_ONLINE_EXCHANGE_OAUTH_2022
 SEED_002 = EXCHANGE_2013_INTEGRATION_KB
 SEED_003 = LYNC_2013_PREREQUISITES
 SEED_004 = FIELD_GUIDE
+
+# ----- Exchange hybrid, Teams and the dedicated hybrid applications (appended by the topology steps) -----
+
+DEDICATED_EXCHANGE_HYBRID_APP = ('Microsoft Learn, "Deploy dedicated Exchange hybrid app" (EWS through the shared '
+                                 "service principal permanently blocked since 31 October 2025; "
+                                 f"{LEARN}/exchange/hybrid-deployment/deploy-dedicated-hybrid-app)")
+CONFIGURE_EXCHANGE_HYBRID_APP = ('Microsoft CSS-Exchange, "ConfigureExchangeHybridApplication" (script and parameters; '
+                                 "https://github.com/microsoft/CSS-Exchange/blob/main/docs/Hybrid/"
+                                 "ConfigureExchangeHybridApplication.md)")
+HEALTHCHECKER_HYBRID_APP = ('Microsoft CSS-Exchange HealthChecker, "Dedicated Exchange Hybrid Application" check '
+                            "(https://github.com/microsoft/CSS-Exchange/blob/main/docs/Diagnostics/HealthChecker/"
+                            "ExchangeHybridApplicationCheck.md)")
+SET_AUTHSERVER_HELP = ('Microsoft Learn, "Set-AuthServer" (-ApplicationIdentifier: April 18, 2025 hotfix update for '
+                       f"Exchange 2019 CU15 and 2016 CU23, and Exchange SE; {LEARN}/powershell/module/"
+                       "exchangepowershell/set-authserver)")
+SFB_DEDICATED_APP_REPORTS = ("third-party summaries of the August 2025 Skype for Business Server hotfix updates (for "
+                             'example windowsforum.com, "August 2025 Dedicated Hybrid App for Skype for Business '
+                             'Hybrid: Act by Oct 15"); no Microsoft text on it was found')
+TEAMS_EXCHANGE_INTERACT = ('Microsoft Learn, "How Exchange and Microsoft Teams interact" '
+                           f"({LEARN}/microsoftteams/exchange-teams-interact)")
+TEAMS_EXCHANGE_TROUBLESHOOT = ('Microsoft support, "Resolve interaction issues between Teams and Exchange Server" '
+                               "(Autodiscover v2 to the on-premises external EWS URL, no pre-authentication)")
+EXCHANGE_HYBRID_PREREQUISITES = ('Microsoft Learn, "Hybrid deployment prerequisites" (the autodiscover record '
+                                 f"points at Exchange Server; {LEARN}/exchange/hybrid-deployment-prerequisites)")
+NEW_CS_PARTNER_APPLICATION_HELP = ('Microsoft Learn, "New-CsPartnerApplication" (the UseOAuthServer parameter set; '
+                                   f"{LEARN}/powershell/module/skypeforbusiness/new-cspartnerapplication)")

@@ -1,4 +1,4 @@
-"""Fixed identifiers and host names from the documents (never typed by the user)."""
+"""Fixed identifiers and host names from Microsoft's documents (never typed by the user)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ __all__ = [
     "EXCHANGE_ONLINE_AUTODISCOVER_URL",
     "EXCHANGE_ONLINE_UM_PROXY",
     "EXCHANGE_SERVICE_ID",
-    "SFB_ONLINE_RECORDS",
     "SFB_SERVICE_ID",
+    "TEAMS_FEDERATION_SRV",
     "TEAMS_SCHEDULER_APP_ID",
 ]
 
@@ -25,10 +25,7 @@ EXCHANGE_ONLINE_UM_PROXY = "exap.um.outlook.com"
 
 EXCHANGE_ONLINE_AUTODISCOVER_TARGET = "autodiscover.outlook.com"
 
-# (record name, type, target, priority, weight, port) for a SIP domain served by SfB Online.
-SFB_ONLINE_RECORDS: tuple[tuple[str, str, str, int, int, int], ...] = (
-    ("lyncdiscover", "CName", "webdir.online.lync.com", 0, 0, 0),
-    ("sip", "CName", "sipdir.online.lync.com", 0, 0, 0),
-    ("_sip._tls", "Srv", "sipdir.online.lync.com", 100, 1, 443),
-    ("_sipfederationtls._tcp", "Srv", "sipfed.online.lync.com", 100, 1, 5061),
-)
+# (record name, target, priority, weight, port): the SIP federation SRV record of a Teams-only tenant's domain,
+# the only Skype for Business record Microsoft's "External Domain Name System records for Microsoft 365" still lists.
+TEAMS_FEDERATION_SRV: tuple[str, str, int, int, int] = (
+    "_sipfederationtls._tcp", "sipfed.online.lync.com", 100, 1, 5061)

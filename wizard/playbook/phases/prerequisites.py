@@ -1,7 +1,8 @@
 """Prerequisites: both products running, the right people and records in place, the tenant reachable.
 
-Seeds 000 and 003 open with "both must be fully installed and running"; seed 002 adds DNS, SIP
-addresses and directory synchronisation per case; seed 004's code=5 failure is a missing
+Microsoft's "Plan to integrate Skype for Business and Exchange" and the Lync Server 2013 prerequisites
+open with "both must be fully installed and running"; KB 2614242 adds DNS, SIP addresses and
+directory synchronisation per case; the code=5 failure in Jeff Schertz's field guide is a missing
 RTCUniversalUserAdmins membership, fixed here before verification needs it.
 """
 
@@ -21,29 +22,38 @@ from wizard.playbook.snippets import (
     zone_and_name,
 )
 from wizard.playbook.step import Shell, Step
-from wizard.playbook.wellknown import EXCHANGE_ONLINE_AUTODISCOVER_TARGET, SFB_ONLINE_RECORDS
+from wizard.playbook.wellknown import EXCHANGE_ONLINE_AUTODISCOVER_TARGET, TEAMS_FEDERATION_SRV
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, ExchangeVersion, Phase, SfbKind, SfbVersion, Topology
+from wizard.topology import EXCHANGE_NAMES, ExchangeVersion, Phase, SfbKind, SfbVersion, Topology
 
 PHASE = Phase.PREREQUISITES
 
 MSONLINE_NOTE = (
-    "Seed 001 uses the MSOnline module (Connect-MsolService, *-MsolServicePrincipal*). MSOnline was retired: "
-    "deprecated on 30 March 2024, it stopped working on 30 March 2025. These steps use Microsoft Graph "
-    "PowerShell instead.")
+    "Microsoft's 2022 article \"Configure Integration and OAuth between Skype for Business Online and Exchange "
+    "Server\" used the MSOnline module (Connect-MsolService, *-MsolServicePrincipal*). MSOnline PowerShell was "
+    "retired and stopped working between early April and late May 2025, and AzureAD PowerShell was retired in "
+    "early July 2025 (Microsoft Entra \"What's new\"). Microsoft's June 2025 revision, \"Configure Integration and "
+    "OAuth between Microsoft Teams services and Exchange Server\", uses Microsoft Graph PowerShell, as these steps "
+    "do.")
 
 
 def _exchange_version_note(t: Topology) -> str:
     version = t.exchange_version
     if version is ExchangeVersion.V2010:
         return ("Exchange 2010 has no server-to-server OAuth: no partner applications, Unified Contact Store, "
-                "high-resolution photos or archiving to Exchange (feature table, seed 000).")
-    if version is ExchangeVersion.V2019:
-        return ("Exchange 2019 has no Unified Messaging: voice mail comes from Cloud Voicemail. It uses the "
-                "*-ClientAccessService cmdlets like Exchange 2016.")
+                "high-resolution photos or archiving to Exchange (the feature table of earlier versions of "
+                "Microsoft's \"Plan to integrate Skype for Business and Exchange\"; the current page no longer "
+                "lists Exchange 2010).")
+    if version is not None and t.exchange_2019_or_later:
+        same = (" Exchange Server SE is the code of Exchange 2019 CU15 under a new name: the same commands as 2019."
+                if version is ExchangeVersion.SE else "")
+        return (f"{EXCHANGE_NAMES[version]} has no Unified Messaging: voice mail comes from Cloud Voicemail, which for "
+                "Skype for Business Server users needs hybrid connectivity with Microsoft 365 (Microsoft Learn, "
+                "\"Plan Cloud Voicemail service for on-premises users\"). It uses the *-ClientAccessService cmdlets "
+                f"like Exchange 2016.{same}")
     if version is ExchangeVersion.V2016:
         return "Exchange 2016 uses the *-ClientAccessService cmdlets (2010/2013: *-ClientAccessServer)."
-    return "Exchange 2013 uses the *-ClientAccessServer cmdlets, as in the seeds."
+    return "Exchange 2013 uses the *-ClientAccessServer cmdlets, as Microsoft's 2013-era documents show."
 
 
 def exchange_servers(t: Topology) -> Step:
@@ -52,13 +62,14 @@ def exchange_servers(t: Topology) -> Step:
         phase=PHASE,
         title="List the Exchange servers and their versions",
         why="Integration can start only when Exchange is installed and running; the version decides the cmdlets "
-            "(2016 and later use *-ClientAccessService, 2010 has no server-to-server OAuth).",
+            "(2016, 2019 and SE use *-ClientAccessService, 2010 has no server-to-server OAuth).",
         shell=Shell.EXCHANGE,
         command="Get-ExchangeServer | Format-Table -Property 'Name', 'AdminDisplayVersion', 'ServerRole' -AutoSize",
         check="Every Exchange server is listed; AdminDisplayVersion 14.x is Exchange 2010, 15.0 is 2013, 15.1 is "
-              "2016 and 15.2 is 2019.",
+              "2016, and 15.2 is 2019 or, from build 15.2.2562 on, Exchange Server SE (the build table of "
+              "Microsoft's CSS-Exchange HealthChecker).",
         note=_exchange_version_note(t),
-        source=f"{sources.SEED_000}; {sources.SEED_003}",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}",
     )
 
 
@@ -77,7 +88,7 @@ def sfb_pools(scenario: Scenario) -> Step:
               if scenario.topology.sfb_version is SfbVersion.V2013 else "")
         + "The *-CsOAuth*, *-CsPartnerApplication and Test-CsExStorageConnectivity cmdlets need Lync Server 2013 "
           "or later.",
-        source=f"{sources.SEED_003}; {sources.SEED_004}",
+        source=f"{sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}",
     )
 
 
@@ -88,7 +99,8 @@ def rtc_user_admins() -> Step:
         phase=PHASE,
         title="Put the account that runs the tests in RTCUniversalUserAdmins",
         why="Test-CsExStorageConnectivity fails with 'ExCreateItem exchange operation failed, code=5' when the "
-            "account running it is not in RTCUniversalUserAdmins (seed 004).",
+            "account running it is not in RTCUniversalUserAdmins, as Jeff Schertz's \"Exchange and Skype for Business "
+            "Integration\" (2015) explains.",
         shell=Shell.SFB,
         command=block(
             "Import-Module -Name 'ActiveDirectory'",
@@ -99,7 +111,7 @@ def rtc_user_admins() -> Step:
         check="After signing out and in again, 'whoami /groups' lists RTCUniversalUserAdmins.",
         note="Group membership takes effect at the next sign-in. Not undone by the undo script: the wizard cannot "
              "tell whether the account was a member before.",
-        source=f"{sources.SEED_004}; {sources.EXSTORAGE_HELP}",
+        source=f"{sources.FIELD_GUIDE}; {sources.EXSTORAGE_HELP}",
     )
 
 
@@ -119,6 +131,7 @@ def owa_ucma() -> Step:
 
 
 def lync_dns_on_prem(scenario: Scenario) -> Step:
+    hybrid = scenario.topology.sfb is SfbKind.HYBRID
     lines = []
     for domain in scenario.sip_domains:
         lines.append(f"Resolve-DnsName -Name {q('_sipfederationtls._tcp.' + domain)} -Type SRV -ErrorAction Continue")
@@ -134,34 +147,36 @@ def lync_dns_on_prem(scenario: Scenario) -> Step:
         command=block(*lines),
         check="_sipfederationtls._tcp answers with your Edge (port 5061); lyncdiscover and lyncdiscoverinternal "
               "resolve to your reverse proxy and internal web services, not to *.online.lync.com.",
-        note="Read-only: a missing record is reported and the script goes on.",
-        source=sources.SEED_002,
+        note="Read-only: a missing record is reported and the script goes on."
+        + (" In a hybrid with Teams, a public lyncdiscover record that points somewhere other than Microsoft 365 "
+           "is also what keeps Microsoft from setting the whole tenant to TeamsOnly when it is provisioned again "
+           "(Microsoft Learn, \"Configure hybrid connectivity between Skype for Business Server and Teams\")."
+           if hybrid else ""),
+        source=sources.EXCHANGE_2013_INTEGRATION_KB + (f"; {sources.SFB_HYBRID_DNS}" if hybrid else ""),
     )
 
 
-def sfb_online_dns(scenario: Scenario, domain: str) -> Step:
-    adds, removes = [], []
-    for name, rr_type, target, priority, weight, port in SFB_ONLINE_RECORDS:
-        if rr_type == "CName":
-            adds.append(dns_add_cname(domain, name, target))
-            removes.append(dns_remove_cname(domain, name, target))
-        else:
-            adds.append(dns_add_srv(domain, name, target, priority=priority, weight=weight, port=port))
-            removes.append(dns_remove_srv(domain, name, target, port=port))
+def teams_federation_dns(domain: str) -> Step:
+    """The one public record Microsoft still lists for a Teams-only tenant: SIP federation."""
+    name, target, priority, weight, port = TEAMS_FEDERATION_SRV
     return Step(
-        id=f"prerequisites.sfb-online-dns.{domain}",
+        id=f"prerequisites.teams-federation-dns.{domain}",
         phase=PHASE,
-        title=f"Point the Skype for Business records of {domain} at Skype for Business Online",
-        why="With Skype for Business Online only, every Lync/SfB DNS record must point to the online service so "
-            "Outlook, OWA and clients find the user's server.",
+        title=f"Point the SIP federation record of {domain} at Microsoft Teams",
+        why="With Teams only, federated organisations find the domain's users through this SRV record. Microsoft "
+            "lists no other Skype for Business record for Teams-only tenants today.",
         shell=Shell.DNS,
-        command=block(*adds),
-        check=f"Resolve-DnsName -Name {q('_sip._tls.' + domain)} -Type SRV answers 100 1 443 sipdir.online.lync.com; "
-              f"lyncdiscover.{domain} is a CNAME for webdir.online.lync.com.",
-        undo=block(*reversed(removes)),
-        note="The DnsServer cmdlets reach Windows DNS servers only; if the public zone is hosted elsewhere, create "
-             "the same records at that DNS host. Existing records of the same name are left alone.",
-        source=f"{sources.SEED_002}; {sources.SFB_ONLINE_DNS}",
+        command=dns_add_srv(domain, name, target, priority=priority, weight=weight, port=port),
+        check=f"Resolve-DnsName -Name {q(name + '.' + domain)} -Type SRV answers {priority} {weight} {port} "
+              f"{target}.",
+        undo=dns_remove_srv(domain, name, target, port=port),
+        note="The retired Skype for Business Online also needed lyncdiscover and sip CNAMEs and a _sip._tls SRV "
+             "record (KB 2614242); Microsoft's \"External Domain Name System records for Microsoft 365\" no "
+             "longer lists them for Teams-only tenants (its 2022 version still named lyncdiscover for management "
+             "cmdlets and _sip._tls for Skype for Business phones used with Teams). Existing records of that kind "
+             "are left alone. The DnsServer cmdlets reach Windows DNS servers only; if the public zone is hosted "
+             "elsewhere, create the record at that DNS host.",
+        source=f"{sources.TEAMS_DNS}; {sources.EXCHANGE_2013_INTEGRATION_KB}",
     )
 
 
@@ -198,7 +213,7 @@ def graph_session(scenario: Scenario) -> Step:
         command=block(*installs, graph_connect(tenant, ("Application.ReadWrite.All", "Organization.Read.All"))),
         check="Get-MgContext shows the tenant and the scopes Application.ReadWrite.All and Organization.Read.All.",
         note=MSONLINE_NOTE,
-        source=f"{sources.SEED_001}; {sources.MSONLINE_RETIRED}",
+        source=f"{sources.TEAMS_2025}; {sources.MSONLINE_RETIRED}",
     )
 
 
@@ -207,8 +222,10 @@ def directory_sync(scenario: Scenario) -> Step:
         id="prerequisites.directory-sync",
         phase=PHASE,
         title="Check that directory synchronisation is on",
-        why="Seed 002 requires directory synchronisation whenever on-premises users meet the online service: it "
-            "carries the MAIL and SIP address attributes each side needs.",
+        why="KB 2614242 requires directory synchronisation whenever on-premises users meet the online service, "
+            "and Microsoft's \"Configure hybrid connectivity between Skype for Business Server and Teams\" requires "
+            "every Skype for Business user to be synchronised: it carries the mail and SIP address attributes each "
+            "side needs.",
         shell=Shell.GRAPH,
         command=block(
             graph_connect(cases.tenant_reference(scenario), ("Application.ReadWrite.All", "Organization.Read.All")),
@@ -217,7 +234,7 @@ def directory_sync(scenario: Scenario) -> Step:
         ),
         check="OnPremisesSyncEnabled is True and OnPremisesLastSyncDateTime is recent.",
         note=MSONLINE_NOTE,
-        source=sources.SEED_002,
+        source=f"{sources.EXCHANGE_2013_INTEGRATION_KB}; {sources.SFB_HYBRID_DNS}",
     )
 
 
@@ -230,17 +247,19 @@ def sip_proxy_address(scenario: Scenario) -> Step:
         id="prerequisites.sip-proxy-address",
         phase=PHASE,
         title=f"Add {sip} to the mailbox's proxy addresses",
-        why="With Skype for Business Online only, Exchange reads the user's SIP address from proxyAddresses; "
-            "without it OWA cannot connect to Skype for Business.",
+        why="KB 2614242 has Exchange read an online user's SIP address from proxyAddresses (then for Skype for "
+            "Business Online, now Teams); presence and IM in Outlook match users by that address.",
         shell=Shell.EXCHANGE,
         command=block(find, if_not(has_address,
                                    f"Set-Mailbox -Identity {q(mailbox)} -EmailAddresses @{{ Add = {q(sip)} }}")),
         check=f"(Get-Mailbox -Identity {q(mailbox)}).EmailAddresses lists {sip}.",
         undo=block(find, if_(has_address,
                              f"Set-Mailbox -Identity {q(mailbox)} -EmailAddresses @{{ Remove = {q(sip)} }}")),
-        note="Shown for the test user; every Skype for Business Online user needs the same sip: address (the "
-             "e-mail address with a sip: prefix). Directory synchronisation carries it to the tenant.",
-        source=sources.SEED_002,
+        note="Shown for the test user; every Teams user with an on-premises mailbox needs the same sip: address "
+             "(the e-mail address with a sip: prefix). Directory synchronisation carries it to the tenant. The "
+             "requirement comes from the Skype for Business Online years; no current Microsoft document for Teams "
+             "restates it, and an existing SIP address is never changed.",
+        source=sources.EXCHANGE_2013_INTEGRATION_KB,
     )
 
 
@@ -257,8 +276,8 @@ def steps(scenario: Scenario) -> list[Step]:
     if cases.owa_im_on_prem(t) and t.exchange_version is not ExchangeVersion.V2010:
         out.append(owa_ucma())
     if t.sfb is SfbKind.TEAMS:
-        out += [sfb_online_dns(scenario, domain) for domain in scenario.sip_domains]
-    if t.exchange is ExchangeKind.ONLINE and not t.applies(Phase.AUTODISCOVER):
+        out += [teams_federation_dns(domain) for domain in scenario.sip_domains]
+    if t.exchange_online_only and not t.applies(Phase.AUTODISCOVER):
         out.append(exchange_online_autodiscover(scenario, PHASE))
     if cases.needs_directory_sync(t):
         out += [graph_session(scenario), directory_sync(scenario)]
