@@ -123,8 +123,8 @@ def expected_step_commands(step: Step, scenario: Scenario) -> tuple[list[str], l
         return [], None
     if step.id == "prerequisites.lync-dns":
         return ["Resolve-DnsName"] * (3 * len(scenario.sip_domains)), None
-    if step.id.startswith("prerequisites.sfb-online-dns."):
-        return [*DNS_CNAME_ADD, *DNS_CNAME_ADD, *DNS_SRV_ADD, *DNS_SRV_ADD], DNS_REMOVE * 4
+    if step.id.startswith("prerequisites.teams-federation-dns."):
+        return DNS_SRV_ADD, DNS_REMOVE
     if step.id == "certificates.sfb-oauth-token-issuer":
         if scenario.oauth_certificate_thumbprint:
             return ["Get-CsCertificate", "Set-CsCertificate"], None
