@@ -23,7 +23,7 @@ EXCHANGE_2010_SERVER = [
     "verification.owa-im-events",
 ]
 EXCHANGE_2010_ONLINE = [
-    "prerequisites.exchange-servers", "prerequisites.sfb-online-dns.contoso.com", "prerequisites.graph-session",
+    "prerequisites.exchange-servers", "prerequisites.teams-federation-dns.contoso.com", "prerequisites.graph-session",
     "prerequisites.directory-sync", "prerequisites.sip-proxy-address",
     "certificates.exchange-iis",
     "autodiscover.dns-cname", "autodiscover.dns-srv", "autodiscover.internal-uri-current",
@@ -67,7 +67,7 @@ EXCHANGE_SERVER_SFB_SERVER = [
     "verification.exchange-storage", "verification.exchange-partner-applications", "verification.owa-im-events",
 ]
 EXCHANGE_SERVER_SFB_ONLINE = [
-    "prerequisites.exchange-servers", "prerequisites.sfb-online-dns.contoso.com", "prerequisites.graph-session",
+    "prerequisites.exchange-servers", "prerequisites.teams-federation-dns.contoso.com", "prerequisites.graph-session",
     "prerequisites.directory-sync", "prerequisites.sip-proxy-address",
     "certificates.exchange-iis", "certificates.exchange-auth",
     *_AUTODISCOVER,
@@ -102,7 +102,7 @@ EXCHANGE_ONLINE_SFB_SERVER = [
     "verification.exchange-storage",
 ]
 EXCHANGE_ONLINE_SFB_ONLINE = [
-    "prerequisites.sfb-online-dns.contoso.com", "prerequisites.exchange-online-autodiscover-dns",
+    "prerequisites.teams-federation-dns.contoso.com", "prerequisites.exchange-online-autodiscover-dns",
     "hybrid.same-tenant", "verification.online-features",
 ]
 
@@ -228,7 +228,11 @@ def test_partner_application_script_is_called_with_ampersand_and_exchange_instal
 def test_graph_steps_replace_retired_msonline_and_merge_keys():
     steps = build_playbook(scenario_for(("server", "2016", "online", "")))
     upload = next(s for s in steps if s.id == "hybrid.upload-exchange-auth-certificate")
-    assert "30 March 2025" in upload.note and "MSOnline" in upload.note
+    assert "between early April and late May 2025" in upload.note and "MSOnline" in upload.note
+    assert "30 March 2025" not in upload.note
+    session = next(s for s in steps if s.id == "prerequisites.graph-session")
+    assert "between early April and late May 2025" in session.note and "early July 2025" in session.note
+    assert "What's new" in session.source
     assert "Msol" not in upload.command
     assert "Connect-MgGraph -TenantId '3a1c9b2e-5d4f-4e6a-8b7c-0d9e8f7a6b5c' -Scopes 'Application.ReadWrite.All'" \
         in upload.command
@@ -320,7 +324,8 @@ def test_several_sip_domains_and_servers_get_a_record_or_computer_each():
     assert "exch02.contoso.com" in steps["autodiscover.iisreset"].note
     online = {s.id for s in build_playbook(scenario_for(("online", "", "online", ""),
                                                         sip_domains=["contoso.com", "fabrikam.com"]))}
-    assert {"prerequisites.sfb-online-dns.contoso.com", "prerequisites.sfb-online-dns.fabrikam.com"} <= online
+    assert {"prerequisites.teams-federation-dns.contoso.com",
+            "prerequisites.teams-federation-dns.fabrikam.com"} <= online
 
 
 def test_custom_realm_adds_a_realm_step_that_undoes_to_the_default_sip_domain():

@@ -1,4 +1,4 @@
-"""Outlook Web App IM and presence with Lync/SfB Server pools (seed 002 step 5, TechNet JJ688055).
+"""Outlook Web App IM and presence with Lync/SfB Server pools (KB 2614242 step 5, TechNet JJ688055).
 
 Exchange 2013 and later read the IM server and certificate from OWA's web.config; Exchange 2010
 takes them as Set-OwaVirtualDirectory parameters. Both need OWA registered on the SfB side as a
@@ -11,12 +11,17 @@ from wizard.playbook import sources
 from wizard.playbook.snippets import block, if_, if_not, iis_certificate, indent, q
 from wizard.playbook.step import Shell, Step
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeVersion, Phase
+from wizard.topology import EXCHANGE_NAMES, ExchangeVersion, Phase, Topology
 
 OWA_APP_POOL_RECYCLE = ("& \"$env:windir\\System32\\inetsrv\\appcmd.exe\" recycle apppool "
                         "'/apppool.name:MSExchangeOWAAppPool'")
 
 _IS_OWA_APP = "$_.TrustedApplicationPoolFqdn -eq {pool} -and $_.ApplicationId -like '*OutlookWebApp'"
+
+
+def _exchange(t: Topology) -> str:
+    """The on-premises Exchange product's name ('Exchange Server Subscription Edition (SE)', ...)."""
+    return EXCHANGE_NAMES[t.exchange_version] if t.exchange_version else t.exchange_name
 
 
 def trusted_application(scenario: Scenario, phase: Phase) -> Step:
@@ -50,8 +55,8 @@ def trusted_application(scenario: Scenario, phase: Phase) -> Step:
                   "already known to SfB, and adding it again breaks OWA IM. The script has a switch for that case.")
     else:
         command = create
-        caveat = (f"Exchange {t.exchange_version} has no Unified Messaging, so SfB cannot have discovered it through "
-                  "a UM dial plan: the trusted application is always needed.")
+        caveat = (f"{_exchange(t)} has no Unified Messaging, so SfB cannot have discovered it through a UM dial "
+                  "plan: the trusted application is always needed.")
     undo = block(
         f"foreach ($application in @(Get-CsTrustedApplication | Where-Object {{ {is_owa_app} }})) {{",
         "    Remove-CsTrustedApplication -Identity $application.Identity -Confirm:$false",
@@ -74,7 +79,7 @@ def trusted_application(scenario: Scenario, phase: Phase) -> Step:
         note=caveat + (" The pool is named after the first Exchange server and the others are added as its "
                        "computers; use your OWA load-balanced name instead if you have one."
                        if other_servers else ""),
-        source=f"{sources.SEED_002}; {sources.OWA_IM}",
+        source=f"{sources.EXCHANGE_2013_INTEGRATION_KB}; {sources.OWA_IM}",
     )
 
 
@@ -92,13 +97,13 @@ def virtual_directory(scenario: Scenario, phase: Phase) -> Step:
         note = ("Exchange 2010 takes the IM server and certificate as Set-OwaVirtualDirectory parameters (2013 and "
                 "later use web.config instead). Run it on every Client Access server: each presents its own IIS "
                 "certificate.")
-        source = f"{sources.SEED_002}; {sources.OWA_2010}"
+        source = f"{sources.EXCHANGE_2013_INTEGRATION_KB}; {sources.OWA_2010}"
     else:
         command = ("Get-OwaVirtualDirectory | Set-OwaVirtualDirectory -InstantMessagingEnabled $true "
                    "-InstantMessagingType OCS")
-        note = (f"Exchange {t.exchange_version} reads the IM server name and certificate from web.config (next "
-                "step); the vdir parameters for them are Exchange 2010's.")
-        source = f"{sources.SEED_002}; {sources.OWA_IM}"
+        note = (f"{_exchange(t)} reads the IM server name and certificate from web.config (next step); the vdir "
+                "parameters for them are Exchange 2010's.")
+        source = f"{sources.EXCHANGE_2013_INTEGRATION_KB}; {sources.OWA_IM}"
     return Step(
         id=f"{phase.value}.owa-virtual-directory",
         phase=phase,
@@ -167,7 +172,7 @@ def web_config(scenario: Scenario, phase: Phase) -> Step:
         note="Run it on every Mailbox server: each has its own web.config and IIS certificate. The first run keeps "
              "a copy as web.config.before-im. A cumulative update rewrites web.config: run this step again after "
              "each one.",
-        source=f"{sources.SEED_002}; {sources.OWA_IM}",
+        source=f"{sources.EXCHANGE_2013_INTEGRATION_KB}; {sources.OWA_IM}",
     )
 
 
@@ -185,7 +190,7 @@ def mailbox_policy(phase: Phase) -> Step:
                  "Set-OwaMailboxPolicy -Identity Default -InstantMessagingType None"),
         note="Other OWA mailbox policies need the same: Get-OwaMailboxPolicy | Set-OwaMailboxPolicy "
              "-InstantMessagingEnabled $true -InstantMessagingType OCS.",
-        source=f"{sources.SEED_002}; {sources.OWA_IM}",
+        source=f"{sources.EXCHANGE_2013_INTEGRATION_KB}; {sources.OWA_IM}",
     )
 
 

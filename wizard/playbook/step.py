@@ -47,5 +47,5 @@ class Step:
     command: str  # PowerShell text with every user value already quoted as a literal
     check: str  # how to see that it worked (text; may quote a command)
     undo: str = ""  # PowerShell that reverses this step, guarded by a Get-… check; empty = nothing to undo
-    note: str = ""  # where the current procedure differs from the seeds, version caveats
-    source: str = ""  # the seed or document the step comes from
+    note: str = ""  # where the current procedure differs from older documents, version caveats
+    source: str = ""  # the public documents the step follows, by title and address (wizard.playbook.sources)

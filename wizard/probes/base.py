@@ -43,7 +43,8 @@ EXCHANGE = "the Exchange servers"
 ADMIN_PC = "the machine running the wizard and the servers that call this name"
 
 SELF_SIGNED_NOTE = ("Self-signed certificates are not valid for this integration: use a certificate from a CA "
-                    "both Exchange and Skype for Business trust (field guide, comment 21).")
+                    "both Exchange and Skype for Business trust (Jeff Schertz's reply to a reader under \"Exchange "
+                    "and Skype for Business Integration\", 2015).")
 
 
 @dataclass(frozen=True)

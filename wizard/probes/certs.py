@@ -1,9 +1,10 @@
-"""Server-to-server certificates: the SfB OAuthTokenIssuer rules of seed 000 and Exchange's Auth certificate.
+"""Server-to-server certificates: the SfB OAuthTokenIssuer rules and Exchange's Auth certificate.
 
-Seed 000: any web server certificate can be the OAuthTokenIssuer certificate provided the SIP domain
-is in its Subject, the key has at least 2048 bits, and the same certificate is configured on every
-Front End. The last rule is checked from outside: the pool name resolves to every Front End's
-address, so each address is asked for the pool's metadata document and the published keys compared.
+Microsoft's "Plan to integrate Skype for Business and Exchange": any web server certificate can be
+the OAuthTokenIssuer certificate provided the SIP domain is in its Subject, the key has at least
+2048 bits, and the same certificate is configured on every Front End. The last rule is checked
+from outside: the pool name resolves to every Front End's address, so each address is asked for the
+pool's metadata document and the published keys compared.
 """
 
 from __future__ import annotations
@@ -107,8 +108,9 @@ class OAuthSubjectProbe(_OAuthRuleProbe):
         evidence = [Evidence("subject", cert.subject),
                     Evidence("subject alternative names", ", ".join(cert.san_dns) or "none")]
         if not cert.subject_mentions(domain):
-            return failed(f"The Subject {cert.subject} does not include the SIP domain {domain} (seed 000: the "
-                          "certificate must include the name of your SIP domain in the Subject field).",
+            return failed(f"The Subject {cert.subject} does not include the SIP domain {domain} (Microsoft's "
+                          "\"Plan to integrate Skype for Business and Exchange\": the certificate must include the "
+                          "name of your SIP domain in the Subject field).",
                           "Use a certificate whose Subject names the SIP domain (the default SfB certificate with "
                           f"CN=<pool>.{domain} qualifies): " + ASSIGN_OAUTH, *evidence)
         others = [d for d in scenario.sip_domains[1:]
@@ -133,7 +135,8 @@ class OAuthKeySizeProbe(_OAuthRuleProbe):
                           f"Request an RSA {MIN_RSA_KEY_BITS}-bit (or larger) certificate; " + ASSIGN_OAUTH,
                           *evidence)
         if cert.key_bits < MIN_RSA_KEY_BITS:
-            return failed(f"The key has {cert.key_bits} bits; seed 000 requires at least {MIN_RSA_KEY_BITS}.",
+            return failed(f"The key has {cert.key_bits} bits; Microsoft's \"Plan to integrate Skype for Business "
+                          f"and Exchange\" requires at least {MIN_RSA_KEY_BITS}.",
                           f"Request a new certificate with a {MIN_RSA_KEY_BITS}-bit (or larger) RSA key; "
                           + ASSIGN_OAUTH,
                           *evidence)
@@ -183,15 +186,16 @@ class OAuthSelfSignedProbe(_OAuthRuleProbe):
     def judge(self, cert: CertificateFacts, scenario: Scenario, ctx: ProbeContext) -> Finding:
         evidence = [Evidence("issuer", cert.issuer)]
         if cert.self_signed:
-            return warned("The certificate is self-signed; seed 000 expects a web server certificate from the "
-                          "deployment's CA (the default SfB certificate qualifies).",
+            return warned("The certificate is self-signed; Microsoft's \"Plan to integrate Skype for Business and "
+                          "Exchange\" expects a web server certificate such as the deployment's default SfB "
+                          "certificate, which comes from its CA.",
                           "Use a CA-issued certificate (for example the default certificate): " + ASSIGN_OAUTH,
                           *evidence)
         return passed(f"Issued by {cert.issuer}.", *evidence)
 
 
 class SameOnFrontEndsProbe(BaseProbe):
-    """Every Front End of a pool publishes the same OAuth certificate (seed 000, third rule)."""
+    """Every Front End of a pool publishes the same OAuth certificate (the third rule of "Plan to integrate")."""
 
     phase = Phase.CERTIFICATES
     caller = EXCHANGE

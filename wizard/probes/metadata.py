@@ -26,7 +26,9 @@ METADATA_404_FIX = (
     "The SfB metadata URL is https://<Front End pool FQDN>/metadata/json/1 (not a Director, reverse proxy or "
     "Exchange name). Check that the name reaches the pool's internal web site (IIS 'Skype for Business Server "
     "Internal Web Site'), that the Front End service runs, and that an OAuthTokenIssuer certificate is assigned "
-    "(Get-CsCertificate -Type OAuthTokenIssuer) - field guide comment 20.")
+    "(Get-CsCertificate -Type OAuthTokenIssuer). A reader of Jeff Schertz's \"Exchange and Skype for Business "
+    "Integration\" (2015) reports the same 404 without an answer there; these causes are the wizard's own "
+    "reading of how the metadata document is served.")
 
 ASSIGN_OAUTH_SHORT = ("Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint>, then re-run "
                       "Configure-EnterprisePartnerApplication.ps1 on Exchange.")

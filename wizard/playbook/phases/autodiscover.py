@@ -1,7 +1,8 @@
 """Autodiscover: the DNS records and Exchange's AutoDiscoverServiceInternalUri that SfB and clients follow.
 
-Seed 000/003 set the URI with Set-ClientAccessServer (Exchange 2010/2013); Exchange 2016 and later
-use Set-ClientAccessService. Seed 004 adds the CNAME and SRV records and the IIS reset. The SfB side
+Microsoft's "Plan to integrate Skype for Business and Exchange" and the Lync Server 2013 prerequisites
+set the URI with Set-ClientAccessServer (Exchange 2010/2013); Exchange 2016, 2019 and SE use
+Set-ClientAccessService. Jeff Schertz's field guide adds the CNAME and SRV records and the IIS reset. The SfB side
 (ExchangeAutodiscoverUrl, .svc not .xml) belongs to the OAuth phase.
 """
 
@@ -12,7 +13,7 @@ from wizard.playbook.phases.prerequisites import exchange_online_autodiscover
 from wizard.playbook.snippets import dns_add_cname, dns_add_srv, dns_remove_cname, dns_remove_srv, q, zone_and_name
 from wizard.playbook.step import Shell, Step
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, Phase, Topology
+from wizard.topology import EXCHANGE_NAMES, ExchangeKind, Phase, Topology
 
 PHASE = Phase.AUTODISCOVER
 
@@ -44,8 +45,9 @@ def cname_record(scenario: Scenario) -> Step:
         note=("Several Exchange servers: point the CNAME at your load-balanced name instead "
               f"(the other servers: {', '.join(more)})." if more else
               "If a record of that name already exists, the script leaves it alone; check where it points.")
-        + " Create the same record in the public zone for clients outside the network.",
-        source=f"{sources.SEED_000}; {sources.SEED_004}",
+        + " Create the same record in the public zone for clients outside the network."
+        + _cloud_note(scenario.topology),
+        source=f"{sources.PLAN_INTEGRATION}; {sources.FIELD_GUIDE}" + _cloud_sources(scenario.topology),
     )
 
 
@@ -63,9 +65,11 @@ def srv_record(scenario: Scenario) -> Step:
         check=f"nslookup -q=srv _autodiscover._tcp.{domain} shows priority 0, weight 0, port 443, "
               f"svr hostname {target}.",
         undo=dns_remove_srv(zone, name, target, port=443),
-        note="Values as in seed 004 (priority 0, weight 0, port 443, target the autodiscover name). RFC 2782 "
-             "wants an SRV target with its own A record rather than a CNAME; Outlook accepts either.",
-        source=sources.SEED_004,
+        note="Values as in Jeff Schertz's field guide (priority 0, weight 0, port 443, target the autodiscover "
+             "name). RFC 2782 "
+             "wants an SRV target with its own A record rather than a CNAME; Outlook accepts either."
+             + _cloud_note(scenario.topology),
+        source=sources.FIELD_GUIDE + _cloud_sources(scenario.topology),
     )
 
 
@@ -81,16 +85,45 @@ def current_internal_uri(scenario: Scenario) -> Step:
         command=f"Get-{noun} | Select-Object -Property 'Name', 'AutoDiscoverServiceInternalUri' | Format-List",
         check="Each server shows AutoDiscoverServiceInternalUri; note the old value if you may want it back.",
         note=_version_note(scenario.topology),
-        source=f"{sources.SEED_000}; {sources.SEED_003}; {sources.SEED_004}",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}",
     )
+
+
+def _cloud_note(t: Topology) -> str:
+    """Why the autodiscover records stay on premises when mailboxes or users are also in the cloud."""
+    note = ""
+    if t.exchange is ExchangeKind.HYBRID:
+        note += (" In an Exchange hybrid the autodiscover records keep pointing at Exchange Server, also for the "
+                 "Exchange Online mailboxes: the on-premises autodiscover redirects them to Exchange Online, so "
+                 "Skype for Business's ExchangeAutodiscoverUrl stays on premises too.")
+    if t.teams_users and t.exchange_has_oauth:
+        note += (" Teams finds an on-premises mailbox through Exchange Online's Autodiscover v2, which follows the "
+                 "public autodiscover record to the on-premises autodiscover and then to the external EWS URL: "
+                 "both must be reachable from the internet without pre-authentication (a reverse proxy login "
+                 "page breaks Teams).")
+    return note
+
+
+def _cloud_sources(t: Topology) -> str:
+    parts = []
+    if t.exchange is ExchangeKind.HYBRID:
+        parts.append(sources.EXCHANGE_HYBRID_PREREQUISITES)
+    if t.teams_users and t.exchange_has_oauth:
+        parts.append(sources.TEAMS_EXCHANGE_TROUBLESHOOT)
+    return "".join(f"; {p}" for p in parts)
+
+
+def _exchange(t: Topology) -> str:
+    return EXCHANGE_NAMES[t.exchange_version] if t.exchange_version else t.exchange_name
 
 
 def _version_note(t: Topology) -> str:
     if t.uses_client_access_service:
-        return (f"Exchange {t.exchange_version} uses Get-/Set-ClientAccessService; the seeds' *-ClientAccessServer "
-                "cmdlets are the Exchange 2010/2013 names.")
-    return (f"Exchange {t.exchange_version} uses Get-/Set-ClientAccessServer as in the seeds; from Exchange 2016 "
-            "the cmdlets are *-ClientAccessService.")
+        return (f"{_exchange(t)} uses Get-/Set-ClientAccessService; the *-ClientAccessServer cmdlets that "
+                "Microsoft's \"Plan to integrate Skype for Business and Exchange\" still shows are the Exchange "
+                "2010/2013 names.")
+    return (f"{_exchange(t)} uses Get-/Set-ClientAccessServer, as Microsoft's \"Plan to integrate Skype for "
+            "Business and Exchange\" shows; from Exchange 2016 the cmdlets are *-ClientAccessService.")
 
 
 def set_internal_uri(scenario: Scenario) -> Step:
@@ -109,7 +142,7 @@ def set_internal_uri(scenario: Scenario) -> Step:
         note="Exchange's own URI ends in autodiscover.xml; Skype for Business needs autodiscover.svc (set in the "
              "OAuth phase). Not undone by the undo script: set the old value shown by the previous step by hand. "
              + _version_note(scenario.topology),
-        source=f"{sources.SEED_000}; {sources.SEED_003}; {sources.SEED_004}",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}",
     )
 
 
@@ -123,8 +156,8 @@ def iis_reset(step_id: str, phase: Phase, scenario: Scenario, reason: str, sourc
         shell=Shell.EXCHANGE,
         command="iisreset /noforce",
         check="iisreset prints 'Internet services successfully restarted'.",
-        note="/noforce does not kill worker processes that do not stop in time (seed 004 recommends it in "
-             "production). Run it on every Exchange server"
+        note="/noforce does not kill worker processes that do not stop in time (Jeff Schertz's field guide "
+             "recommends it in production). Run it on every Exchange server"
              + (f": {', '.join(servers)}." if len(servers) > 1 else "."),
         source=source,
     )
@@ -141,8 +174,8 @@ def steps(scenario: Scenario) -> list[Step]:
             current_internal_uri(scenario),
             set_internal_uri(scenario),
             iis_reset("autodiscover.iisreset", PHASE, scenario,
-                      "Restarting IIS applies the new autodiscover URI at once.", sources.SEED_004),
+                      "Restarting IIS applies the new autodiscover URI at once.", sources.FIELD_GUIDE),
         ]
-    elif t.exchange is ExchangeKind.ONLINE:
+    elif t.exchange_online_only:
         out.append(exchange_online_autodiscover(scenario, PHASE))
     return out

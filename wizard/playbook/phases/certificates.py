@@ -1,8 +1,10 @@
 """Certificates: the IIS certificate both sides must trust and the two server-to-server (OAuth) certificates.
 
-Seeds 000/003: Exchange signs with its self-signed "Microsoft Exchange Server Auth Certificate";
-SfB uses a web server certificate as OAuthTokenIssuer (SIP domain in the subject, the same on all
-Front Ends, 2048 bits or more). Seed 004's comments show the failures when TLS trust is missing.
+Microsoft's "Plan to integrate Skype for Business and Exchange" and the Lync Server 2013
+prerequisites: Exchange signs with its self-signed "Microsoft Exchange Server Auth Certificate"; SfB
+uses a web server certificate as OAuthTokenIssuer (SIP domain in the subject, the same on all Front
+Ends, 2048 bits or more). The readers' comments on Jeff Schertz's field guide show the failures when
+TLS trust is missing.
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ def exchange_iis_certificate(scenario: Scenario) -> Step:
                 "'Issuer', 'NotAfter' | Format-List",
         check=f"The certificate whose Services include IIS lists {', '.join(dict.fromkeys(names))} in "
               "CertificateDomains, is issued by a CA (not self-signed) and has not expired.",
-        note="Self-signed certificates are not valid for this integration (seed 004, comment 21). 'Could not "
-             "establish trust relationship for the SSL/TLS secure channel' (comments 5, 15, 18) means the other "
-             "server does not trust this certificate's CA: install its root and intermediate certificates there.",
-        source=sources.SEED_004,
+        note="Self-signed certificates are not valid for this integration (Jeff Schertz's reply to a reader "
+             "under \"Exchange and Skype for Business Integration\", 2015). 'Could not establish trust "
+             "relationship for the SSL/TLS secure channel', which several readers of that article report, means "
+             "the other server does not trust this certificate's CA: install its root and intermediate "
+             "certificates there.",
+        source=f"{sources.FIELD_GUIDE_REPLY}; {sources.FIELD_GUIDE_READERS}",
     )
 
 
@@ -59,7 +63,7 @@ def exchange_auth_certificate() -> Step:
                 "Format-List -Property 'FriendlyName', 'Subject', 'NotBefore', 'NotAfter', 'Thumbprint'",
         check="FriendlyName is Microsoft Exchange Server Auth Certificate and NotAfter is in the future.",
         note=AUTH_RENEWAL_NOTE,
-        source=f"{sources.SEED_000}; {sources.EXCHANGE_AUTH_CERT}",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.EXCHANGE_AUTH_CERT}",
     )
 
 
@@ -94,7 +98,7 @@ def sfb_oauth_certificate(scenario: Scenario) -> Step:
              "certificate to all Front End servers. To replace a certificate in use, roll it over with "
              "Set-CsCertificate -EffectiveDate ... -Roll. Not undone by the undo script (other integrations use "
              "the same certificate).",
-        source=f"{sources.SEED_000}; {sources.SEED_003}; {sources.S2S_CERT}",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.S2S_CERT}",
     )
 
 

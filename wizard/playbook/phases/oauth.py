@@ -1,8 +1,10 @@
 """OAuth configuration on the SfB side: where Exchange autodiscover is, and whom SfB trusts as token issuer.
 
-Seeds 000/003/004: Set-CsOAuthConfiguration -ExchangeAutodiscoverUrl with autodiscover.svc (an .xml
-URL here is the classic code=50043). With Exchange Online the URL is Microsoft's autodiscover-s, and
-SfB must also trust the Microsoft online STS (microsoft.sts) under the service name 00000004-....
+Microsoft's "Plan to integrate Skype for Business and Exchange", the Lync Server 2013 prerequisites
+and Jeff Schertz's field guide: Set-CsOAuthConfiguration -ExchangeAutodiscoverUrl with autodiscover.svc
+(an .xml URL here is the field guide's code=50043). With Exchange Online the URL is Microsoft's
+autodiscover-s, and SfB must also trust the Microsoft online STS (microsoft.sts) under the service
+name 00000004-....
 Exchange 2010 has no server-to-server OAuth: this phase then says what that costs and sets up OWA IM
 the 2010 way.
 """
@@ -23,12 +25,14 @@ PHASE = Phase.OAUTH
 
 def exchange_autodiscover_url(scenario: Scenario) -> Step:
     url = scenario.oauth_autodiscover_url
-    online = scenario.topology.exchange is ExchangeKind.ONLINE
+    online = scenario.topology.exchange_online_only
     corrections = " ".join(scenario.corrections())
     note = ("For Exchange Online the URL is always Microsoft's autodiscover-s.outlook.com service."
             if online else
             "The URL must end in autodiscover.svc (the SOAP service), not autodiscover.xml (the file Exchange's "
-            "own URI points to); an .xml or empty value makes Test-CsExStorageConnectivity fail with code=50043.")
+            "own URI points to). Jeff Schertz's \"Exchange and Skype for Business Integration\" (2015) ties an .xml "
+            "or empty value to Test-CsExStorageConnectivity failing with code=50043; no Microsoft document "
+            "explains that code.")
     if corrections:
         note = f"{note} {corrections}"
     return Step(
@@ -43,7 +47,7 @@ def exchange_autodiscover_url(scenario: Scenario) -> Step:
         undo=if_(f"(Get-CsOAuthConfiguration -Identity global).ExchangeAutodiscoverUrl -eq {q(url)}",
                  "Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl $null"),
         note=note + " -Identity global is optional: there is only one, global, OAuth configuration.",
-        source=f"{sources.SEED_000}; {sources.SEED_003}; {sources.SEED_004}"
+        source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}"
         + (f"; {sources.SFB_HYBRID_S2S}" if online else ""),
     )
 
@@ -82,8 +86,9 @@ def online_sts(scenario: Scenario) -> Step:
         undo=if_(exists, "Remove-CsOAuthServer -Identity microsoft.sts -Confirm:$false"),
         note=("Uses the tenant ID from the scenario." if scenario.tenant_id else
               "No tenant ID in the scenario: the metadata URL uses the tenant domain, which the service accepts "
-              "as well; the tenant ID is (Get-CsTenant).TenantId in SfB Online PowerShell or the tenant field "
-              "the wizard discovers."),
+              "as well; the tenant ID is (Get-MgOrganization).Id in Microsoft Graph PowerShell, or the tenant "
+              "field the wizard discovers. Microsoft's article takes it from Get-CsTenant, a cmdlet of the "
+              "retired Skype for Business Online PowerShell connector."),
         source=sources.SFB_HYBRID_S2S,
     )
 
@@ -105,12 +110,14 @@ def service_name() -> Step:
 
 def exchange_trusts_online(scenario: Scenario) -> Step:
     domain = scenario.effective_verified_domain
+    hybrid = scenario.topology.exchange is ExchangeKind.HYBRID
     return Step(
         id="oauth.exchange-online-oauth",
         phase=PHASE,
         title="Check that Exchange already trusts the Microsoft online token service",
-        why="Seed 001 starts from OAuth between Exchange Server and Exchange Online: the partner applications of "
-            "the next phase are only honoured through that auth server.",
+        why="Microsoft's \"Configure Integration and OAuth between Microsoft Teams services and Exchange Server\" "
+            "starts from OAuth between Exchange Server and Exchange Online: the partner applications of the next "
+            "phase are only honoured through that auth server.",
         shell=Shell.EXCHANGE,
         command=block(
             "Get-AuthServer | Format-Table -Property 'Name', 'AuthMetadataUrl', 'Enabled' -AutoSize",
@@ -119,12 +126,17 @@ def exchange_trusts_online(scenario: Scenario) -> Step:
         ),
         check="An enabled auth server points at your tenant (evoSTS, or WindowsAzureACS on older setups), and the "
               f"{EXCHANGE_SERVICE_ID} partner application with an empty Realm is enabled.",
-        note="The Hybrid Configuration Wizard sets this up (Exchange 2013 CU5 and later). Without it, follow the "
-             "manual procedure: New-AuthServer -Name WindowsAzureACS -AuthMetadataUrl "
-             f"https://accounts.accesscontrol.windows.net/{domain}/metadata/json/1, enable the {EXCHANGE_SERVICE_ID} "
-             "partner application, upload the Exchange auth certificate to that service principal and create the "
-             "IntraOrganizationConnector.",
-        source=f"{sources.SEED_001}; {sources.EXCHANGE_HYBRID_OAUTH}",
+        note="The Hybrid Configuration Wizard sets this up (Exchange 2013 CU5 and later); Microsoft's \"Configure "
+             "OAuth authentication between Exchange and Exchange Online organizations\" is the manual procedure. "
+             + ("Since the April 2025 hotfix updates an Exchange hybrid calls Exchange Online through the tenant's "
+                "own dedicated Exchange hybrid application: EWS through the shared Exchange Online principal "
+                f"({EXCHANGE_SERVICE_ID}) has been blocked since 31 October 2025, so do not restore free/busy by "
+                "uploading the auth certificate to that principal; run the current Hybrid Configuration Wizard or "
+                "ConfigureExchangeHybridApplication.ps1 (Microsoft CSS-Exchange) instead (the hybrid phase checks "
+                "it)." if hybrid else
+                f"That procedure names the tenant in the auth server's metadata URL by a verified domain, here "
+                f"{domain}."),
+        source=f"{sources.TEAMS_2025}; {sources.EXCHANGE_HYBRID_OAUTH}",
     )
 
 
@@ -139,10 +151,11 @@ def exchange_2010_without_oauth(scenario: Scenario) -> Step:
             f"server-to-server. Features lost for {scenario.topology.label}: {names}.",
         shell=Shell.BROWSER,
         command="",
-        check="Nothing to run. The features above need Exchange 2013 or later (feature table, seed 000).",
+        check="Nothing to run. The features above need Exchange 2013 or later (the feature table of earlier "
+              "versions of Microsoft's \"Plan to integrate Skype for Business and Exchange\").",
         note="Clients still use Exchange 2010 directly (Outlook presence, free/busy, meetings). Upgrading "
              "Exchange adds the lost features; this wizard then produces the OAuth steps.",
-        source=sources.SEED_000,
+        source=sources.PLAN_INTEGRATION,
     )
 
 

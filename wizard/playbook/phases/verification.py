@@ -1,7 +1,8 @@
 """Verification: prove the pairing works end to end.
 
-Seed 004 ends with Test-CsExStorageConnectivity (and its two classic failures, code=50043 and
-code=5); seed 001 verifies by the features themselves; OWA IM shows in its event log (Event 112).
+Jeff Schertz's field guide ends with Test-CsExStorageConnectivity (and its two classic failures,
+code=50043 and code=5); Microsoft's Teams and Exchange Server article verifies by the features
+themselves; OWA IM shows in its event log (Event 112).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from wizard.playbook import cases, sources
 from wizard.playbook.snippets import q
 from wizard.playbook.step import Shell, Step
-from wizard.policy import SFB_SERVICE_ID
+from wizard.playbook.wellknown import CLOUD_VOICEMAIL_APP_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, Phase, SfbKind
+from wizard.topology import Phase, SfbKind
 
 PHASE = Phase.VERIFICATION
 
@@ -19,7 +20,7 @@ PHASE = Phase.VERIFICATION
 def exchange_storage(scenario: Scenario) -> Step:
     uri = scenario.test_sip_uri
     target = q(uri) if uri else "(Read-Host -Prompt 'SIP address of a test user with a mailbox (sip:user@domain)')"
-    online = scenario.topology.exchange is ExchangeKind.ONLINE
+    cloud_mailboxes = scenario.topology.exchange_online_mailboxes
     return Step(
         id="verification.exchange-storage",
         phase=PHASE,
@@ -30,13 +31,17 @@ def exchange_storage(scenario: Scenario) -> Step:
         command=f"Test-CsExStorageConnectivity -SipUri {target} -Verbose",
         check="The cmdlet ends with 'Test passed'. Get-CsPartnerApplication and Get-CsOAuthConfiguration show "
               "what it used.",
-        note="code=50043: ExchangeAutodiscoverUrl is empty, wrong or ends in .xml (fix it in the OAuth phase). "
-             "code=5: the account running the test is not in RTCUniversalUserAdmins (prerequisites). A 401 "
-             "means Exchange does not accept the token: partner application missing or disabled, or an auth "
-             "certificate problem. Add -Folder Dumpster to test the archiving store. "
-             + ("For Exchange Online mailboxes, code=50043 also appears until the OAuthTokenIssuer certificate is "
-                "uploaded to the tenant (seed 004, comment 3)." if online else "-Verbose is optional."),
-        source=f"{sources.SEED_004}; {sources.EXSTORAGE_HELP}",
+        note="code=50043: no Microsoft document explains this code; Jeff Schertz's \"Exchange and Skype for "
+             "Business Integration\" (2015) ties it to an ExchangeAutodiscoverUrl that is empty, wrong or ends in "
+             ".xml (fix it in the OAuth phase). code=5: the account running the test is not in "
+             "RTCUniversalUserAdmins (prerequisites), as the same article explains. A 401 means Exchange does not "
+             "accept the token: partner application missing or disabled, or an auth certificate problem. Add "
+             "-Folder Dumpster to test the archiving store. "
+             + ("For Exchange Online mailboxes the readers' comments on that article report code=50043 while "
+                "on-premises mailboxes pass, and one reader fixed it by uploading the OAuthTokenIssuer certificate "
+                "to the tenant (the hybrid phase does that)." if cloud_mailboxes else "-Verbose is optional."),
+        source=f"{sources.FIELD_GUIDE}; {sources.EXSTORAGE_HELP}"
+        + (f"; {sources.FIELD_GUIDE_READERS}" if cloud_mailboxes else ""),
     )
 
 
@@ -50,7 +55,7 @@ def exchange_partner_applications() -> Step:
         command="Get-PartnerApplication | Format-Table -Property 'Name', 'ApplicationIdentifier', 'Realm', "
                 "'Enabled', 'AuthMetadataUrl' -AutoSize",
         check="The applications created in the partner-applications phase are listed and Enabled.",
-        source=f"{sources.SEED_004}; {sources.PARTNER_APPS}",
+        source=f"{sources.FIELD_GUIDE}; {sources.PARTNER_APPS}",
     )
 
 
@@ -75,17 +80,21 @@ def sfb_online_features(scenario: Scenario) -> Step:
     return Step(
         id="verification.sfb-online-features",
         phase=PHASE,
-        title="Check the features that depend on OAuth with the online service",
-        why="Seed 001 verifies success by the features: voicemail greetings, conversation history and archiving "
-            "all need the OAuth trust to work.",
+        title="Check the features that depend on OAuth with Microsoft Teams",
+        why="Microsoft's \"Configure Integration and OAuth between Microsoft Teams services and Exchange Server\" "
+            "verifies success by the features (Cloud Voicemail's Out of Office greeting, conversation history, "
+            "archiving); the Teams calendar it enables needs the same OAuth trust.",
         shell=Shell.BROWSER,
         command="",
-        check="A Cloud Voicemail user can change the voicemail greeting; conversation history from mobile "
-              "clients shows in Outlook's Conversation History folder; archived chats land in the on-premises "
-              "mailbox's Purges folder (EWSEditor shows it).",
-        note=f"A network trace of the OAuth handshake shows the issuer {SFB_SERVICE_ID}@<realm> "
-             "and no user name or password.",
-        source=sources.SEED_001,
+        check="The Teams Calendar shows the user's on-premises meetings; a Teams call to a user with an active "
+              "Out of Office voicemail greeting plays that greeting and the voicemail arrives in the mailbox; "
+              "conversation history from mobile clients shows in Outlook's Conversation History folder; archived "
+              "chats land in the on-premises mailbox's Purges folder (EWSEditor shows it).",
+        note=f"A network trace of the OAuth handshake shows issuers such as {TEAMS_SCHEDULER_APP_ID}@<realm>, "
+             f"{CLOUD_VOICEMAIL_APP_ID}@<realm> or the legacy {SFB_SERVICE_ID}@<realm>, and no user name or "
+             "password. Microsoft's 2022 version of the article (for Skype for Business Online) checked only "
+             "the greeting, conversation history and archiving.",
+        source=f"{sources.TEAMS_2025}; {sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}",
     )
 
 
@@ -99,7 +108,7 @@ def online_features(scenario: Scenario) -> Step:
         command="",
         check="In Outlook and Outlook on the web, contacts show presence and the meeting form offers an online "
               "meeting.",
-        source=sources.SEED_000,
+        source=sources.PLAN_INTEGRATION,
     )
 
 
