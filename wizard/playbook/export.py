@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 from wizard import __version__
+from wizard.lifecycle import support_lines, support_warning
 from wizard.playbook.build import build_playbook
 from wizard.playbook.psquote import literal
 from wizard.playbook.runbook import render_runbook_html, render_runbook_markdown
@@ -50,7 +51,7 @@ def comment(text: str, label: str = "", *, hang: int = 0) -> list[str]:
     Hidden characters (controls, bidi overrides, zero-width) are removed first, so a comment reads as
     what it says. `label` goes before the first line and aligns the rest; `hang` indents continuation lines.
     """
-    prefix = f"{label:<8}" if label else ""
+    prefix = f"{label} ".ljust(8) if label else ""
     lines: list[str] = []
     for paragraph in clean_block(text).splitlines() or [""]:
         wrapped = textwrap.wrap(paragraph, COMMENT_WIDTH - len(prefix), subsequent_indent=" " * hang) or [""]
@@ -78,6 +79,12 @@ def _header(scenario: Scenario, shell: Shell, steps: list[Step], *, undo: bool, 
     lines += comment(shell.title, "Where:")
     lines += comment(label, "For:")
     lines += comment(_domains(scenario), "")
+    support = support_lines(scenario.topology)
+    if support:
+        lines += comment("\n".join(support), "Support:")
+    warning = support_warning(scenario.topology)
+    if warning:
+        lines += comment(warning, "Warning:")
     lines.append("#")
     lines.append("# Steps:")
     for number, step in enumerate(steps, 1):
