@@ -23,6 +23,8 @@ SFB_ID = "00000004-0000-0ff1-ce00-000000000000"
 TEAMS_SCHEDULER_ID = "7557eb47-c689-4224-abcf-aef9bd7573df"
 CLOUD_VOICEMAIL_ID = "db7de2b5-2149-435e-8043-e080dd50afae"
 TENANT_ID = "6f1c2a0e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+HYBRID_APP_ID = "3c9d1e2f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"  # the tenant's own dedicated Exchange hybrid application
+ORGANIZATION_GUID = "0626ac82-7d72-41c7-9e9b-720b276e98f2"
 FIXED_NOW = datetime.fromisoformat("2026-03-01T12:00:00+00:00")
 
 Docs = dict[str, dict[str, Any]]
@@ -47,7 +49,8 @@ def iso(moment: datetime) -> str:
 
 
 def scenario(topology: str = "hybrid") -> Scenario:
-    """Exchange 2016 on premises with SfB Server 2015, on premises only or hybrid with the tenant."""
+    """Exchange 2016 on premises with SfB Server 2015, on premises only or hybrid with the tenant;
+    "exchange-hybrid" puts mailboxes in Exchange Online too (an Exchange hybrid) with Exchange SE."""
     s = Scenario()
     values: dict[str, Any] = {
         "exchange": "server", "exchange_version": "2016", "sfb": "server", "sfb_version": "2015",
@@ -55,9 +58,11 @@ def scenario(topology: str = "hybrid") -> Scenario:
         "exchange_fqdns": ["ex01.contoso.com", "ex02.contoso.com"], "autodiscover_fqdn": "autodiscover.contoso.com",
         "pool_fqdns": ["pool01.contoso.com"], "test_sip_uri": "sip:kenmyer@contoso.com",
     }
-    if topology == "hybrid":
+    if topology in ("hybrid", "exchange-hybrid"):
         values.update({"sfb": "hybrid", "tenant_domain": "contoso.onmicrosoft.com", "tenant_id": TENANT_ID,
                        "pool_external_web_fqdn": "webext.contoso.com"})
+    if topology == "exchange-hybrid":
+        values.update({"exchange": "hybrid", "exchange_version": "se", "sfb_version": "se"})
     problems = s.update(values)
     assert not problems, problems
     s.require_valid()
@@ -83,7 +88,7 @@ def _sfb_cert(computer: str, scope: str, thumbprint: str, now: datetime, *, days
 
 
 def _envelope(collector: str, computer: str, now: datetime) -> dict[str, Any]:
-    return {"collector": collector, "schema_version": 1, "collected_at": iso(now - timedelta(hours=2)),
+    return {"collector": collector, "schema_version": 2, "collected_at": iso(now - timedelta(hours=2)),
             "computer": computer}
 
 
@@ -99,7 +104,8 @@ def exchange_doc(now: datetime, topology: str = "hybrid") -> dict[str, Any]:
              "Identity": "LyncEnterprise-5ac0b6c2-2d0c-4c2e-9d3e-55cf1b0a2d71", "ApplicationIdentifier": SFB_ID,
              "Enabled": True, "AuthMetadataUrl": "https://pool01.contoso.com/metadata/json/1", "Realm": "",
              "LinkedAccount": "contoso.com/Users/LyncEnterprise-ApplicationAccount", "UseAuthServer": False}]
-    if topology == "hybrid":
+    tenant = topology in ("hybrid", "exchange-hybrid")
+    if tenant:
         apps += [
             {"Name": "Exchange Online", "Identity": "Exchange Online", "ApplicationIdentifier": EXCHANGE_ID,
              "Enabled": True, "AuthMetadataUrl": "", "Realm": "", "LinkedAccount": "", "UseAuthServer": True},
@@ -121,6 +127,25 @@ def exchange_doc(now: datetime, topology: str = "hybrid") -> dict[str, Any]:
                            "AutoDiscoverServiceInternalUri": "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"}
                           for s in servers],
         "certificates": certs,
+        "auth_servers": [
+            {"Name": f"EvoSts - {TENANT_ID}", "Type": "AzureAD", "ApplicationIdentifier": HYBRID_APP_ID,
+             "Realm": TENANT_ID, "Enabled": True,
+             "AuthMetadataUrl": f"https://login.windows.net/{TENANT_ID}/federationmetadata/2007-06/"
+                                "federationmetadata.xml", "DomainName": ["contoso.mail.onmicrosoft.com"]},
+            {"Name": "ACS - contoso.onmicrosoft.com", "Type": "MicrosoftACS", "ApplicationIdentifier": "",
+             "Realm": TENANT_ID, "Enabled": True,
+             "AuthMetadataUrl": f"https://accounts.accesscontrol.windows.net/{TENANT_ID}/metadata/json/1",
+             "DomainName": ["contoso.mail.onmicrosoft.com"]},
+        ] if tenant else [],
+        "setting_overrides": [
+            {"Name": "EnableExchangeHybrid3PAppFeature", "ComponentName": "Global",
+             "SectionName": "ExchangeOnpremAsThirdPartyAppId", "Parameters": ["Enabled=true"], "Server": ""},
+        ] if tenant else [],
+        "organization_config": {"EwsEnabled": None, "EwsApplicationAccessPolicy": "", "EwsAllowList": [],
+                                "EwsBlockList": []},
+        "cas_mailboxes": [] if topology == "exchange-hybrid" else [
+            {"Identity": "contoso.com/Users/Ken Myer", "PrimarySmtpAddress": "kenmyer@contoso.com",
+             "EwsEnabled": True, "EwsApplicationAccessPolicy": "", "EwsAllowList": [], "EwsBlockList": []}],
         "errors": [],
     }
 
@@ -129,7 +154,7 @@ def sfb_doc(now: datetime, computer: str, topology: str = "hybrid") -> dict[str,
     fqdn = f"{computer.lower()}.contoso.com"
     metadata = "https://autodiscover.contoso.com/autodiscover/metadata/json/1"
     oauth_servers = []
-    if topology == "hybrid":
+    if topology in ("hybrid", "exchange-hybrid"):
         oauth_servers.append({"Identity": "microsoft.sts", "IssuerIdentifier": "",
                               "MetadataUrl": f"https://accounts.accesscontrol.windows.net/{TENANT_ID}/metadata/json/1",
                               "Realm": "", "Type": "ACS"})
@@ -148,6 +173,11 @@ def sfb_doc(now: datetime, computer: str, topology: str = "hybrid") -> dict[str,
         "pools": [{"Fqdn": "pool01.contoso.com", "Site": "Site:Redmond",
                    "Computers": ["fe01.contoso.com", "fe02.contoso.com"]}],
         "oauth_token_issuer": [_sfb_cert(fqdn, "local", SFB_OAUTH, now), _sfb_cert(fqdn, "global", SFB_OAUTH, now)],
+        **({"patch_versions": [
+            {"ComponentName": "Skype for Business Server Subscription Edition, Core Components",
+             "Version": "7.0.2046.889"},
+            {"ComponentName": "Skype for Business Server Subscription Edition, Front End Server",
+             "Version": "7.0.2046.889"}]} if topology == "exchange-hybrid" else {}),
         "errors": [],
     }
 
@@ -163,7 +193,7 @@ def graph_doc(now: datetime) -> dict[str, Any]:
     sfb_key = key(SFB_OAUTH, "CN=contoso.com", 600)
     principals = {
         SFB_ID: ("Skype for Business Online", [exchange_key, sfb_key]),
-        EXCHANGE_ID: ("Office 365 Exchange Online", [exchange_key]),
+        EXCHANGE_ID: ("Office 365 Exchange Online", []),  # the dedicated application holds Exchange's key
         TEAMS_SCHEDULER_ID: ("Teams Calendar Scheduler Service", [exchange_key]),
         CLOUD_VOICEMAIL_ID: ("Cloud Voicemail", [exchange_key]),
     }
@@ -175,6 +205,24 @@ def graph_doc(now: datetime) -> dict[str, Any]:
              "DisplayName": name, "AccountEnabled": True, "ServicePrincipalNames": [app_id],
              "KeyCredentials": copy.deepcopy(keys)}
             for app_id, (name, keys) in principals.items()],
+        "applications": [
+            {"AppId": HYBRID_APP_ID, "Id": hashlib.md5(HYBRID_APP_ID.encode()).hexdigest(),
+             "DisplayName": f"ExchangeServerApp-{ORGANIZATION_GUID}", "KeyCredentials": [copy.deepcopy(exchange_key)]}],
+        "errors": [],
+    }
+
+
+def exo_doc(now: datetime) -> dict[str, Any]:
+    """Exchange Online kept EWS on for the hybrid application and Skype for Business Server (allow list)."""
+    return {
+        **_envelope("exo", "ADMINPC", now),
+        "tenant_id": TENANT_ID,
+        "organization_config": {"EwsEnabled": True, "EwsApplicationAccessPolicy": "", "EwsAllowList": [],
+                                "EwsBlockList": [], "EwsAllowedAppIDs": [f"{HYBRID_APP_ID},{SFB_ID}"],
+                                "EwsAllowedAppIDsRead": True},
+        "cas_mailboxes": [
+            {"Identity": "Ken Myer", "PrimarySmtpAddress": "kenmyer@contoso.com", "EwsEnabled": True,
+             "EwsApplicationAccessPolicy": "", "EwsAllowList": [], "EwsBlockList": []}],
         "errors": [],
     }
 
@@ -182,8 +230,10 @@ def graph_doc(now: datetime) -> dict[str, Any]:
 def healthy(now: datetime = FIXED_NOW, topology: str = "hybrid") -> Docs:
     docs = {"exchange": exchange_doc(now, topology), "sfb-fe01": sfb_doc(now, "FE01", topology),
             "sfb-fe02": sfb_doc(now, "FE02", topology)}
-    if topology == "hybrid":
+    if topology in ("hybrid", "exchange-hybrid"):
         docs["graph"] = graph_doc(now)
+    if topology == "exchange-hybrid":
+        docs["exo"] = exo_doc(now)
     return docs
 
 
@@ -287,8 +337,9 @@ def _exchange_auth_days(days: int) -> Callable[[Docs, datetime], None]:
         for cert in docs["exchange"]["certificates"]:
             if cert["Thumbprint"] == EXCHANGE_AUTH:
                 cert["NotAfter"] = iso(now + timedelta(days=days))
-        for sp in docs.get("graph", {}).get("service_principals", []):
-            for key in sp["KeyCredentials"]:
+        graph = docs.get("graph", {})
+        for owner in [*graph.get("service_principals", []), *graph.get("applications", [])]:
+            for key in owner["KeyCredentials"]:
                 if key["CustomKeyIdentifier"] == EXCHANGE_AUTH:
                     key["EndDateTime"] = iso(now + timedelta(days=days))
     return edit
@@ -304,6 +355,9 @@ def _exchange_next_set(docs: Docs, now: datetime) -> None:
         exchange["certificates"].append(_exchange_cert(server, EXCHANGE_AUTH_NEXT,
                                                        "CN=Microsoft Exchange Server Auth Certificate", now,
                                                        days_left=1825, age=1))
+    for app in docs.get("graph", {}).get("applications", []):  # ConfigureExchangeHybridApplication -UpdateCertificate
+        app["KeyCredentials"].append({**app["KeyCredentials"][0], "KeyId": "next", "CustomKeyIdentifier":
+                                      EXCHANGE_AUTH_NEXT, "EndDateTime": iso(now + timedelta(days=1825))})
 
 
 def _exchange_auth_missing_on_ex02(docs: Docs, now: datetime) -> None:

@@ -100,7 +100,7 @@ def test_foreign_json_is_refused_as_not_a_collector_output() -> None:
 def test_unknown_collector_and_newer_schema_are_refused() -> None:
     doc = dict(samples.healthy()["graph"], collector="sharepoint")
     assert "unknown collector 'sharepoint'" in _error(_bytes(doc))
-    doc = dict(samples.healthy()["graph"], schema_version=2)
+    doc = dict(samples.healthy()["graph"], schema_version=3)
     assert "newer collector" in _error(_bytes(doc))
 
 

@@ -32,6 +32,8 @@ TOPOLOGIES = {
                     "pool_external_web_fqdn": ""},
     "exchange-online": {"exchange": "online", "sfb": "server"},
     "sfb-online": {"sfb": "online", "dc_fqdn": "dc01.contoso.com"},
+    "exchange-hybrid-se": {"exchange": "hybrid", "exchange_version": "se", "sfb_version": "se"},
+    "teams-exchange-online": {"exchange": "online", "sfb": "teams", "dc_fqdn": "dc01.contoso.com"},
 }
 
 
@@ -60,15 +62,21 @@ def test_every_command_is_a_get_cmdlet_or_a_read_only_helper(topology: str) -> N
 def test_collectors_follow_the_topology() -> None:
     assert set(_scripts("hybrid-2016")) == {"exchange", "sfb", "graph"}
     assert set(_scripts("onprem-2013")) == {"exchange", "sfb"}
-    assert set(_scripts("exchange-online")) == {"sfb", "graph"}
+    assert set(_scripts("exchange-online")) == {"sfb", "graph", "exo"}
     assert set(_scripts("sfb-online")) == {"exchange", "graph"}
+    assert set(_scripts("exchange-hybrid-se")) == {"exchange", "sfb", "graph", "exo"}
+    assert set(_scripts("teams-exchange-online")) == {"graph", "exo"}
 
 
 def test_exchange_collector_runs_exactly_these_commands() -> None:
     assert parse(_scripts("hybrid-2016")["exchange"]).commands == (
         "Get-Location", "Get-ExchangeServer", "Where-Object", "ForEach-Object", "Get-AuthConfig",
-        "Get-PartnerApplication", "ForEach-Object", "Get-ClientAccessService", "ForEach-Object", "ForEach-Object",
-        "Where-Object", "Get-ExchangeCertificate", "ForEach-Object", "Get-Date", "ConvertTo-Json")
+        "Get-PartnerApplication", "ForEach-Object", "Get-AuthServer", "ForEach-Object", "ForEach-Object",
+        "Get-SettingOverride", "Where-Object", "ForEach-Object", "ForEach-Object", "ForEach-Object",
+        "Get-ClientAccessService", "ForEach-Object", "ForEach-Object",
+        "Where-Object", "Get-ExchangeCertificate", "ForEach-Object", "Get-OrganizationConfig", "ForEach-Object",
+        "ForEach-Object", "Get-CASMailbox", "Select-Object", "ForEach-Object", "ForEach-Object", "Get-Date",
+        "ConvertTo-Json")
 
 
 def test_exchange_2013_collector_uses_get_clientaccessserver() -> None:
@@ -95,7 +103,8 @@ def test_sfb_collector_runs_exactly_these_commands() -> None:
 def test_graph_collector_runs_exactly_these_commands() -> None:
     assert parse(_scripts("hybrid-2016")["graph"]).commands == (
         "Get-Location", "Get-MgContext", "Get-MgServicePrincipal", "Select-Object", "ForEach-Object",
-        "ForEach-Object", "Get-Date", "ConvertTo-Json")
+        "ForEach-Object", "Get-MgApplication", "Where-Object", "Get-MgApplication", "ForEach-Object", "Get-Date",
+        "ConvertTo-Json")
 
 
 def test_graph_collector_never_signs_in_and_reads_the_four_service_principals() -> None:

@@ -41,7 +41,14 @@ def problems(results: list[ProbeResult]) -> list[tuple[str, str]]:
 def test_healthy_hybrid_deployment_has_no_warning_or_failure() -> None:
     results = analyse(samples.healthy())
     assert problems(results) == []
+    # every mailbox is on premises: nothing reaches EWS in Exchange Online
+    assert {r.id for r in results} == set(RULE_IDS) - {"inside.sfb-hybrid-app", "inside.exo-ews-retirement"}
+
+
+def test_healthy_exchange_hybrid_runs_every_rule_and_warns_only_about_the_unconfirmed_sfb_application() -> None:
+    results = analyse(samples.healthy(topology="exchange-hybrid"), scenario=samples.scenario("exchange-hybrid"))
     assert {r.id for r in results} == set(RULE_IDS)
+    assert problems(results) == [("inside.sfb-hybrid-app", "warn")]
 
 
 def test_healthy_on_premises_deployment_has_no_warning_or_failure_and_no_tenant_rules() -> None:
@@ -58,7 +65,7 @@ def test_fault_causes_exactly_its_findings(fault: samples.Fault) -> None:
     assert problems(results) == sorted(fault.expected)
 
 
-@pytest.mark.parametrize("rule_id", RULE_IDS)
+@pytest.mark.parametrize("rule_id", sorted(set(RULE_IDS) - {"inside.sfb-hybrid-app", "inside.exo-ews-retirement"}))
 def test_every_rule_is_quiet_on_the_healthy_deployment(rule_id: str) -> None:
     assert by_id(analyse(samples.healthy()), rule_id).status in (Status.PASS, Status.SKIP)
 
@@ -66,6 +73,8 @@ def test_every_rule_is_quiet_on_the_healthy_deployment(rule_id: str) -> None:
 def test_every_rule_fires_on_at_least_one_sample() -> None:
     fired = {finding_id for fault in samples.FAULTS for finding_id, _ in fault.expected}
     fired |= {"inside.sfb-token-issuer-published", "inside.exchange-auth-cert-published"}  # tested below with documents
+    fired |= {"inside.exchange-hybrid-app", "inside.sfb-hybrid-app", "inside.exchange-ews-access",
+              "inside.exo-ews-retirement"}  # test_inside_dedicated_apps.py, test_inside_ews_access.py
     assert fired == set(RULE_IDS)
 
 
@@ -339,7 +348,7 @@ def test_service_principal_lacking_the_exchange_certificate_is_named() -> None:
     assert "hybrid.upload-exchange-auth-certificate" in result.remediation and "merge" in result.remediation
 
 
-def test_missing_teams_principal_is_not_a_problem_but_a_missing_exchange_principal_is() -> None:
+def test_missing_teams_principal_is_not_a_problem_but_a_missing_sfb_principal_is() -> None:
     docs = samples.healthy()
     principals = docs["graph"]["service_principals"]
     for sp in principals:
@@ -347,7 +356,11 @@ def test_missing_teams_principal_is_not_a_problem_but_a_missing_exchange_princip
             sp.update({"Found": False, "KeyCredentials": []})
     assert by_id(analyse(docs), "inside.tenant-service-principal-keys").status is Status.PASS
     for sp in principals:
-        if sp["AppId"] == samples.EXCHANGE_ID:
+        if sp["AppId"] == samples.EXCHANGE_ID:  # the shared Exchange Online principal is no longer needed
+            sp.update({"Found": False, "KeyCredentials": []})
+    assert by_id(analyse(docs), "inside.tenant-service-principal-keys").status is Status.PASS
+    for sp in principals:
+        if sp["AppId"] == samples.SFB_ID:
             sp.update({"Found": False, "KeyCredentials": []})
     assert by_id(analyse(docs), "inside.tenant-service-principal-keys").status is Status.FAIL
 

@@ -39,7 +39,7 @@ def test_exchange_certificate_is_held_by_authconfig_servers_partner_app_and_prin
     graph = graph_of(samples.healthy())
     holders = {graph.holder(e.holder).label for e in graph.edges_of(samples.EXCHANGE_AUTH)}
     assert holders == {"Exchange AuthConfig", "ex01.contoso.com", "ex02.contoso.com",
-                       "SfB partner application microsoft.exchange", "Office 365 Exchange Online",
+                       "SfB partner application microsoft.exchange",
                        "Skype for Business Online", "Teams Calendar Scheduler Service", "Cloud Voicemail"}
 
 

@@ -41,7 +41,7 @@ def test_a_rule_that_raises_is_a_defect_and_the_others_still_run(caplog):
     assert first.id == "inside.broken" and first.status is Status.ERROR and first.cause is Cause.DEFECT
     assert "defect in the wizard" in first.detail and "KeyError" in first.detail
     assert "KeyError" in caplog.text  # the traceback went to the log
-    assert len(results) > len(RULES)
+    assert len(results) > 1 and results[1].id != "inside.broken"  # the other rules still ran
 
 
 @pytest.mark.parametrize("declared", RULES, ids=lambda d: d.spec.id)

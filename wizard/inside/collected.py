@@ -4,6 +4,8 @@ Probes only see what answers on the network; these files carry what lives inside
 and the tenant. A file is checked against the exact shape the collectors write: a wrong,
 truncated or foreign file raises CollectedFileError with a one-line reason and nothing is kept.
 Windows PowerShell writes UTF-16 LE (Out-File) or UTF-8 with a BOM; both are read.
+Schema 2 added the dedicated hybrid application and the EWS access settings; a schema 1 file is still
+read, and what it could not hold is None ("not collected"), never an empty list ("none exist").
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from typing import Any
 
 from wizard.probes.formats import json_safe
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _THUMBPRINT = re.compile(r"[0-9A-F]{40}")
 _HEX = re.compile(r"[0-9A-F]+")
 MAX_FILE_BYTES = 16 * 1024 * 1024
-COLLECTORS = ("exchange", "sfb", "graph")
+COLLECTORS = ("exchange", "sfb", "graph", "exo")
 
 
 class CollectedFileError(ValueError):
@@ -98,6 +100,64 @@ class ExchangePartnerApplication:
 
 
 @dataclass(frozen=True)
+class AuthServer:
+    """Get-AuthServer: the dedicated Exchange hybrid application is the ApplicationIdentifier of the
+    enabled AzureAD (evoSTS) auth server (CSS-Exchange ExchangeHybridApplicationCheck)."""
+
+    name: str
+    type: str  # AzureAD (evoSTS), MicrosoftACS, ADFS, ...
+    application_identifier: str
+    realm: str  # the tenant ID for evoSTS
+    enabled: bool
+    auth_metadata_url: str = ""
+    domain_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SettingOverride:
+    """Get-SettingOverride: an Exchange customisation stored in Active Directory."""
+
+    name: str
+    component: str
+    section: str
+    parameters: tuple[str, ...]
+    server: str = ""
+
+    @property
+    def enabled(self) -> bool | None:
+        """The value of an 'Enabled=true|false' parameter, None when there is none."""
+        for parameter in self.parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "enabled" and value.strip().lower() in ("true", "false"):
+                return value.strip().lower() == "true"
+        return None
+
+
+@dataclass(frozen=True)
+class EwsPolicy:
+    """The EWS settings of an organisation or a mailbox (Get-OrganizationConfig / Get-CASMailbox).
+
+    enabled None is "not configured" ($null), which differs from $false; allowed_app_ids (Exchange
+    Online only) is None when it was not read.
+    """
+
+    enabled: bool | None
+    application_access_policy: str = ""  # EnforceAllowList | EnforceBlockList | ""
+    allow_list: tuple[str, ...] = ()
+    block_list: tuple[str, ...] = ()
+    allowed_app_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class CasMailbox:
+    """A test user's mailbox EWS settings (Get-CASMailbox)."""
+
+    identity: str
+    address: str
+    policy: EwsPolicy
+
+
+@dataclass(frozen=True)
 class ExchangeCollection:
     source: str
     computer: str
@@ -108,6 +168,14 @@ class ExchangeCollection:
     client_access: tuple[ClientAccess, ...]
     certificates: tuple[Certificate, ...]
     errors: tuple[CollectionError, ...]
+    auth_servers: tuple[AuthServer, ...] | None = None  # None: a schema 1 file (not collected)
+    setting_overrides: tuple[SettingOverride, ...] | None = None
+    organization_ews: EwsPolicy | None = None
+    cas_mailboxes: tuple[CasMailbox, ...] | None = None
+
+    def failed(self, cmdlet: str) -> bool:
+        """Whether the collector reported that cmdlet as failed (its data is then missing, not empty)."""
+        return any(e.source.split()[0].lower() == cmdlet.lower() for e in self.errors if e.source)
 
 
 @dataclass(frozen=True)
@@ -148,6 +216,14 @@ class Pool:
 
 
 @dataclass(frozen=True)
+class PatchVersion:
+    """Get-CsServerPatchVersion: one installed component and its build."""
+
+    component: str
+    version: str
+
+
+@dataclass(frozen=True)
 class SfbCollection:
     source: str
     computer: str
@@ -159,6 +235,7 @@ class SfbCollection:
     pools: tuple[Pool, ...]
     token_issuer_certificates: tuple[Certificate, ...]
     errors: tuple[CollectionError, ...]
+    patch_versions: tuple[PatchVersion, ...] | None = None  # None: not collected
 
     @property
     def local_certificates(self) -> tuple[Certificate, ...]:
@@ -197,6 +274,17 @@ class ServicePrincipal:
 
 
 @dataclass(frozen=True)
+class Application:
+    """An application registered in the tenant (Get-MgApplication): the dedicated Exchange hybrid
+    application holds the Exchange auth certificate as a key credential."""
+
+    app_id: str
+    object_id: str
+    display_name: str
+    key_credentials: tuple[KeyCredential, ...]
+
+
+@dataclass(frozen=True)
 class GraphCollection:
     source: str
     computer: str
@@ -204,18 +292,36 @@ class GraphCollection:
     tenant_id: str
     service_principals: tuple[ServicePrincipal, ...]
     errors: tuple[CollectionError, ...]
+    applications: tuple[Application, ...] | None = None  # None: a schema 1 file (not collected)
 
     def principal(self, app_id: str) -> ServicePrincipal | None:
         return next((sp for sp in self.service_principals if sp.app_id.lower() == app_id.lower()), None)
 
+    def application(self, app_id: str) -> Application | None:
+        return next((a for a in self.applications or () if a.app_id.lower() == app_id.lower()), None)
+
+
+@dataclass(frozen=True)
+class ExoCollection:
+    """Exchange Online PowerShell: the organisation's EWS settings and the test users' mailboxes."""
+
+    source: str
+    computer: str
+    collected_at: datetime
+    tenant_id: str
+    organization_ews: EwsPolicy | None
+    cas_mailboxes: tuple[CasMailbox, ...]
+    errors: tuple[CollectionError, ...]
+
 
 @dataclass(frozen=True)
 class CollectedData:
-    """Everything loaded: at most one Exchange and one Graph view, one SfB view per Front End."""
+    """Everything loaded: at most one Exchange, Graph and Exchange Online view, one SfB view per Front End."""
 
     exchange: ExchangeCollection | None = None
     sfb: tuple[SfbCollection, ...] = ()
     graph: GraphCollection | None = None
+    exo: ExoCollection | None = None
 
     @property
     def sfb_primary(self) -> SfbCollection | None:
@@ -223,13 +329,15 @@ class CollectedData:
         return max(self.sfb, key=lambda c: c.collected_at, default=None)
 
     @property
-    def collections(self) -> tuple[ExchangeCollection | SfbCollection | GraphCollection, ...]:
-        items: list[ExchangeCollection | SfbCollection | GraphCollection] = []
+    def collections(self) -> tuple[Collection, ...]:
+        items: list[Collection] = []
         if self.exchange:
             items.append(self.exchange)
         items.extend(self.sfb)
         if self.graph:
             items.append(self.graph)
+        if self.exo:
+            items.append(self.exo)
         return tuple(items)
 
     @property
@@ -237,7 +345,7 @@ class CollectedData:
         return not self.collections
 
 
-Collection = ExchangeCollection | SfbCollection | GraphCollection
+Collection = ExchangeCollection | SfbCollection | GraphCollection | ExoCollection
 
 
 # ----------------------------------------------------------------------------------------------
@@ -300,6 +408,8 @@ def parse_collected(data: bytes | str, *, source: str = "<data>") -> Collection:
             return _exchange(reader, doc)
         if kind == "sfb":
             return _sfb(reader, doc)
+        if kind == "exo":
+            return _exo(reader, doc)
         return _graph(reader, doc)
     except _ShapeError as exc:
         raise CollectedFileError(f"{source}: {exc}") from None
@@ -314,12 +424,15 @@ def load_collected(paths: Iterable[str | os.PathLike[str]]) -> CollectedData:
 def combine(items: Iterable[Collection]) -> CollectedData:
     exchange: list[ExchangeCollection] = []
     graph: list[GraphCollection] = []
+    exo: list[ExoCollection] = []
     sfb_by_computer: dict[str, SfbCollection] = {}
     for item in items:
         if isinstance(item, ExchangeCollection):
             exchange.append(item)
         elif isinstance(item, GraphCollection):
             graph.append(item)
+        elif isinstance(item, ExoCollection):
+            exo.append(item)
         else:
             key = (item.computer_fqdn or item.computer).lower()
             known = sfb_by_computer.get(key)
@@ -329,6 +442,7 @@ def combine(items: Iterable[Collection]) -> CollectedData:
         exchange=_merge_exchange(exchange),
         sfb=tuple(sorted(sfb_by_computer.values(), key=lambda c: (c.computer_fqdn or c.computer).lower())),
         graph=max(graph, key=lambda g: g.collected_at, default=None),
+        exo=max(exo, key=lambda e: e.collected_at, default=None),
     )
 
 
@@ -353,7 +467,9 @@ def _merge_exchange(items: list[ExchangeCollection]) -> ExchangeCollection | Non
     return ExchangeCollection(
         source=" + ".join(i.source for i in ordered), computer=newest.computer, collected_at=newest.collected_at,
         servers=newest.servers, auth_config=newest.auth_config, partner_applications=newest.partner_applications,
-        client_access=newest.client_access, certificates=tuple(certificates), errors=errors)
+        client_access=newest.client_access, certificates=tuple(certificates), errors=errors,
+        auth_servers=newest.auth_servers, setting_overrides=newest.setting_overrides,
+        organization_ews=newest.organization_ews, cas_mailboxes=newest.cas_mailboxes)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -531,7 +647,55 @@ def _exchange(r: _Reader, doc: dict[str, Any]) -> ExchangeCollection:
     for cert in certs:
         if not cert.thumbprint:
             raise _ShapeError("certificates: an entry has no Thumbprint")
-    return ExchangeCollection(r.source, computer, collected_at, servers, auth, apps, cas, certs, _errors(r, doc))
+    auth_servers = None
+    if "auth_servers" in doc:
+        auth_servers = tuple(
+            AuthServer(name=r.text(a, "Name", w), type=r.text(a, "Type", w),
+                       application_identifier=r.text(a, "ApplicationIdentifier", w).lower(),
+                       realm=r.text(a, "Realm", w).lower(), enabled=bool(r.flag(a, "Enabled", w)),
+                       auth_metadata_url=r.text(a, "AuthMetadataUrl", w, optional=True),
+                       domain_names=r.strings(a, "DomainName", w))
+            for a, w in _numbered(r.items(doc, "auth_servers", "file"), "auth_servers"))
+    overrides = None
+    if "setting_overrides" in doc:
+        overrides = tuple(
+            SettingOverride(name=r.text(o, "Name", w), component=r.text(o, "ComponentName", w),
+                            section=r.text(o, "SectionName", w), parameters=r.strings(o, "Parameters", w),
+                            server=r.text(o, "Server", w, optional=True))
+            for o, w in _numbered(r.items(doc, "setting_overrides", "file"), "setting_overrides"))
+    organization = _ews_policy(r, doc, "organization_config") if "organization_config" in doc else None
+    mailboxes = _cas_mailboxes(r, doc) if "cas_mailboxes" in doc else None
+    return ExchangeCollection(r.source, computer, collected_at, servers, auth, apps, cas, certs, _errors(r, doc),
+                              auth_servers, overrides, organization, mailboxes)
+
+
+def _ews_policy(r: _Reader, doc: dict[str, Any], key: str) -> EwsPolicy | None:
+    raw = r.need(doc, key, "file")
+    if raw is None:
+        return None
+    return _policy_of(r, r.obj(raw, key), key)
+
+
+def _policy_of(r: _Reader, o: dict[str, Any], w: str) -> EwsPolicy:
+    app_ids: tuple[str, ...] | None = None
+    if o.get("EwsAllowedAppIDsRead") is True:
+        app_ids = tuple(part.lower() for value in r.strings(o, "EwsAllowedAppIDs", w)
+                        for part in re.split(r"[,;\s]+", value) if part)
+    return EwsPolicy(enabled=r.flag(o, "EwsEnabled", w, optional=True),
+                     application_access_policy=r.text(o, "EwsApplicationAccessPolicy", w, optional=True),
+                     allow_list=r.strings(o, "EwsAllowList", w), block_list=r.strings(o, "EwsBlockList", w),
+                     allowed_app_ids=app_ids)
+
+
+def _cas_mailboxes(r: _Reader, doc: dict[str, Any]) -> tuple[CasMailbox, ...]:
+    return tuple(CasMailbox(r.text(m, "Identity", w), r.text(m, "PrimarySmtpAddress", w).lower(), _policy_of(r, m, w))
+                 for m, w in _numbered(r.items(doc, "cas_mailboxes", "file"), "cas_mailboxes"))
+
+
+def _exo(r: _Reader, doc: dict[str, Any]) -> ExoCollection:
+    computer, collected_at = _envelope(r, doc)
+    return ExoCollection(r.source, computer, collected_at, r.text(doc, "tenant_id", "file").lower(),
+                         _ews_policy(r, doc, "organization_config"), _cas_mailboxes(r, doc), _errors(r, doc))
 
 
 def _sfb(r: _Reader, doc: dict[str, Any]) -> SfbCollection:
@@ -582,27 +746,40 @@ def _sfb(r: _Reader, doc: dict[str, Any]) -> SfbCollection:
         if not cert.thumbprint:
             raise _ShapeError(f"{w}: no Thumbprint")
         certs.append(cert)
+    patches = None
+    if "patch_versions" in doc:
+        patches = tuple(PatchVersion(r.text(p, "ComponentName", w), r.text(p, "Version", w))
+                        for p, w in _numbered(r.items(doc, "patch_versions", "file"), "patch_versions"))
     return SfbCollection(r.source, computer, fqdn, collected_at, config, tuple(apps), servers, pools, tuple(certs),
-                         _errors(r, doc))
+                         _errors(r, doc), patches)
 
 
 def _graph(r: _Reader, doc: dict[str, Any]) -> GraphCollection:
     computer, collected_at = _envelope(r, doc)
     principals = []
     for s, w in _numbered(r.items(doc, "service_principals", "file"), "service_principals"):
-        keys = tuple(
-            KeyCredential(
-                key_id=r.text(k, "KeyId", kw), type=r.text(k, "Type", kw), usage=r.text(k, "Usage", kw),
-                display_name=r.text(k, "DisplayName", kw),
-                custom_key_identifier=r.hex(k, "CustomKeyIdentifier", kw),
-                start=r.when(k, "StartDateTime", kw), end=r.when(k, "EndDateTime", kw))
-            for k, kw in _numbered(r.items(s, "KeyCredentials", w), f"{w}.KeyCredentials"))
+        keys = _key_credentials(r, s, w)
         principals.append(ServicePrincipal(
             app_id=r.text(s, "AppId", w).lower(), found=bool(r.flag(s, "Found", w)), object_id=r.text(s, "Id", w),
             display_name=r.text(s, "DisplayName", w), account_enabled=r.flag(s, "AccountEnabled", w, optional=True),
             service_principal_names=r.strings(s, "ServicePrincipalNames", w), key_credentials=keys))
+    applications = None
+    if "applications" in doc:
+        applications = tuple(
+            Application(app_id=r.text(a, "AppId", w).lower(), object_id=r.text(a, "Id", w),
+                        display_name=r.text(a, "DisplayName", w), key_credentials=_key_credentials(r, a, w))
+            for a, w in _numbered(r.items(doc, "applications", "file"), "applications"))
     return GraphCollection(r.source, computer, collected_at, r.text(doc, "tenant_id", "file").lower(),
-                           tuple(principals), _errors(r, doc))
+                           tuple(principals), _errors(r, doc), applications)
+
+
+def _key_credentials(r: _Reader, owner: dict[str, Any], w: str) -> tuple[KeyCredential, ...]:
+    return tuple(
+        KeyCredential(
+            key_id=r.text(k, "KeyId", kw), type=r.text(k, "Type", kw), usage=r.text(k, "Usage", kw),
+            display_name=r.text(k, "DisplayName", kw), custom_key_identifier=r.hex(k, "CustomKeyIdentifier", kw),
+            start=r.when(k, "StartDateTime", kw), end=r.when(k, "EndDateTime", kw))
+        for k, kw in _numbered(r.items(owner, "KeyCredentials", w), f"{w}.KeyCredentials"))
 
 
 def _numbered(items: list[dict[str, Any]], key: str) -> list[tuple[dict[str, Any], str]]:

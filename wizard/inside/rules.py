@@ -8,18 +8,22 @@ The clock is injected (RuleContext.now) so expiry checks are deterministic.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from wizard import validation
 from wizard.inside.collected import (
+    AuthServer,
     Certificate,
     CollectedData,
+    EwsPolicy,
     ExchangeCollection,
     ExchangePartnerApplication,
     SfbCollection,
@@ -43,7 +47,7 @@ from wizard.scenario import (
     Scenario,
     ScenarioInvalid,
 )
-from wizard.topology import Phase, SfbKind, Topology
+from wizard.topology import ExchangeKind, ExchangeVersion, Phase, SfbKind, SfbVersion, Topology
 from wizard.validation import InvalidValue
 
 STALE_AFTER = timedelta(days=14)
@@ -167,8 +171,10 @@ def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
     topology = ctx.topology
     wanted: dict[str, list[str]] = {}
     if topology.exchange_on_prem and topology.exchange_has_oauth and topology.involves_tenant:
-        # Exchange hybrid OAuth (00000002) plus the SfB Online / Teams applications (2025 procedure).
-        wanted["exchange-auth"] = [EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID, CLOUD_VOICEMAIL_APP_ID]
+        # The Skype for Business / Teams applications (Microsoft's 2025 procedure). Not the shared Exchange Online
+        # principal (00000002): Exchange Server's own calls to Exchange Online go through the dedicated hybrid
+        # application since 2025 (rule exchange-hybrid-app), and Microsoft's script removes the certificate there.
+        wanted["exchange-auth"] = [SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID, CLOUD_VOICEMAIL_APP_ID]
     if topology.sfb_on_prem and topology.involves_tenant:
         wanted["sfb-oauth"] = [SFB_SERVICE_ID]
     return wanted
@@ -209,7 +215,7 @@ def _no_exchange(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
 # ----------------------------------------------------------------------------------------------
 @declare("autodiscover-url", Phase.AUTODISCOVER, "SfB ExchangeAutodiscoverUrl")
 def rule_autodiscover_url(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
-    """SfB's ExchangeAutodiscoverUrl must be the SOAP .svc on the autodiscover name (seed 004: .xml = 50043)."""
+    """SfB's ExchangeAutodiscoverUrl must be the SOAP .svc on the autodiscover name (.xml gives code=50043)."""
     rule, phase, title = spec
     if not ctx.topology.sfb_on_prem:
         return []
@@ -231,7 +237,9 @@ def rule_autodiscover_url(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]
                    "(Test-CsExStorageConnectivity fails with code=50043).")
     elif urlsplit(url).path.lower().rstrip("/").endswith(".xml"):
         problem = (f"ExchangeAutodiscoverUrl {url} points at autodiscover.xml (POX); SfB calls the SOAP service "
-                   "autodiscover.svc. This is the most common cause of code=50043.")
+                   "autodiscover.svc. Test-CsExStorageConnectivity then fails with code=50043: no Microsoft "
+                   "document explains that code; the readers' comments on Jeff Schertz's \u201cExchange and Skype "
+                   "for Business Integration\u201d (2015) tie it to this URL.")
     elif not urlsplit(url).path.lower().rstrip("/").endswith("/autodiscover/autodiscover.svc"):
         problem = f"ExchangeAutodiscoverUrl {url} does not end in /autodiscover/autodiscover.svc."
     elif urlsplit(url).scheme.lower() != "https":
@@ -267,7 +275,8 @@ def rule_autodiscover_internal_uri(ctx: RuleContext, spec: RuleSpec) -> list[Pro
                    f"{psquote.literal(ctx.scenario.autodiscover_internal_uri)}")
         return [finding(rule, phase, Status.WARN, title,
                         f"Not on {wanted_host}: {names}. Domain-joined clients and SfB servers find Exchange "
-                        "through this URI; the field guide points it at the autodiscover name.",
+                        "through this URI; Jeff Schertz's \u201cExchange and Skype for Business Integration\u201d "
+                        "(2015) points it at the autodiscover name.",
                         ctx.fix("autodiscover.internal-uri", Shell.EXCHANGE, command), evidence=evidence,
                         tags=("exchange",))]
     return [finding(rule, phase, Status.PASS, title, f"Every Client Access server uses {wanted_host}.",
@@ -449,8 +458,7 @@ def rule_teams_partner_apps(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
     """Exchange Server with SfB/Teams online: the 2025 procedure adds TeamsScheduler and CloudVoicemail."""
     rule, phase, title = spec
     topology = ctx.topology
-    if not (topology.exchange_on_prem and topology.exchange_has_oauth
-            and topology.sfb in (SfbKind.TEAMS, SfbKind.HYBRID)):
+    if not (topology.exchange_on_prem and topology.exchange_has_oauth and topology.teams_users):
         return []
     exchange = ctx.collected.exchange
     if exchange is None:
@@ -807,7 +815,7 @@ def rule_tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec) -> list
         for app_id in wanted[role]:
             sp = graph.principal(app_id)
             if sp is None or not sp.found:
-                if app_id in (EXCHANGE_SERVICE_ID, SFB_SERVICE_ID):
+                if app_id == SFB_SERVICE_ID:
                     problems.append(f"service principal {app_id} was not found in the tenant")
                 continue
             keys = [k for k in sp.key_credentials if k.thumbprint == cert.thumbprint]
@@ -822,13 +830,9 @@ def rule_tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec) -> list
                 problems.append(f"the key for {short(cert.thumbprint)} on {sp.display_name or app_id} has ended")
             if keys and not ended:
                 continue
-            if app_id == EXCHANGE_SERVICE_ID:
-                remedies["hcw"] = ("Re-run the Hybrid Configuration Wizard: it uploads the Exchange auth certificate "
-                                   f"to {EXCHANGE_SERVICE_ID}.")
-            else:
-                remedies[role] = ctx.fix(upload_steps[role], Shell.GRAPH,
-                                     "Update-MgServicePrincipal -KeyCredentials with the existing keys plus the "
-                                     "certificate (the update replaces the list: merge, never overwrite)")
+            remedies[role] = ctx.fix(upload_steps[role], Shell.GRAPH,
+                                 "Update-MgServicePrincipal -KeyCredentials with the existing keys plus the "
+                                 "certificate (the update replaces the list: merge, never overwrite)")
     if problems:
         return [finding(rule, phase, Status.FAIL, title,
                         "; ".join(problems) + ". The cloud side rejects tokens signed with a key it does not hold.",
@@ -837,6 +841,432 @@ def rule_tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec) -> list
     return [finding(rule, phase, Status.PASS, title,
                     "Every expected service principal holds the on-premises certificates.", evidence=tuple(evidence),
                     tags=("tenant",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# Dedicated hybrid applications (2025)
+# ----------------------------------------------------------------------------------------------
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+HYBRID_APP_OVERRIDE_SECTION = "ExchangeOnpremAsThirdPartyAppId"
+HYBRID_APP_SOURCES = (
+    "Microsoft Learn \u201cDeploy dedicated Exchange hybrid app\u201d "
+    "(https://aka.ms/ConfigureExchangeHybridApplication-Docs); "
+    "microsoft/CSS-Exchange \u201cConfigureExchangeHybridApplication\u201d "
+    "(https://github.com/microsoft/CSS-Exchange/blob/main/docs/Hybrid/ConfigureExchangeHybridApplication.md)")
+HYBRID_APP_CONSEQUENCE = (
+    "Since 31 October 2025 Exchange Online refuses EWS calls that Exchange Server makes through the shared Exchange "
+    f"Online service principal ({EXCHANGE_SERVICE_ID}): free/busy, MailTips and profile photos between on-premises "
+    "and Exchange Online mailboxes fail without the dedicated application (Microsoft Tech Community, \u201cExchange "
+    "Server Security Changes for Hybrid Deployments\u201d).")
+HYBRID_APP_FIX = (
+    "Run the current Hybrid Configuration Wizard, or, in the Exchange Management Shell, "
+    "ConfigureExchangeHybridApplication.ps1 -FullyConfigureExchangeHybridApplication from microsoft/CSS-Exchange: it "
+    "creates the application in Entra ID, uploads the auth certificate to it, sets the evoSTS auth server's "
+    f"ApplicationIdentifier and creates the {HYBRID_APP_OVERRIDE_SECTION} setting override. Sources: "
+    f"{HYBRID_APP_SOURCES}.")
+
+
+def evosts_servers(exchange: ExchangeCollection) -> list[AuthServer]:
+    """The enabled AzureAD (evoSTS) auth servers: Exchange's OAuth trust in Entra ID."""
+    return [a for a in exchange.auth_servers or () if a.enabled and a.type.lower() == "azuread"]
+
+
+def dedicated_hybrid_app_id(exchange: ExchangeCollection, tenant_id: str = "") -> str:
+    """The app ID of the dedicated Exchange hybrid application the evoSTS auth server names, or ''.
+
+    HealthChecker's test: an enabled AzureAD auth server whose ApplicationIdentifier is a GUID; with several
+    tenants, the one whose Realm is this tenant.
+    """
+    named = [a for a in evosts_servers(exchange) if GUID.fullmatch(a.application_identifier)]
+    mine = [a for a in named if a.realm == tenant_id.lower()] if tenant_id else named
+    chosen = mine or named
+    return chosen[0].application_identifier if chosen else ""
+
+
+def _exchange_oauth_to_online(exchange: ExchangeCollection) -> bool:
+    """HealthChecker's 'OAuth between Exchange Server and Exchange Online': an enabled evoSTS or ACS auth
+    server and the enabled Exchange Online partner application."""
+    servers = [a for a in exchange.auth_servers or () if a.enabled and a.type.lower() in ("azuread", "microsoftacs")]
+    partner = [p for p in exchange.partner_applications
+               if p.application_identifier == EXCHANGE_SERVICE_ID and p.enabled]
+    return bool(servers) and bool(partner)
+
+
+@declare("exchange-hybrid-app", Phase.HYBRID, "Dedicated Exchange hybrid application")
+def rule_exchange_hybrid_app(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    """Exchange hybrid: the evoSTS auth server names the dedicated app and the setting override enables it."""
+    rule, phase, title = spec
+    topology = ctx.topology
+    if not (topology.exchange_on_prem and topology.exchange_has_oauth and topology.involves_tenant):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    if exchange.auth_servers is None or exchange.setting_overrides is None:
+        return [finding(rule, phase, Status.SKIP, title,
+                        "The Exchange collector output predates this check (no Get-AuthServer / Get-SettingOverride "
+                        "data).", "Write the collectors again (analyze --collectors-out DIR) and run "
+                        "exchange-collect.ps1.")]
+    unread = [c for c in ("Get-AuthServer", "Get-SettingOverride") if exchange.failed(c)]
+    if unread:
+        return [finding(rule, phase, Status.SKIP, title, f"{' and '.join(unread)} could not be read.")]
+    hybrid = topology.exchange is ExchangeKind.HYBRID
+    if not hybrid and not _exchange_oauth_to_online(exchange):
+        return [finding(rule, phase, Status.PASS, title,
+                        "Every mailbox is on premises and no OAuth between Exchange Server and Exchange Online is "
+                        "configured, so Exchange Server makes no calls the dedicated hybrid application would carry.",
+                        tags=("exchange",))]
+    missing_status = Status.FAIL if hybrid else Status.WARN
+    app_id = dedicated_hybrid_app_id(exchange, ctx.scenario.tenant_id)
+    overrides = [o for o in exchange.setting_overrides
+                 if o.component.lower() == "global" and o.section.lower() == HYBRID_APP_OVERRIDE_SECTION.lower()]
+    evidence = [Evidence(f"AuthServer {a.name}", f"Type={a.type}; ApplicationIdentifier="
+                         f"{a.application_identifier or '(none)'}; Realm={a.realm or '(none)'}; Enabled={a.enabled}")
+                for a in exchange.auth_servers]
+    evidence += [Evidence(f"SettingOverride {o.name}", "; ".join(o.parameters) or "(no parameters)")
+                 for o in overrides]
+    scope = ("" if hybrid else " The scenario keeps every mailbox on premises, but Exchange Server has OAuth with "
+             "Exchange Online, so cross-premises calls exist.")
+
+    def result(status: Status, detail: str, remedy: str = "") -> list[ProbeResult]:
+        return [finding(rule, phase, status, title, detail, remedy, evidence=tuple(evidence), tags=("exchange",))]
+
+    if topology.exchange_version is ExchangeVersion.V2013:
+        return result(missing_status,
+                      "Exchange Server 2013 got no update with the dedicated hybrid application (it needs Exchange "
+                      f"2016 CU23 or 2019 CU14/CU15 with the April 2025 hotfix update, or Exchange SE). "
+                      f"{HYBRID_APP_CONSEQUENCE}{scope}",
+                      "Move the hybrid to Exchange SE, then run the current Hybrid Configuration Wizard. Sources: "
+                      f"{HYBRID_APP_SOURCES}.")
+    if not evosts_servers(exchange):
+        return result(missing_status,
+                      "There is no enabled evoSTS (AzureAD) auth server, so Exchange Server has no OAuth trust in "
+                      f"Entra ID for the dedicated application to use. {HYBRID_APP_CONSEQUENCE}{scope}",
+                      "Run the current Hybrid Configuration Wizard (it creates the evoSTS auth server and, in its "
+                      f"current version, the dedicated application). Sources: {HYBRID_APP_SOURCES}.")
+    if len(overrides) > 1:
+        return result(Status.FAIL,
+                      f"{len(overrides)} setting overrides for {HYBRID_APP_OVERRIDE_SECTION} exist "
+                      f"({', '.join(o.name for o in overrides)}); which one wins cannot be told (HealthChecker "
+                      "reports the same).",
+                      "Keep one: remove the others with Remove-SettingOverride, then run "
+                      "ConfigureExchangeHybridApplication.ps1 -EnableExchangeHybridApplicationOverride. Sources: "
+                      f"{HYBRID_APP_SOURCES}.")
+    override = overrides[0] if overrides else None
+    if override is not None and override.enabled is not True:
+        state = "disables" if override.enabled is False else "does not say Enabled=true for"
+        return result(missing_status,
+                      f"The setting override {override.name} {state} the dedicated application, so Exchange Server "
+                      f"still calls Exchange Online through the shared service principal. {HYBRID_APP_CONSEQUENCE}"
+                      f"{scope}",
+                      f"Remove {override.name} (Remove-SettingOverride) and run ConfigureExchangeHybridApplication.ps1 "
+                      f"-EnableExchangeHybridApplicationOverride. Sources: {HYBRID_APP_SOURCES}.")
+    if not app_id and override is None:
+        return result(missing_status,
+                      "The dedicated Exchange hybrid application is not configured: no evoSTS auth server names an "
+                      f"application ID and there is no {HYBRID_APP_OVERRIDE_SECTION} setting override. "
+                      f"{HYBRID_APP_CONSEQUENCE}{scope}", HYBRID_APP_FIX)
+    if not app_id:
+        return result(Status.FAIL,
+                      f"Half done: the setting override {override.name if override else ''} switches Exchange to the "
+                      "dedicated application, but no enabled evoSTS auth server names its application ID, so "
+                      "Exchange cannot get a token for it (HealthChecker: \u201cNo valid AuthServer object was found "
+                      "that supports the dedicated Exchange Hybrid Application\u201d).",
+                      "ConfigureExchangeHybridApplication.ps1 -ConfigureAuthServer (with -CustomAppId <app ID> "
+                      "-TenantId <tenant ID> where the Exchange server cannot reach Microsoft Graph). Sources: "
+                      f"{HYBRID_APP_SOURCES}.")
+    if override is None:
+        return result(missing_status,
+                      f"Half done: the evoSTS auth server names the application {app_id}, but the "
+                      f"{HYBRID_APP_OVERRIDE_SECTION} setting override is missing, so Exchange Server still uses the "
+                      f"shared service principal. {HYBRID_APP_CONSEQUENCE}{scope}",
+                      "ConfigureExchangeHybridApplication.ps1 -EnableExchangeHybridApplicationOverride. Sources: "
+                      f"{HYBRID_APP_SOURCES}.")
+    return _hybrid_app_in_tenant(ctx, exchange, app_id, override.name, result)
+
+
+def _hybrid_app_in_tenant(ctx: RuleContext, exchange: ExchangeCollection, app_id: str, override: str,
+                          result: Callable[[Status, str, str], list[ProbeResult]]) -> list[ProbeResult]:
+    """The on-premises half is configured; the tenant's application must exist and hold the auth certificate."""
+    configured = (f"The evoSTS auth server names the dedicated application {app_id} and the setting override "
+                  f"{override} enables it.")
+    graph = ctx.collected.graph
+    if graph is None or graph.applications is None:
+        return result(Status.PASS, configured + " The application in Entra ID was not checked (load "
+                      "graph-collect.ps1's output, written for this scenario, to check it).", "")
+    app = graph.application(app_id)
+    if app is None:
+        return result(Status.FAIL,
+                      f"{configured} But tenant {graph.tenant_id or '(unknown)'} has no application with app ID "
+                      f"{app_id} (deleted, or the auth server points at another tenant).",
+                      "ConfigureExchangeHybridApplication.ps1 -FullyConfigureExchangeHybridApplication (it creates the "
+                      f"application again and updates the auth server). Sources: {HYBRID_APP_SOURCES}.")
+    config = exchange.auth_config
+    wanted = [t for t in ((config.current_thumbprint, config.next_thumbprint) if config else ()) if t]
+    valid = {k.thumbprint for k in app.key_credentials if k.end is None or k.end > ctx.now}
+    held = {k.thumbprint for k in app.key_credentials}
+
+    def still_valid(thumbprint: str) -> bool:  # an expired certificate is the expiry rule's finding
+        cert = exchange_certificate(exchange, thumbprint)
+        return cert is None or cert.not_after is None or cert.not_after > ctx.now
+
+    lacking = [t for t in wanted if t not in held or (t not in valid and still_valid(t))]
+    leftover = ""
+    shared = graph.principal(EXCHANGE_SERVICE_ID)
+    if shared is not None and any(k.thumbprint in wanted for k in shared.key_credentials):
+        leftover = (" The auth certificate is still a key credential of the shared Exchange Online service principal; "
+                    "ConfigureExchangeHybridApplication.ps1 -ResetFirstPartyServicePrincipalKeyCredentials removes it "
+                    "there, as the script's documentation describes.")
+    if lacking:
+        current = bool(config and config.current_thumbprint in lacking)
+        return result(Status.FAIL if current else Status.WARN,
+                      f"{configured} But {app.display_name or app_id} does not hold the "
+                      f"{'current' if current else 'next'} auth certificate {short(lacking[0])} as a valid key "
+                      "credential, so Exchange Online rejects the tokens Exchange Server signs with it "
+                      f"(a half-done renewal).{leftover}",
+                      "ConfigureExchangeHybridApplication.ps1 -UpdateCertificate (uploads the current and the next "
+                      f"auth certificate). Sources: {HYBRID_APP_SOURCES}.")
+    return result(Status.PASS, f"{configured} {app.display_name or app_id} holds the auth certificate.{leftover}", "")
+
+
+# ----------------------------------------------------------------------------------------------
+# Skype for Business Server's dedicated hybrid application (reported, not confirmed by Microsoft text)
+# ----------------------------------------------------------------------------------------------
+# Builds third-party summaries of Microsoft's August 2025 announcement name as the first with the application.
+SFB_HYBRID_APP_BUILDS: dict[SfbVersion, tuple[str, str]] = {
+    SfbVersion.V2015: ("6.0.9319.881", "Skype for Business Server 2015 CU13, KB3061064"),
+    SfbVersion.V2019: ("7.0.2046.553", "Skype for Business Server 2019 CU8, KB4470124"),
+    SfbVersion.SE: ("7.0.2046.820", "Skype for Business Server Subscription Edition RTM, KB5065372"),
+}
+SFB_HYBRID_APP_REPORTS = (
+    "third-party summaries (Maxime Hiez, \u201cAugust 2025 update for Skype for Business Server\u201d; Windows Forum, "
+    "\u201cAugust 2025: Dedicated Hybrid App for Skype for Business Hybrid\u201d) of Microsoft Tech Community's "
+    "\u201cReleased: August 2025 Skype for Business Server Hotfix Updates\u201d, which this wizard could not read")
+
+
+def _build(text: str) -> tuple[int, ...]:
+    parts = re.findall(r"\d+", text)
+    return tuple(int(p) for p in parts[:4]) if len(parts) >= 4 else ()
+
+
+@declare("sfb-hybrid-app", Phase.HYBRID, "Dedicated Skype for Business hybrid application")
+def rule_sfb_hybrid_app(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    """SfB Server with Exchange Online mailboxes: what is reported about the August 2025 application, labelled."""
+    rule, phase, title = spec
+    topology = ctx.topology
+    if not (topology.sfb_on_prem and topology.exchange_online_mailboxes and topology.involves_tenant):
+        return []
+    version = topology.sfb_version
+    reported = (f"Reported, not confirmed by a Microsoft text found here: the August 2025 hotfix updates add an "
+                f"application the tenant owns, configured with ConfigureSkypeforBusinessHybridApplication.ps1 on a "
+                f"Front End, in place of the shared {SFB_SERVICE_ID} principal for Skype for Business Server's access "
+                "to Exchange Online mailboxes (archiving, calendar-based presence, photos); calls through the shared "
+                f"principal reportedly fail after 15 October 2025. Source: {SFB_HYBRID_APP_REPORTS}. Which objects "
+                "the script creates is unknown, so nothing is checked beyond the installed build.")
+    fix = ("Read Microsoft's release notes (KB article) of the latest hotfix update for your version and follow them "
+           "where they ask for ConfigureSkypeforBusinessHybridApplication.ps1.")
+    if version is SfbVersion.V2013 or version is None:
+        return [finding(rule, phase, Status.WARN, title,
+                        f"Lync Server 2013 got no such update. {reported}", fix, tags=("sfb",))]
+    minimum, update = SFB_HYBRID_APP_BUILDS[version]
+    evidence: list[Evidence] = []
+    behind: list[str] = []
+    unknown: list[str] = []
+    for sfb in ctx.collected.sfb:
+        name = sfb.computer_fqdn or sfb.computer
+        builds = [(_build(p.version), p.version) for p in sfb.patch_versions or () if _build(p.version)]
+        if not builds:
+            unknown.append(name)
+            continue
+        highest = max(builds)
+        evidence.append(Evidence(name, highest[1]))
+        if highest[0] < _build(minimum):
+            behind.append(f"{name} ({highest[1]})")
+    if behind:
+        detail = (f"{', '.join(behind)} run a build below {minimum}, the first the summaries name for the "
+                  f"application ({update}).")
+    elif evidence:
+        detail = f"Every collected Front End runs {minimum} ({update}) or later."
+    else:
+        detail = "The installed builds were not collected (Get-CsServerPatchVersion)."
+    if unknown and evidence:
+        detail += f" No build was collected for {', '.join(unknown)}."
+    return [finding(rule, phase, Status.WARN, title, f"{detail} {reported}", fix, evidence=tuple(evidence),
+                    tags=("sfb",))]
+
+
+# ----------------------------------------------------------------------------------------------
+# EWS access policies
+# ----------------------------------------------------------------------------------------------
+TEAMS_EWS_AGENT = "SchedulingService"
+TEAMS_EXCHANGE_SUPPORT = ("Microsoft support, \u201cResolve interaction issues between Teams and Exchange Server\u201d "
+                          "(https://learn.microsoft.com/troubleshoot/exchange/calendars/teams-exchange-interaction-"
+                          "issue)")
+
+
+def admits_teams(entries: tuple[str, ...]) -> bool:
+    """Whether an EWS allow list (user-agent wildcards) admits the Teams scheduling service's agent."""
+    sample = f"-{TEAMS_EWS_AGENT}-".lower()
+    return any(fnmatchcase(sample, entry.strip().lower()) for entry in entries if entry.strip())
+
+
+def _ews_policy_problems(where: str, policy: EwsPolicy, teams: bool) -> list[str]:
+    problems = []
+    if policy.enabled is False:
+        problems.append(f"{where}: EwsEnabled is False, so every EWS client is refused")
+    elif teams and policy.application_access_policy.lower() == "enforceallowlist" and not admits_teams(
+            policy.allow_list):
+        listed = ", ".join(policy.allow_list) or "(empty)"
+        problems.append(f"{where}: EwsApplicationAccessPolicy EnforceAllowList with EwsAllowList {listed}, which "
+                        f"does not admit *{TEAMS_EWS_AGENT}*")
+    return problems
+
+
+@declare("exchange-ews-access", Phase.PREREQUISITES, "EWS access on Exchange Server")
+def rule_exchange_ews_access(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    """EwsEnabled must not be off, and an allow list must admit *SchedulingService* where Teams reaches mailboxes."""
+    rule, phase, title = spec
+    topology = ctx.topology
+    if not (topology.exchange_on_prem and topology.exchange_has_oauth):
+        return []
+    exchange = ctx.collected.exchange
+    if exchange is None:
+        return _no_exchange(rule, phase, title)
+    if exchange.organization_ews is None:
+        why = ("Get-OrganizationConfig could not be read." if exchange.failed("Get-OrganizationConfig") else
+               "The Exchange collector output predates this check (no EWS settings).")
+        return [finding(rule, phase, Status.SKIP, title, why)]
+    teams = topology.teams_users
+    problems = _ews_policy_problems("the organisation", exchange.organization_ews, teams)
+    for mailbox in exchange.cas_mailboxes or ():
+        problems += _ews_policy_problems(f"mailbox {mailbox.address or mailbox.identity}", mailbox.policy, teams)
+    evidence = [Evidence("organisation", _policy_text(exchange.organization_ews))]
+    evidence += [Evidence(m.address or m.identity, _policy_text(m.policy)) for m in exchange.cas_mailboxes or ()]
+    users = "Microsoft Teams (calendar, meetings, delegates) and " if teams else ""
+    if problems:
+        commands = []
+        if exchange.organization_ews.enabled is False:
+            commands.append("Set-OrganizationConfig -EwsEnabled $true (after finding out why it was turned off)")
+        if teams:
+            agent = psquote.literal("*" + TEAMS_EWS_AGENT + "*")
+            commands.append(f"Set-OrganizationConfig -EwsAllowList @{{Add={agent}}} where the organisation enforces "
+                            "an allow list")
+        commands += [f"Set-CASMailbox -Identity {psquote.literal(m.address)} "
+                     + ("-EwsEnabled $true" if m.policy.enabled is False else
+                        f"-EwsAllowList @{{Add={psquote.literal('*' + TEAMS_EWS_AGENT + '*')}}}")
+                     for m in exchange.cas_mailboxes or () if _ews_policy_problems("", m.policy, teams) and m.address]
+        return [finding(rule, phase, Status.FAIL, title,
+                        "; ".join(problems) + f". {users}Skype for Business Server reach mailboxes on Exchange Server "
+                        f"through EWS ({TEAMS_EXCHANGE_SUPPORT}; Microsoft Learn \u201cPlan to integrate Skype for "
+                        "Business and Exchange\u201d).",
+                        "In the Exchange Management Shell: " + "; ".join(commands),
+                        evidence=tuple(evidence), tags=("exchange",))]
+    checked = f" and {len(exchange.cas_mailboxes or ())} test mailbox(es)" if exchange.cas_mailboxes else ""
+    allow = f"; an allow list, where used, admits *{TEAMS_EWS_AGENT}*" if teams else ""
+    return [finding(rule, phase, Status.PASS, title,
+                    f"EWS is not turned off for the organisation{checked}{allow}.", evidence=tuple(evidence),
+                    tags=("exchange",))]
+
+
+def _policy_text(policy: EwsPolicy) -> str:
+    enabled = "not set" if policy.enabled is None else str(policy.enabled)
+    text = f"EwsEnabled {enabled}; {policy.application_access_policy or 'no application access policy'}"
+    if policy.allow_list:
+        text += f"; allow {', '.join(policy.allow_list)}"
+    if policy.allowed_app_ids is not None:
+        text += f"; EwsAllowedAppIDs {', '.join(policy.allowed_app_ids) or '(none)'}"
+    return text
+
+
+# Exchange Online's EWS retirement, as the Exchange Team announced it (February and June 2026). 3RD-PARTY here:
+# read in summaries that quote the posts (docs/facts/inside.md), so the texts say so.
+EWS_UNSET_OFF = datetime(2026, 10, 1, tzinfo=UTC)
+EWS_OFF_FOR_ALL = datetime(2027, 4, 1, tzinfo=UTC)
+EWS_RETIREMENT_SOURCES = (
+    "the Exchange Team's announcements of February and June 2026 as summarised by Petri (\u201cExchange Online EWS "
+    "allow list\u201d) and Neowin, and message center post MC1227454 as republished; Microsoft's "
+    "Set-OrganizationConfig reference describes EwsAllowedAppIDs")
+EWS_RETIREMENT = (
+    "EWS in Exchange Online is being retired: from 1 October 2026 a tenant whose EWSEnabled is not set is switched "
+    "off, one that sets EWSEnabled $true with EWSAllowedAppIDs keeps only the listed applications, and from 1 April "
+    "2027 EWS in Exchange Online is off for every tenant with no exceptions; Exchange Server is not affected "
+    f"(third-party: {EWS_RETIREMENT_SOURCES})")
+
+
+def _ews_clients(ctx: RuleContext) -> dict[str, str]:
+    """App ID -> what in this topology calls EWS in Exchange Online with it."""
+    clients: dict[str, str] = {}
+    topology = ctx.topology
+    if topology.exchange is ExchangeKind.HYBRID and ctx.collected.exchange is not None:
+        app_id = dedicated_hybrid_app_id(ctx.collected.exchange, ctx.scenario.tenant_id)
+        if app_id:
+            clients[app_id] = "the dedicated Exchange hybrid application (free/busy, MailTips, photos)"
+    if topology.sfb_on_prem:
+        clients[SFB_SERVICE_ID] = ("Skype for Business Server (an inference: no Microsoft text names the application "
+                                   "ID its EWS calls carry)")
+    return clients
+
+
+@declare("exo-ews-retirement", Phase.HYBRID, "EWS in Exchange Online (retirement)")
+def rule_exo_ews_retirement(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    """Where this integration calls EWS in Exchange Online: does the tenant's setting keep it until April 2027?"""
+    rule, phase, title = spec
+    topology = ctx.topology
+    if not (topology.exchange_online_mailboxes and (topology.sfb_on_prem or topology.exchange is ExchangeKind.HYBRID)):
+        return []
+    users = ("Skype for Business Server reaches Exchange Online mailboxes through EWS (contact list, conversation "
+             "history, archiving, calendar-based presence)" if topology.sfb_on_prem else "")
+    if topology.exchange is ExchangeKind.HYBRID:
+        users += ("; " if users else "") + ("Exchange Server's free/busy, MailTips and photos towards Exchange Online "
+                                            "mailboxes use EWS until its move to Microsoft Graph")
+    meaning = f"{users}. {EWS_RETIREMENT}."
+    if ctx.now >= EWS_OFF_FOR_ALL:
+        return [finding(rule, phase, Status.FAIL, title, f"Since 1 April 2027 EWS in Exchange Online is off. {meaning}",
+                        "Nothing in the tenant brings it back: the features above need Microsoft Graph-based "
+                        "replacements (Exchange SE's Graph-based hybrid; for Skype for Business Server, Teams).",
+                        tags=("tenant",))]
+    exo = ctx.collected.exo
+    if exo is None or exo.organization_ews is None:
+        return [finding(rule, phase, Status.SKIP, title, f"The Exchange Online settings were not collected. {meaning}",
+                        "Connect-ExchangeOnline, run exo-collect.ps1 and load exo-collected.json.")]
+    policy = exo.organization_ews
+    clients = _ews_clients(ctx)
+    evidence = [Evidence("organisation", _policy_text(policy))]
+    evidence += [Evidence(m.address or m.identity, _policy_text(m.policy)) for m in exo.cas_mailboxes]
+    off_users = [m.address or m.identity for m in exo.cas_mailboxes if m.policy.enabled is False]
+    wanted = ", ".join(sorted(set(policy.allowed_app_ids or ()) | set(clients)))
+    allow = (f"Set-OrganizationConfig -EwsEnabled $true -EwsAllowedAppIDs {psquote.literal(wanted)} "
+             "(Exchange Online PowerShell; the value replaces the list, so it keeps the IDs already there)")
+
+    def result(status: Status, detail: str, remedy: str = "") -> list[ProbeResult]:
+        return [finding(rule, phase, status, title, f"{detail} {meaning}", remedy, evidence=tuple(evidence),
+                        tags=("tenant",))]
+
+    if policy.enabled is False:
+        return result(Status.FAIL, "EWSEnabled is False: Exchange Online refuses every EWS call.", allow)
+    if off_users:
+        return result(Status.FAIL, f"EwsEnabled is False for {', '.join(off_users)}: since April 2025 EWS needs both "
+                      "the organisation and the mailbox to allow it (message center post MC1015893).",
+                      "Set-CASMailbox -Identity <address> -EwsEnabled $true (Exchange Online PowerShell)")
+    if policy.enabled is None:
+        late = ctx.now >= EWS_UNSET_OFF
+        return result(Status.FAIL if late else Status.WARN,
+                      "EWSEnabled is not set" + (", so the tenant is switched off as the retirement reaches it."
+                                                 if late else "; it is switched off from 1 October 2026."), allow)
+    if policy.allowed_app_ids is None:
+        return result(Status.WARN, "EWSEnabled is True, but EWSAllowedAppIDs could not be read "
+                      "(Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy failed), so which applications keep "
+                      "EWS is unknown.", "Update the ExchangeOnlineManagement module and run exo-collect.ps1 again.")
+    missing = [app_id for app_id in clients if app_id not in policy.allowed_app_ids]
+    if missing:
+        names = "; ".join(f"{a} ({clients[a]})" for a in missing)
+        return result(Status.FAIL, f"EWSEnabled is True but EWSAllowedAppIDs lacks {names}: these calls are refused.",
+                      allow)
+    if not clients:
+        return result(Status.WARN, "The dedicated Exchange hybrid application is not configured, so its app ID "
+                      "cannot be compared with EWSAllowedAppIDs.", HYBRID_APP_FIX)
+    return result(Status.PASS, f"EWSEnabled is True and EWSAllowedAppIDs admits {', '.join(clients)}: these "
+                  "calls keep working until 1 April 2027.")
 
 
 # ----------------------------------------------------------------------------------------------
