@@ -19,15 +19,105 @@ def test_boxes_and_arrows_follow_the_topology():
     onprem = diagram_for(example_scenario(), [])
     assert {n.id for n in onprem.nodes} == {"dns", "autodiscover", "exchange", "pool:fe.jdskype.net"}
     assert all(n.status == PENDING for n in onprem.nodes)
+    assert onprem.node("exchange").title == "Exchange 2013"
+    assert onprem.node("pool:fe.jdskype.net").title == "SfB Server 2015"
     hybrid = example_scenario()
     hybrid.update({"sfb": "hybrid", "tenant_domain": "jdskype.onmicrosoft.com"})
     diagram = diagram_for(hybrid, [])
-    assert "tenant" in {n.id for n in diagram.nodes}
+    assert {"tenant", "teams"} <= {n.id for n in diagram.nodes}
     assert diagram.edge("exchange", "tenant").phase is Phase.HYBRID
+    assert diagram.edge("teams", "exchange").label == "calendar: EWS"  # Teams reaches on-premises mailboxes
     online = example_scenario()
     online.update({"exchange": "online", "sfb": "online", "tenant_domain": "jdskype.onmicrosoft.com"})
-    assert {n.id for n in diagram_for(online, []).nodes} >= {"sfb-online", "tenant"}
-    assert not [e for e in diagram_for(online, []).edges if e.phase is Phase.PARTNER_APPLICATIONS]
+    diagram = diagram_for(online, [])
+    assert {n.id for n in diagram.nodes} == {"dns", "autodiscover", "exchange", "tenant", "teams"}
+    assert diagram.node("teams").title == "Microsoft Teams"  # 'online' (SfB Online) is read as Teams
+    assert "Skype for Business Online" not in {n.title for n in diagram.nodes}
+    assert not [e for e in diagram.edges if e.phase is Phase.PARTNER_APPLICATIONS]
+    assert not [e for e in diagram.edges if e.source == "teams"]  # Exchange Online: nothing to wire
+
+
+def _placed(diagram):
+    return {n.id: (n.row, n.column) for n in diagram.nodes}
+
+
+def test_an_exchange_hybrid_has_both_exchange_server_and_exchange_online():
+    scenario = example_scenario()
+    scenario.update({"exchange": "hybrid", "exchange_version": "se", "tenant_domain": "jdskype.onmicrosoft.com"})
+    diagram = diagram_for(scenario, [])
+    assert diagram.node("exchange").title == "Exchange SE"
+    assert diagram.node("exchange-online").title == "Exchange Online"
+    assert diagram.node("exchange-online").subtitle == "jdskype.onmicrosoft.com"
+    assert diagram.edge("exchange", "exchange-online").both_ways
+    # One pool, the tenant and Exchange Online share the second row, Exchange Online under Exchange Server.
+    assert _placed(diagram) == {"dns": (0, 0), "autodiscover": (0, 1), "exchange": (0, 2),
+                                "pool:fe.jdskype.net": (1, 0), "tenant": (1, 1), "exchange-online": (1, 2)}
+    assert diagram.edge("pool:fe.jdskype.net", "exchange").phase is Phase.PARTNER_APPLICATIONS
+
+
+def test_an_exchange_hybrid_with_a_sfb_hybrid_puts_the_cloud_on_a_third_row():
+    scenario = example_scenario()
+    scenario.update({"exchange": "hybrid", "exchange_version": "2019", "sfb": "hybrid", "sfb_version": "se",
+                     "tenant_domain": "fabrikam.onmicrosoft.com"})
+    diagram = diagram_for(scenario, [])
+    placed = _placed(diagram)
+    assert placed["pool:fe.jdskype.net"] == (1, 0)
+    assert [placed[n] for n in ("tenant", "teams", "exchange-online")] == [(2, 0), (2, 1), (2, 2)]
+    assert {(e.source, e.target) for e in diagram.edges} >= {
+        ("exchange", "tenant"), ("pool:fe.jdskype.net", "tenant"), ("exchange", "exchange-online"),
+        ("teams", "exchange")}
+    assert diagram.node("pool:fe.jdskype.net").title == "SfB Server SE"
+
+
+def test_teams_only_with_exchange_server_draws_teams_under_exchange_and_no_pool():
+    scenario = example_scenario()
+    scenario.update({"sfb": "teams", "exchange_version": "2016", "tenant_domain": "jdskype.onmicrosoft.com"})
+    diagram = diagram_for(scenario, [])
+    placed = _placed(diagram)
+    assert not [n for n in placed if n.startswith("pool")]
+    assert placed["teams"] == (1, 2) and placed["tenant"] == (1, 1)
+    assert not [e for e in diagram.edges if e.phase is Phase.OAUTH]  # no SfB Server to point at autodiscover
+
+
+def test_many_pools_share_one_box_after_the_first():
+    scenario = example_scenario()
+    scenario.update({"pool_fqdns": ["fe01.contoso.com", "fe02.contoso.com", "fe03.contoso.com"]})
+    diagram = diagram_for(scenario, [])
+    boxes = [n for n in diagram.nodes if n.row == 1]
+    assert [n.id for n in boxes] == ["pool:fe01.contoso.com", "pools:more"]
+    assert boxes[1].title == "2 more pools"
+    assert len({n.column for n in boxes}) == 2  # side by side, not on top of each other
+    results = [result("metadata:fe03", Phase.PARTNER_APPLICATIONS, Status.FAIL, "metadata", "sfb",
+                      "host:fe03.contoso.com")]
+    diagram = diagram_for(scenario, results)
+    assert diagram.node("pools:more").status == "fail"
+
+
+def test_teams_and_exchange_online_results_colour_their_own_boxes_and_links():
+    scenario = example_scenario()
+    scenario.update({"exchange": "hybrid", "exchange_version": "se", "sfb": "hybrid", "sfb_version": "2019",
+                     "tenant_domain": "jdskype.onmicrosoft.com"})
+    results = [
+        result("hybrid.teams-ews-challenge", Phase.HYBRID, Status.FAIL, "teams", "exchange"),
+        result("hybrid.dedicated-app", Phase.HYBRID, Status.WARN, "exchange-online"),
+    ]
+    diagram = diagram_for(scenario, results)
+    assert diagram.node("teams").status == "fail"
+    assert diagram.node("exchange").status == "fail"
+    assert diagram.node("exchange-online").status == "warn"
+    assert diagram.edge("teams", "exchange").status == "fail"
+    assert diagram.edge("exchange", "exchange-online").status == "warn"
+    assert diagram.node("pool:fe.jdskype.net").status == PENDING
+    # The hybrid arrows without tags still take every result of their phase.
+    assert diagram.edge("exchange", "tenant").status == "fail"
+
+
+def test_exchange_online_results_colour_the_exchange_box_when_every_mailbox_is_online():
+    scenario = example_scenario()
+    scenario.update({"exchange": "online", "tenant_domain": "jdskype.onmicrosoft.com"})
+    diagram = diagram_for(scenario, [result("hybrid.ews-enabled", Phase.HYBRID, Status.WARN, "exchange-online")])
+    assert diagram.node("exchange").title == "Exchange Online"
+    assert diagram.node("exchange").status == "warn"
 
 
 def test_a_failed_pool_metadata_check_colours_the_pool_and_the_partner_arrow_only():

@@ -45,21 +45,28 @@ class TopologyView(QWidget):
                   for e in self.diagram.edges]
         return "\n".join(lines)
 
+    def _rows(self) -> int:
+        return 1 + max((n.row for n in self.diagram.nodes), default=1) if self.diagram else 2
+
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(line * 40, line * 13)
+        return QSize(line * 40, line * (13 + 5 * (self._rows() - 2)))
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(line * 28, line * 11)
+        return QSize(line * 28, line * (11 + 4 * (self._rows() - 2)))
 
     # ---- painting --------------------------------------------------------------------------
     def _fit_font(self) -> QFont:
-        """The widget font, shrunk (to 72 % at most) when the boxes would be too narrow for it."""
+        """The widget font, shrunk (to 72 % at most) when the boxes would be too narrow or the rows too
+        tall for it."""
         font = QFont(self.font())
         line = QFontMetricsF(font).height()
         natural_box = (self.width() - line * 1.6) / 3.5
-        scale = max(0.72, min(1.0, natural_box / (line * 11)))
+        rows = self._rows()
+        legend = 1.6 if self.legend else 0.0
+        natural_height = line * (1.6 + legend + rows * 3.0 + (rows - 1) * 1.6)
+        scale = max(0.72, min(1.0, natural_box / (line * 11), self.height() / natural_height))
         if scale < 1.0:
             font.setPointSizeF(font.pointSizeF() * scale)
         return font
@@ -68,12 +75,14 @@ class TopologyView(QWidget):
         assert self.diagram is not None
         line = QFontMetricsF(self._font).height()
         margin = line * 0.8
+        rows = self._rows()
         box_w = min((self.width() - 2 * margin) / 3.5, line * 16)
         box_h = line * 3.0
         legend_h = line * 1.6 if self.legend else 0.0
         usable_w = self.width() - 2 * margin - box_w
-        gap = max(line * 2.5, min(self.height() - 2 * margin - legend_h - 2 * box_h, line * 7))
-        top = max(margin, (self.height() - legend_h - (2 * box_h + gap)) / 2)
+        room = (self.height() - 2 * margin - legend_h - rows * box_h) / (rows - 1)
+        gap = max(line * 1.6, min(room, line * 7))
+        top = max(margin, (self.height() - legend_h - (rows * box_h + (rows - 1) * gap)) / 2)
         rects = {}
         for node in self.diagram.nodes:
             x = margin + usable_w * node.column / 2
