@@ -324,11 +324,11 @@ def _um_answer(t: Topology, online: bool, table_says: str) -> tuple[bool, str]:
     if online:
         return False, (f"{table_says} The same page notes that Microsoft retired Unified Messaging in Exchange "
                        f"Online, so that Y no longer holds; {voicemail.title} adds that \""
-                       f"{voicemail.notes['sfb-2019-no-online-um']}\". Voicemail comes from Cloud Voicemail.")
+                       f"{voicemail.notes['sfb-2019-no-online-um']}\". For voicemail see Cloud Voicemail.")
     if t.exchange_2019_or_later:
         reading = f" {EXCHANGE_SE_READING}" if t.exchange_version is ExchangeVersion.SE else ""
         return False, (f"{table_says} {voicemail.title}: \"{voicemail.notes['no-um-2019']}\".{reading} "
-                       "Voicemail comes from Cloud Voicemail.")
+                       "For voicemail see Cloud Voicemail.")
     if t.exchange_version is ExchangeVersion.V2016:
         return True, table_says
     return True, (f"{table_says} {plan.title} names only Exchange 2016 (the supported version when it was "
@@ -346,7 +346,7 @@ def _sfb_history(t: Topology, row: FeatureRow) -> str:
     if t.exchange_online_mailboxes:
         columns.append("exchange-online+sfb-server")
     said = "; ".join(f'"{old.cells[c].text}" for {earlier.column(c).heading}' for c in columns)
-    return f"Before June 2025 {earlier.title} marked it {said}."
+    return f'Before June 2025 "{earlier.document.title}" marked it {said}.'
 
 
 def _sfb_features(t: Topology, on: dt.date) -> list[FeatureSupport]:
