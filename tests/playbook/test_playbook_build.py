@@ -176,11 +176,12 @@ def test_exchange_2016_and_2019_use_client_access_service_and_2010_2013_client_a
 def test_exchange_2010_step_lists_the_features_it_loses_from_the_feature_table():
     scenario = scenario_for(("server", "2010", "server", "2015"))
     step = next(s for s in build_playbook(scenario) if s.id == "oauth.exchange-2010-no-oauth")
-    lost = [f.feature for f in feature_support(scenario) if not f.supported]
-    assert lost == ["Contact List (via Unified Contact Store)", "High-resolution Contact Photo",
-                    "Archiving Content (IM and Meeting) in Exchange", "Search archived content"]
+    lost = ["Contact List (via Unified Contact Store)", "High-resolution Contact Photo",
+            "Archiving Content (IM and Meeting) in Exchange", "Search archived content"]
+    assert [f.feature for f in feature_support(scenario) if not f.supported][:4] == lost
     for name in lost:
         assert name in step.why
+    assert "Cloud Voicemail" not in step.why, "lost for want of hybrid connectivity, not because of Exchange 2010"
     assert "no OAuth partner applications" in step.why
 
 
@@ -334,3 +335,48 @@ def test_custom_realm_adds_a_realm_step_that_undoes_to_the_default_sip_domain():
     step = next(s for s in build_playbook(scenario) if s.id == "oauth.realm")
     assert step.command == "Set-CsOAuthConfiguration -Identity global -Realm 'fabrikam.com'"
     assert "-Realm 'contoso.com'" in step.undo
+
+
+def test_teams_only_domains_get_only_the_federation_record_microsoft_still_lists():
+    steps = {s.id: s for s in build_playbook(scenario_for(("server", "se", "teams", "")))}
+    step = steps["prerequisites.teams-federation-dns.contoso.com"]
+    assert "Add-DnsServerResourceRecord -ZoneName 'contoso.com' -Srv -Name '_sipfederationtls._tcp' -DomainName " \
+           "'sipfed.online.lync.com' -Priority 100 -Weight 1 -Port 5061" in step.command
+    assert "lyncdiscover" not in step.command and "sipdir" not in step.command and "CName" not in step.command
+    assert "Remove-DnsServerResourceRecord" in step.undo
+    assert "External Domain Name System records for Microsoft 365" in step.source
+    assert "no longer lists them" in step.note
+
+
+def test_exchange_se_is_named_as_2019_code_without_um_and_uses_client_access_service():
+    steps = {s.id: s for s in build_playbook(scenario_for(("server", "se", "server", "se")))}
+    note = steps["prerequisites.exchange-servers"].note
+    assert "Exchange Server Subscription Edition (SE) has no Unified Messaging" in note
+    assert "the same commands as 2019" in note and "Cloud Voicemail" in note and "hybrid connectivity" in note
+    assert "15.2.2562" in steps["prerequisites.exchange-servers"].check
+    assert steps["autodiscover.internal-uri"].command.startswith("Get-ClientAccessService | Set-ClientAccessService")
+    assert "Exchange se" not in steps["autodiscover.internal-uri"].note
+    assert "Exchange Server Subscription Edition (SE) uses Get-/Set-ClientAccessService" in \
+        steps["autodiscover.internal-uri"].note
+    owa = steps["partner-applications.owa-trusted-application"]
+    assert "$exchangeKnownFromUmDialPlan" not in owa.command, "no UM dial plan can have discovered SE"
+
+
+def test_code_50043_says_what_it_rests_on():
+    online = {s.id: s for s in build_playbook(scenario_for(("hybrid", "se", "server", "se")))}
+    note = online["verification.exchange-storage"].note
+    assert "no Microsoft document explains this code" in note
+    assert "readers' comments" in note, "an Exchange hybrid has Exchange Online mailboxes too"
+    assert "readers' comments on Jeff Schertz's" in online["verification.exchange-storage"].source
+    on_prem = {s.id: s for s in build_playbook(scenario_for(("server", "se", "server", "se")))}
+    assert "readers' comments" not in on_prem["verification.exchange-storage"].note
+
+
+def test_exchange_hybrid_oauth_check_points_to_the_dedicated_app_not_the_shared_principal():
+    hybrid = {s.id: s for s in build_playbook(scenario_for(("hybrid", "2019", "teams", "")))}
+    note = hybrid["oauth.exchange-online-oauth"].note
+    assert "dedicated Exchange hybrid application" in note and "31 October 2025" in note
+    assert "do not restore free/busy by uploading the auth certificate" in note
+    server = {s.id: s for s in build_playbook(scenario_for(("server", "2019", "teams", "")))}
+    assert "upload the Exchange auth certificate to that service principal" not in \
+        server["oauth.exchange-online-oauth"].note

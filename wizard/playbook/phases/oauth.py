@@ -11,6 +11,8 @@ the 2010 way.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from wizard.features import unsupported
 from wizard.playbook import cases, sources
 from wizard.playbook.owa import owa_steps
@@ -18,7 +20,7 @@ from wizard.playbook.snippets import block, if_, if_not, q
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import ACS_METADATA_URL, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, Phase
+from wizard.topology import ExchangeKind, ExchangeVersion, Phase, Topology
 
 PHASE = Phase.OAUTH
 
@@ -140,9 +142,15 @@ def exchange_trusts_online(scenario: Scenario) -> Step:
     )
 
 
+def lost_to_exchange_2010(t: Topology) -> list[str]:
+    """Features this topology lacks with Exchange 2010 but would have with Exchange 2013 (not those lost for other
+    reasons, such as Cloud Voicemail without hybrid connectivity)."""
+    with_2013 = {f.feature for f in unsupported(replace(t, exchange_version=ExchangeVersion.V2013))}
+    return [f.feature for f in unsupported(t) if f.feature not in with_2013]
+
+
 def exchange_2010_without_oauth(scenario: Scenario) -> Step:
-    lost = unsupported(scenario)
-    names = "; ".join(f.feature for f in lost) or "none"
+    names = "; ".join(lost_to_exchange_2010(scenario.topology)) or "none"
     return Step(
         id="oauth.exchange-2010-no-oauth",
         phase=PHASE,
