@@ -169,3 +169,56 @@ def test_write_collectors_writes_one_bom_prefixed_script_per_shell(tmp_path) -> 
 def test_collector_shells_match_the_playbook_shells() -> None:
     shells = {c.collector: c.shell for c in collector_scripts(_scenario())}
     assert shells == {"exchange": Shell.EXCHANGE, "sfb": Shell.SFB, "graph": Shell.GRAPH}
+
+
+@pytest.mark.parametrize(("collector", "sample"), [("exchange", "exchange"), ("sfb", "sfb-fe01"), ("graph", "graph"),
+                                                   ("exo", "exo")])
+def test_exchange_hybrid_collectors_write_every_key_the_samples_use(collector: str, sample: str) -> None:
+    written = _keys_written(_scripts("exchange-hybrid-se")[collector])
+    expected = _keys_in(samples.healthy(topology="exchange-hybrid")[sample])
+    assert expected - written == set()
+
+
+def test_exchange_collector_reads_the_dedicated_app_objects_and_the_ews_settings() -> None:
+    text = _scripts("exchange-hybrid-se")["exchange"]
+    commands = parse(text).commands
+    for cmdlet in ("Get-AuthServer", "Get-SettingOverride", "Get-OrganizationConfig", "Get-CASMailbox"):
+        assert cmdlet in commands
+    assert "[string]$_.SectionName -eq 'ExchangeOnpremAsThirdPartyAppId'" in text
+    assert "$testMailboxes = @('kenmyer@contoso.com')" in text
+    assert not [c for c in commands if c.split("-")[0] in ("Set", "New", "Remove", "Enable", "Disable", "Add")]
+
+
+def test_exchange_2010_collector_has_no_auth_server_but_still_reads_ews_settings() -> None:
+    commands = parse(_scripts("onprem-2010")["exchange"]).commands
+    assert "Get-AuthServer" not in commands and "Get-SettingOverride" not in commands
+    assert "Get-OrganizationConfig" in commands
+
+
+def test_exchange_online_collector_never_signs_in_and_reads_the_allow_list() -> None:
+    text = _scripts("exchange-hybrid-se")["exo"]
+    parsed = parse(text)
+    assert "Connect-ExchangeOnline" not in parsed.commands
+    assert parsed.commands[:2] == ("Get-Location", "Get-ConnectionInformation")
+    assert "Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy" in text
+    assert "EwsAllowedAppIDsRead = $appIdsRead" in text
+    assert "Run in: Exchange Online PowerShell" in text
+
+
+def test_graph_collector_finds_the_dedicated_app_by_name_or_by_the_admins_app_id() -> None:
+    text = _scripts("exchange-hybrid-se")["graph"]
+    assert "[string[]]$ExchangeHybridAppId = @()" in text
+    assert "Get-MgApplication -Filter 'startswith(displayName,''ExchangeServerApp-'')'" in text
+    assert "Get-MgApplication" not in parse(_scripts("teams-exchange-online")["graph"]).commands
+
+
+def test_sfb_collector_reads_patch_versions_only_where_exchange_online_mailboxes_exist() -> None:
+    assert "Get-CsServerPatchVersion" in parse(_scripts("exchange-hybrid-se")["sfb"]).commands
+    assert "Get-CsServerPatchVersion" in parse(_scripts("exchange-online")["sfb"]).commands
+    assert "Get-CsServerPatchVersion" not in parse(_scripts("hybrid-2016")["sfb"]).commands
+    lync = _scripts_for({"exchange": "online", "sfb": "hybrid", "sfb_version": "2013"})
+    assert "Get-CsServerPatchVersion" not in parse(lync["sfb"]).commands
+
+
+def _scripts_for(changes: dict[str, object]) -> dict[str, str]:
+    return {c.collector: c.text for c in collector_scripts(_scenario(**changes))}
