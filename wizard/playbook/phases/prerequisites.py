@@ -66,8 +66,8 @@ def exchange_servers(t: Topology) -> Step:
         shell=Shell.EXCHANGE,
         command="Get-ExchangeServer | Format-Table -Property 'Name', 'AdminDisplayVersion', 'ServerRole' -AutoSize",
         check="Every Exchange server is listed; AdminDisplayVersion 14.x is Exchange 2010, 15.0 is 2013, 15.1 is "
-              "2016, and 15.2 is 2019 or, from build 15.2.2562 on, Exchange Server SE (the build table of "
-              "Microsoft's CSS-Exchange HealthChecker).",
+              "2016, and 15.2 is 2019 or Exchange Server SE (SE keeps 15.2; third-party write-ups put its first "
+              "build at 15.2.2562, and the wizard's Exchange build check tells the two apart).",
         note=_exchange_version_note(t),
         source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}",
     )
