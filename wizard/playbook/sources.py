@@ -80,7 +80,8 @@ EXO_DNS = ('Microsoft Learn, "External Domain Name System records for Microsoft 
 EXSTORAGE_HELP = ('Microsoft Learn, "Test-CsExStorageConnectivity" (permissions; -Folder Dumpster tests the '
                   f"archiving store; {LEARN}/powershell/module/skype/test-csexstorageconnectivity)")
 
-# ----- the old internal names (modules not yet moved to the names above) -----
+# ----- the old internal names: unused by the working tree; drop once hybrid.py and partner_applications.py
+# are committed without them -----
 
 SEED_000 = PLAN_INTEGRATION
 SEED_001 = SFB_ONLINE_EXCHANGE_OAUTH_2022
