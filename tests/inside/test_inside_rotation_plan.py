@@ -44,7 +44,7 @@ def test_exchange_auth_rotation_steps_come_in_the_documented_order() -> None:
         "Publish it",
         "Clear the previous certificate",
         "Restart the service host and IIS on every Exchange server",
-        "Re-run the Hybrid Configuration Wizard",
+        "Upload the new certificate to the dedicated Exchange hybrid application",
         "Make Skype for Business re-read Exchange's metadata",
         "Verify: Test-CsExStorageConnectivity",
     ]
@@ -52,7 +52,7 @@ def test_exchange_auth_rotation_steps_come_in_the_documented_order() -> None:
 
 def test_on_premises_exchange_rotation_has_no_tenant_steps() -> None:
     titles = _titles(plan_of(samples.healthy(topology="onprem"), "onprem"), "exchange-auth")
-    assert "Re-run the Hybrid Configuration Wizard" not in titles
+    assert "Upload the new certificate to the dedicated Exchange hybrid application" not in titles
     assert not any("service principal" in t for t in titles)
     assert titles[0] == "Create the new auth certificate"
 
@@ -237,7 +237,10 @@ def test_plan_without_collected_certificates_is_empty() -> None:
 
 
 def test_manual_steps_are_described_not_scripted() -> None:
-    plan = plan_of(samples.healthy())
+    docs = samples.healthy(topology="exchange-hybrid")
+    docs["exchange"]["setting_overrides"] = []
+    docs["exchange"]["auth_servers"][0]["ApplicationIdentifier"] = ""  # not set up: the plan says how, by hand
+    plan = plan_of(docs, "exchange-hybrid")
     manual = [s for r in plan.rotations for s in r.steps if s.manual]
     assert manual and all(s.shell is Shell.BROWSER and not s.command for s in manual)
     for text in render_scripts(plan).values():

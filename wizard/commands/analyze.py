@@ -1,6 +1,6 @@
 """`python -m wizard analyze FILE...`: check the collectors' JSON files against the scenario.
 
-Reads exchange/sfb/graph collector outputs, runs the inside rules, and prints findings in the same
+Reads exchange/sfb/graph/exo collector outputs, runs the inside rules, and prints findings in the same
 format (and, with --json, the same document shape) as `verify`. Metadata documents to compare with
 come from --metadata FILE, --*-metadata-thumbprint or --live. --plan-out DIR writes the certificate
 rotation scripts, runbook and calendar; --collectors-out DIR writes the collector scripts.
@@ -51,8 +51,9 @@ _TRUST_COLOURS = {"green": "32", "amber": "33", "red": "31"}
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "analyze", help="check the data the read-only collector scripts gathered inside Exchange, SfB and the tenant",
-        description="Load the JSON files written by exchange-collect.ps1, sfb-collect.ps1 (one per Front End) and "
-                    "graph-collect.ps1, and check both products' OAuth configuration side by side.")
+        description="Load the JSON files written by exchange-collect.ps1, sfb-collect.ps1 (one per Front End), "
+                    "graph-collect.ps1 and exo-collect.ps1, and check both products' OAuth configuration, the "
+                    "dedicated hybrid applications and the EWS settings side by side.")
     parser.add_argument("files", nargs="*", metavar="FILE", help="collector output (.json); several allowed")
     add_scenario_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print findings, trust graph and plan as JSON")

@@ -1,7 +1,7 @@
 """What the OAuth metadata documents publish: the signing-certificate thumbprints partners will trust.
 
 Partners trust whatever `/metadata/json/1` publishes, not what AuthConfig or Get-CsCertificate say,
-so the two must be compared. The document comes from a saved file (the field guide opens the URL
+so the two must be compared. The document comes from a saved file (Jeff Schertz's field guide opens the URL
 in a browser and saves the file "1"), from thumbprints typed on the command line, or from the network
 (`fetch_published`, the same download the metadata probes use). Parsing is the probes' parser.
 """

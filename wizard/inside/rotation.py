@@ -18,7 +18,13 @@ from pathlib import Path
 from wizard import __version__
 from wizard.inside.findings import short
 from wizard.inside.ics import Alarm, Event, render_calendar
-from wizard.inside.rules import RuleContext, exchange_apps_for, exchange_certificate, sfb_token_issuer
+from wizard.inside.rules import (
+    RuleContext,
+    dedicated_hybrid_app_id,
+    exchange_apps_for,
+    exchange_certificate,
+    sfb_token_issuer,
+)
 from wizard.playbook import cases
 from wizard.playbook.phases.hybrid import EXCHANGE_APP_IDS, EXCHANGE_CERT_FILE, SFB_CERT_FILE
 from wizard.playbook.psquote import array, literal
@@ -27,6 +33,7 @@ from wizard.playbook.step import Shell
 from wizard.policy import EXCHANGE_SERVICE_ID, EXPIRY_REMINDER_DAYS, MIN_RSA_KEY_BITS, SFB_SERVICE_ID
 from wizard.safe_text import clean_block, clean_line, markdown_escape
 from wizard.scenario import atomic_write_bytes
+from wizard.topology import ExchangeKind
 from wizard.validation import InvalidValue, fqdn
 
 REMINDERS = tuple(timedelta(days=days) for days in EXPIRY_REMINDER_DAYS)
@@ -173,10 +180,19 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
          "    Get-Service -ComputerName $server -Name 'MSExchangeServiceHost' | Restart-Service\n"
          "    iisreset $server /noforce\n}"),
     ]
-    if tenant:
-        steps.append((Shell.BROWSER, "Re-run the Hybrid Configuration Wizard",
-                      f"It uploads the new certificate to Exchange Online ({EXCHANGE_SERVICE_ID}) and refreshes the "
-                      "hybrid OAuth configuration.", ""))
+    if tenant and dedicated_hybrid_app_id(exchange, ctx.scenario.tenant_id):
+        steps.append((Shell.EXCHANGE, "Upload the new certificate to the dedicated Exchange hybrid application",
+                      "Exchange Online trusts Exchange Server's tokens through the tenant's own hybrid application "
+                      f"since 2025, not through the shared Exchange Online principal ({EXCHANGE_SERVICE_ID}); "
+                      "microsoft/CSS-Exchange \u201cConfigureExchangeHybridApplication\u201d documents this run "
+                      "after a renewal (download the script from CSS-Exchange's releases first).",
+                      ".\\ConfigureExchangeHybridApplication.ps1 -UpdateCertificate"))
+    elif tenant and topology.exchange is ExchangeKind.HYBRID:
+        steps.append((Shell.BROWSER, "Set up the dedicated Exchange hybrid application",
+                      "It is not configured: run the current Hybrid Configuration Wizard, or "
+                      "ConfigureExchangeHybridApplication.ps1 -FullyConfigureExchangeHybridApplication from "
+                      "microsoft/CSS-Exchange, which uploads the current auth certificate to it (the shared Exchange "
+                      f"Online principal {EXCHANGE_SERVICE_ID} no longer carries hybrid calls).", ""))
     if topology.sfb_on_prem:
         steps.append((Shell.SFB, "Make Skype for Business re-read Exchange's metadata",
                       "Setting the metadata URL again downloads the document with the new key now instead of at the "

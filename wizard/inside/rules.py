@@ -29,6 +29,7 @@ from wizard.inside.collected import (
     SfbCollection,
     SfbPartnerApplication,
 )
+from wizard.inside.collectors import HYBRID_APP_OVERRIDE_SECTION
 from wizard.inside.findings import expiry, finding, fix, short
 from wizard.inside.published import PublishedKeys
 from wizard.playbook import psquote
@@ -847,7 +848,6 @@ def rule_tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec) -> list
 # Dedicated hybrid applications (2025)
 # ----------------------------------------------------------------------------------------------
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-HYBRID_APP_OVERRIDE_SECTION = "ExchangeOnpremAsThirdPartyAppId"
 HYBRID_APP_SOURCES = (
     "Microsoft Learn \u201cDeploy dedicated Exchange hybrid app\u201d "
     "(https://aka.ms/ConfigureExchangeHybridApplication-Docs); "
