@@ -67,7 +67,7 @@ STEP_COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
         ["Get-PartnerApplication", "Get-MailUser", "New-PartnerApplication"],
         ["Get-PartnerApplication", "Remove-PartnerApplication"]),
     "partner-applications.teams-scheduler-account": (
-        ["Get-MailUser", "New-MailUser"], ["Get-MailUser", "Remove-MailUser"]),
+        ["Get-MailUser", "New-MailUser", "Set-MailUser"], ["Get-MailUser", "Remove-MailUser"]),
     "partner-applications.teams-scheduler-role": (
         ["Get-ManagementRole", "New-ManagementRole", "Get-ManagementRoleEntry", "Where-Object",
          "Remove-ManagementRoleEntry", "Get-MailUser", "Get-ManagementRoleAssignment", "New-ManagementRoleAssignment"],
@@ -100,6 +100,9 @@ STEP_COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
     "hybrid.exchange-online-hosting-provider": (
         ["Get-CsHostingProvider", "New-CsHostingProvider", "Set-CsAccessEdgeConfiguration"],
         ["Get-CsHostingProvider", "Remove-CsHostingProvider"]),
+    "hybrid.dedicated-exchange-hybrid-app": (
+        ["Get-AuthServer", "Where-Object", "Format-List", "Get-SettingOverride", "Where-Object", "Format-List"], None),
+    "hybrid.exchange-online-mailbox-test": (["Test-CsExStorageConnectivity", "Read-Host"], None),
     "verification.exchange-storage": (["Test-CsExStorageConnectivity"], None),
     "verification.exchange-partner-applications": (["Get-PartnerApplication", "Format-Table"], None),
     "verification.owa-im-events": (["Get-WinEvent", "Format-List"], None),
@@ -117,7 +120,7 @@ _OWA_POLICY = (["Set-OwaMailboxPolicy"], ["Get-OwaMailboxPolicy", "Set-OwaMailbo
 def expected_step_commands(step: Step, scenario: Scenario) -> tuple[list[str], list[str] | None]:
     """Setup and undo command names for one step; version-dependent steps are spelled out here."""
     t = scenario.topology
-    noun = "ClientAccessService" if t.exchange_version in ("2016", "2019") else "ClientAccessServer"
+    noun = "ClientAccessService" if t.uses_client_access_service else "ClientAccessServer"
     kind = step.id.split(".", 1)[1]
     if step.shell is Shell.BROWSER:
         return [], None

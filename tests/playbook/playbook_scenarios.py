@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeVersion, SfbVersion
+from wizard.topology import ExchangeVersion, SfbVersion, Topology, all_topologies
 
 EXCHANGES: tuple[tuple[str, str], ...] = (
     *(("server", v.value) for v in ExchangeVersion),
@@ -50,3 +50,13 @@ def scenario_for(topology: tuple[str, str, str, str], **overrides: Any) -> Scena
     assert not problems, problems
     scenario.require_valid()
     return scenario
+
+
+def topology_tuple(t: Topology) -> tuple[str, str, str, str]:
+    """The (exchange, version, sfb, version) form scenario_for takes, for a Topology of the product model."""
+    return (t.exchange.value, t.exchange_version.value if t.exchange_version else "",
+            t.sfb.value, t.sfb_version.value if t.sfb_version else "")
+
+
+# Every topology of the December 2026 product model (Exchange hybrid and Teams included): 99 of them.
+ALL_TOPOLOGIES: tuple[tuple[str, str, str, str], ...] = tuple(topology_tuple(t) for t in all_topologies())

@@ -85,8 +85,10 @@ EXCHANGE_SERVER_SFB_HYBRID = [
     "oauth.exchange-online-oauth", "oauth.exchange-autodiscover-url", "oauth.microsoft-sts", "oauth.service-name",
     *_ONPREM_PAIR,
     *_SFB_ONLINE_PARTNERS,
+    "partner-applications.sfb-trusts-exchange-online",  # Microsoft's hybrid server-to-server script always adds it
     *_EXCHANGE_CERT_UPLOAD,
     *_SFB_CERT_UPLOAD,
+    "hybrid.exchange-online-principal",
     "verification.exchange-storage", "verification.exchange-partner-applications", "verification.owa-im-events",
     "verification.sfb-online-features",
 ]
@@ -98,7 +100,7 @@ EXCHANGE_ONLINE_SFB_SERVER = [
     "oauth.exchange-autodiscover-url", "oauth.microsoft-sts", "oauth.service-name",
     "partner-applications.sfb-trusts-exchange-online",
     *_SFB_CERT_UPLOAD,
-    "hybrid.exchange-online-principal", "hybrid.exchange-online-hosting-provider",
+    "hybrid.exchange-online-principal", "hybrid.exchange-online-hosting-provider", "hybrid.dedicated-sfb-hybrid-app",
     "verification.exchange-storage",
 ]
 EXCHANGE_ONLINE_SFB_ONLINE = [

@@ -1,18 +1,23 @@
-"""Hybrid / online: certificates uploaded to the tenant's service principals, names and routes to the cloud.
+"""Hybrid / online: keys uploaded to the tenant's service principals, the dedicated hybrid apps, routes to the cloud.
 
-Seed 001 exports the Exchange auth certificate and uploads it with MSOnline; MSOnline stopped
-working on 30 March 2025, so the upload is done with Microsoft Graph, merging keys because
-Update-MgServicePrincipal -KeyCredentials replaces the whole list. Since 2025 the certificate also
-goes to the Teams Scheduler and Cloud Voicemail principals. SfB Server with the tenant uploads its
-OAuthTokenIssuer certificate to 00000004, adds its external web name as an SPN and, with Exchange
-Online, shares the SIP address space with exap.um.outlook.com.
+Exchange Server with Teams users (Microsoft's "Configure Integration and OAuth between Microsoft
+Teams services and Exchange Server", June 2025) uploads the Exchange auth certificate to the
+Skype for Business (00000004), Teams Scheduler and Cloud Voicemail principals with Microsoft Graph
+(MSOnline stopped working in spring 2025), merging keys because Update-MgServicePrincipal
+-KeyCredentials replaces the whole list. An Exchange hybrid gets the read-only check of its
+dedicated Exchange hybrid application. SfB Server with the tenant uploads its OAuthTokenIssuer
+certificate to 00000004 and adds its external web name as an SPN; with Exchange Online mailboxes
+(all, or some in an Exchange hybrid) it shares the SIP address space with exap.um.outlook.com and
+tests a cloud mailbox.
 """
 
 from __future__ import annotations
 
 from wizard.features import unsupported
+from wizard.lifecycle import EXCHANGE_SUPPORT
 from wizard.playbook import cases, sources
-from wizard.playbook.phases.prerequisites import MSONLINE_NOTE
+from wizard.playbook.cloud_mailboxes import exchange_online_mailbox_test
+from wizard.playbook.dedicated_hybrid_apps import exchange_hybrid_app, sfb_hybrid_app
 from wizard.playbook.snippets import (
     block,
     graph_certificate_dates,
@@ -32,7 +37,7 @@ from wizard.playbook.wellknown import (
     TEAMS_SCHEDULER_APP_ID,
 )
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, Phase, SfbKind
+from wizard.topology import ExchangeVersion, Phase
 
 PHASE = Phase.HYBRID
 
@@ -40,6 +45,11 @@ EXCHANGE_CERT_FILE = "(Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig\
 SFB_CERT_FILE = "(Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig\\SfbOAuthTokenIssuer.cer')"
 EXCHANGE_APP_IDS = (SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID, CLOUD_VOICEMAIL_APP_ID)
 UPLOADABLE = (".cer", ".crt", ".pem")
+
+MSONLINE_NOTE = (
+    "Older versions of these procedures used MSOnline PowerShell (Connect-MsolService, *-MsolServicePrincipal*), "
+    "which stopped working between early April and late May 2025; AzureAD PowerShell was retired in early July "
+    "2025 (Microsoft Entra \"What's new\"). These steps use Microsoft Graph PowerShell instead.")
 
 GRAPH_MERGE_NOTE = (
     "Update-MgServicePrincipal -KeyCredentials replaces the whole key list, so the script reads the existing keys "
@@ -58,8 +68,8 @@ def export_exchange_certificate() -> Step:
         id="hybrid.export-exchange-auth-certificate",
         phase=PHASE,
         title="Export the Exchange auth certificate to C:\\OAuthConfig\\OAuthCert.cer",
-        why="The online services must know the public key Exchange signs with; it is uploaded to their service "
-            "principals in the next step.",
+        why="Teams and Cloud Voicemail must know the public key Exchange signs with; it is uploaded to their "
+            "service principals in the next step.",
         shell=Shell.EXCHANGE,
         command=block(
             "$thumbprint = (Get-AuthConfig).CurrentCertificateThumbprint",
@@ -73,10 +83,10 @@ def export_exchange_certificate() -> Step:
         ),
         check="C:\\OAuthConfig\\OAuthCert.cer exists; opening it shows the Microsoft Exchange Server Auth "
               "Certificate.",
-        note="Seed 001 saves this as ExportAuthCert.ps1 and runs .\\ExportAuthCert.ps1; it is inline here, and "
-             "matches the thumbprint exactly (-eq) rather than as a pattern. Copy the file to the same path on "
-             "the computer that runs the Graph script. The .cer holds only the public key.",
-        source=sources.SEED_001,
+        note="Microsoft's Teams procedure saves this as ExportAuthCert.ps1 and runs .\\ExportAuthCert.ps1; it is "
+             "inline here, and matches the thumbprint exactly (-eq) rather than as a pattern (-match). Copy the "
+             "file to the same path on the computer that runs the Graph script. The .cer holds only the public key.",
+        source=sources.TEAMS_2025,
     )
 
 
@@ -85,18 +95,20 @@ def upload_exchange_certificate(scenario: Scenario) -> Step:
     return Step(
         id="hybrid.upload-exchange-auth-certificate",
         phase=PHASE,
-        title="Upload the Exchange auth certificate to the Skype for Business, Teams Scheduler and Cloud "
-              "Voicemail service principals",
-        why="The online services accept Exchange's tokens, and Exchange accepts theirs, only when the tenant "
+        title="Upload the Exchange auth certificate to the Teams Scheduler, Cloud Voicemail and legacy Skype for "
+              "Business service principals",
+        why="Teams and Cloud Voicemail accept Exchange's tokens, and Exchange accepts theirs, only when the tenant "
             "holds Exchange's auth certificate on their service principals.",
         shell=Shell.GRAPH,
         command=graph_upload_certificate(tenant, EXCHANGE_CERT_FILE, EXCHANGE_APP_IDS),
         check="Each principal reports 'certificate added' or 'already there'; the next step compares the dates.",
         undo=graph_remove_certificate(tenant, EXCHANGE_CERT_FILE, EXCHANGE_APP_IDS),
-        note=f"{MSONLINE_NOTE} Seed 001 uploads to {SFB_SERVICE_ID} only; Microsoft's 2025 procedure uploads to "
-             f"{CLOUD_VOICEMAIL_APP_ID} (Cloud Voicemail) and {TEAMS_SCHEDULER_APP_ID} (Teams Scheduler) as well. "
-             f"{GRAPH_MERGE_NOTE} Renewing the Exchange auth certificate means uploading the new one again.",
-        source=f"{sources.SEED_001}; {sources.TEAMS_2025}; {sources.MSONLINE_RETIRED}",
+        note=f"{MSONLINE_NOTE} The 2022 Skype for Business Online procedure uploaded to {SFB_SERVICE_ID} only; the "
+             f"June 2025 Teams procedure uploads to {CLOUD_VOICEMAIL_APP_ID} (Cloud Voicemail), "
+             f"{TEAMS_SCHEDULER_APP_ID} (Teams Calendar Scheduler) and {SFB_SERVICE_ID} (the legacy Skype for "
+             f"Business Online application, kept for out-of-office voicemail greetings). {GRAPH_MERGE_NOTE} "
+             "Renewing the Exchange auth certificate means uploading the new one again.",
+        source=f"{sources.TEAMS_2025}; {sources.MSONLINE_RETIRED}",
     )
 
 
@@ -105,13 +117,15 @@ def check_exchange_certificate(scenario: Scenario) -> Step:
         id="hybrid.check-exchange-auth-certificate",
         phase=PHASE,
         title="Check the uploaded key's start and end dates against the certificate",
-        why="Seed 001 verifies the upload by finding a key whose start and end dates match the Exchange OAuth "
-            "certificate's.",
+        why="Microsoft's Teams procedure verifies the upload by finding, on each principal, a key whose start and "
+            "end dates match the Exchange OAuth certificate's.",
         shell=Shell.GRAPH,
         command=graph_certificate_dates(cases.tenant_reference(scenario), EXCHANGE_CERT_FILE, EXCHANGE_APP_IDS),
         check="Every principal has a row, and KeyStart/KeyEnd equal CertificateStart/CertificateEnd (UTC).",
-        note="Replaces seed 001's Get-MsolServicePrincipalCredential -AppPrincipalId ... (MSOnline is retired).",
-        source=f"{sources.SEED_001}; {sources.MSONLINE_RETIRED}",
+        note="One table for the three principals instead of the procedure's three Get-MgServicePrincipal ... "
+             "-Select keyCredentials | Format-List * commands; the 2022 version's Get-MsolServicePrincipalCredential "
+             "no longer works (MSOnline is retired).",
+        source=f"{sources.TEAMS_2025}; {sources.MSONLINE_RETIRED}",
     )
 
 
@@ -234,8 +248,8 @@ def exchange_online_hosting_provider() -> Step:
         id="hybrid.exchange-online-hosting-provider",
         phase=PHASE,
         title=f"Share the SIP address space with Exchange Online ({EXCHANGE_ONLINE_UM_PROXY})",
-        why="OWA IM/presence and voice mail in Exchange Online reach the on-premises pools through this hosting "
-            "provider and federation on the Edge.",
+        why="Outlook on the web in Exchange Online shows IM and presence from the on-premises pools only through "
+            "this hosting provider and federation on the Edge (a shared SIP address space).",
         shell=Shell.SFB,
         command=block(
             if_not(exists,
@@ -254,17 +268,28 @@ def exchange_online_hosting_provider() -> Step:
 
 
 def exchange_2010_online(scenario: Scenario) -> Step:
+    t = scenario.topology
     lost = "; ".join(f.feature for f in unsupported(scenario)) or "none"
+    support = EXCHANGE_SUPPORT[ExchangeVersion.V2010]
+    ended = f"{support.end.day} {support.end:%B %Y}" if support.end else ""
+    online = [side for side, present in (("Microsoft Teams", t.teams_users),
+                                         ("the Exchange Online mailboxes of the hybrid", cases.exchange_hybrid(t)))
+              if present]
     return Step(
         id="hybrid.exchange-2010-online",
         phase=PHASE,
-        title="Exchange 2010 with the online service: nothing to pair",
+        title=f"Exchange 2010 with {' and '.join(online)}: nothing to pair",
         why="Exchange 2010 has no server-to-server OAuth, so the partner applications and certificate uploads of "
-            f"seed 001 (Exchange 2013 to 2019) do not apply. Not available here: {lost}.",
+            "\"Configure Integration and OAuth between Microsoft Teams services and Exchange Server\" and the "
+            f"dedicated Exchange hybrid application do not apply. Not available here: {lost}.",
         shell=Shell.BROWSER,
         command="",
-        check="Nothing to run; Outlook, free/busy and meeting features work through the clients (feature table).",
-        source=f"{sources.SEED_000}; {sources.SEED_001}",
+        check="Nothing to run; Outlook, free/busy and meeting features work through the clients (feature table). "
+              "Teams calendar access to on-premises mailboxes needs Exchange 2016 CU3 or later.",
+        note=f"Exchange 2010 has been out of support since {ended}; Microsoft's Teams procedure applies to supported "
+             "Exchange Server versions only. Moving the remaining mailboxes to Exchange SE (or to Exchange Online) "
+             "brings the OAuth steps back into this playbook.",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.TEAMS_2025}; {sources.DEDICATED_EXCHANGE_HYBRID_APP}",
     )
 
 
@@ -272,33 +297,43 @@ def same_tenant(scenario: Scenario) -> Step:
     return Step(
         id="hybrid.same-tenant",
         phase=PHASE,
-        title="Exchange Online and Skype for Business Online: integrated by the service",
+        title="Exchange Online and Microsoft Teams: integrated by the service",
         why="Both services run in the same tenant, which pairs them itself; there are no partner applications "
             "or certificates to configure.",
         shell=Shell.BROWSER,
         command="",
-        check=f"Users of {scenario.tenant_domain} are licensed for both services; the DNS records of the "
-              "prerequisites phase point at the online services.",
-        source=sources.SEED_000,
+        check=f"Users of {scenario.tenant_domain} are licensed for Exchange Online and Teams, the Calendar app is "
+              "in their Teams app setup policy, and Teams shows their Exchange Online calendar.",
+        note="Skype for Business Online, the service this step used to name, was retired on 31 July 2021; its users "
+             "are Teams users.",
+        source=f"{sources.PLAN_INTEGRATION}; {sources.TEAMS_EXCHANGE_INTERACT}",
     )
 
 
 def steps(scenario: Scenario) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
-    if cases.exchange_with_sfb_online(t):
+    if cases.exchange_server_with_teams(t):
         out += [export_exchange_certificate(), upload_exchange_certificate(scenario),
                 check_exchange_certificate(scenario)]
+    if cases.exchange_hybrid(t) and t.exchange_has_oauth:
+        out.append(exchange_hybrid_app(t))
     if cases.sfb_server_trusts_tenant(t):
         if _sfb_certificate_file(scenario)[1]:
             out.append(export_sfb_certificate())
         out.append(upload_sfb_certificate(scenario))
         out.append(sfb_service_principal_name(scenario) if scenario.pool_external_web_fqdn
                    else sfb_service_principal_name_missing())
-    if cases.exchange_online_with_sfb_server(t):
-        out += [exchange_online_principal(scenario), exchange_online_hosting_provider()]
+    if cases.sfb_trusts_exchange_online(t):
+        out.append(exchange_online_principal(scenario))
+    if cases.sfb_server_with_exchange_online_mailboxes(t):
+        out.append(exchange_online_hosting_provider())
+        if t.exchange_has_oauth:
+            out.append(sfb_hybrid_app())
+    if cases.exchange_hybrid_with_sfb_server(t):
+        out.append(exchange_online_mailbox_test())
     if cases.exchange_2010(t) and t.involves_tenant:
         out.append(exchange_2010_online(scenario))
-    if t.exchange is ExchangeKind.ONLINE and t.sfb is SfbKind.TEAMS:
+    if cases.exchange_online_with_teams(t):
         out.append(same_tenant(scenario))
     return out

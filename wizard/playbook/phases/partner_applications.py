@@ -1,10 +1,13 @@
 """Partner applications: each side registers the other as a trusted OAuth partner.
 
-On premises (seed 004): Exchange runs Configure-EnterprisePartnerApplication.ps1 against the pool's
-metadata, SfB runs New-CsPartnerApplication against Exchange's. Exchange with SfB Online (seed 001)
-gets the SfBOnline partner application and its linked mail user, and since 2025 the TeamsScheduler
-and CloudVoicemail applications. Exchange Online with SfB Server: SfB trusts microsoft.exchange
-through the online STS. OWA IM's trusted application (seed 002) closes the on-premises case.
+On premises (Jeff Schertz's field guide, Microsoft's partner-application procedure): Exchange runs
+Configure-EnterprisePartnerApplication.ps1 against the pool's metadata, SfB runs
+New-CsPartnerApplication against Exchange's. Exchange Server with Teams users (Microsoft's June
+2025 Teams procedure) gets the TeamsScheduler and CloudVoicemail applications and keeps the legacy
+SfBOnline one with its linked mail user. Whenever SfB Server trusts the tenant (Exchange Online,
+an Exchange hybrid, or SfB Server with Teams) it also trusts microsoft.exchange through the online
+STS, as Microsoft's hybrid server-to-server script does. OWA IM's trusted application (KB 2614242)
+closes the on-premises case.
 """
 
 from __future__ import annotations
@@ -21,16 +24,20 @@ from wizard.playbook.wellknown import (
     TEAMS_SCHEDULER_APP_ID,
 )
 from wizard.scenario import Scenario
-from wizard.topology import Phase
+from wizard.topology import Phase, Topology
 
 PHASE = Phase.PARTNER_APPLICATIONS
 
 FIELD_GUIDE_SCRIPT_NOTE = (
-    "Seed 004 prints '.\\Configure-EnterprisePartnerApplication.ps1 -AuthMetaDataUrlhttps://fe.jdskype.net/metadata/"
+    "The field guide prints '.\\Configure-EnterprisePartnerApplication.ps1 -AuthMetaDataUrlhttps://fe.jdskype.net/metadata/"
     "json/1′ -ApplicationType Lync\"', which does not run: the URL is glued to the parameter name with no opening "
     "quote, it ends in a typographic ′, and the stray \" opens a string that never closes, so PowerShell waits at "
-    "the >> prompt (comments 9 and 10). Microsoft's SfB docs wrap the whole line in double quotes, which only "
+    "the >> prompt (as its readers found). Microsoft's SfB docs wrap the whole line in double quotes, which only "
     "prints it. Here the script is called with & and its full path under $env:ExchangeInstallPath\\Scripts.")
+
+LEGACY_NOTE = ("Microsoft's June 2025 Teams procedure no longer creates this account and the SfBOnline application, "
+               "but tells you to keep them; this step creates them where they are missing so that out-of-office "
+               "greetings work.")
 
 DC_NOTE = ("-DomainController (when the scenario names a domain controller) makes Exchange create and read back "
            "the objects on one DC, so the next command finds them before AD replication.")
@@ -82,7 +89,7 @@ def exchange_trusts_sfb(scenario: Scenario) -> Step:
         note=FIELD_GUIDE_SCRIPT_NOTE + " Run it once for the organisation: all pools share the OAuthTokenIssuer "
              "certificate and realm" + (f" (this uses {pools[0]} of {', '.join(pools)})" if len(pools) > 1 else "")
              + ". The undo script removes the partner application; the linked account the script made stays.",
-        source=f"{sources.SEED_004}; {sources.PARTNER_APPS}",
+        source=f"{sources.FIELD_GUIDE}; {sources.FIELD_GUIDE_READERS}; {sources.PARTNER_APPS}",
     )
 
 
@@ -100,10 +107,11 @@ def sfb_trusts_exchange(scenario: Scenario) -> Step:
             exists, f"New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl {q(url)}"),
         check=f"Get-CsPartnerApplication -Identity Exchange shows ApplicationTrustLevel Full and MetadataUrl {url}.",
         undo=if_(exists, "Remove-CsPartnerApplication -Identity Exchange -Confirm:$false"),
-        note="'Cannot bind parameter MetadataUrl ... could not be downloaded' (seed 004, comments 5 and 18) means "
+        note="'Cannot bind parameter MetadataUrl ... could not be downloaded' (reported by the field guide's readers) "
+             "means "
              "this server cannot fetch the URL: TLS trust, DNS, a proxy, or a URL without /autodiscover/ (the "
              "New-CsPartnerApplication help example has that mistake).",
-        source=f"{sources.SEED_004}; {sources.PARTNER_APPS}",
+        source=f"{sources.FIELD_GUIDE}; {sources.FIELD_GUIDE_READERS}; {sources.PARTNER_APPS}",
     )
 
 
@@ -123,9 +131,9 @@ def sfb_online_account(scenario: Scenario) -> Step:
     return Step(
         id="partner-applications.sfb-online-account",
         phase=PHASE,
-        title="Create the hidden mail user SfBOnline-ApplicationAccount",
-        why="The SfBOnline partner application acts as this account in Exchange; it only needs to exist, "
-            "hidden from the address lists.",
+        title="Create the hidden mail user SfBOnline-ApplicationAccount (for the legacy application Teams still uses)",
+        why="The legacy SfBOnline partner application, which Teams' out-of-office voicemail greetings still use, "
+            "acts as this account in Exchange; it only needs to exist, hidden from the address lists.",
         shell=Shell.EXCHANGE,
         command=block(
             _user("SfBOnline-ApplicationAccount", dc, optional=True),
@@ -139,8 +147,8 @@ def sfb_online_account(scenario: Scenario) -> Step:
         undo=block(_user("SfBOnline-ApplicationAccount", dc, optional=True),
                    if_("$user", f"Remove-MailUser -Identity $user.Identity{_dc(dc)} -Confirm:$false")),
         note=f"The address uses the verified domain {scenario.effective_verified_domain} (the primary SMTP domain "
-             f"of the on-premises mailboxes). {DC_NOTE}",
-        source=sources.SEED_001,
+             f"of the on-premises mailboxes). {DC_NOTE} {LEGACY_NOTE}",
+        source=f"{sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}; {sources.TEAMS_2025}",
     )
 
 
@@ -160,8 +168,8 @@ def sfb_online_roles(scenario: Scenario) -> Step:
         id="partner-applications.sfb-online-roles",
         phase=PHASE,
         title="Give SfBOnline-ApplicationAccount the UserApplication and ArchiveApplication roles",
-        why="These roles let Skype for Business Online act on users' mailboxes (conversation history, contacts) "
-            "and write archived conversations.",
+        why="These roles let the legacy Skype for Business Online application act on users' mailboxes and write "
+            "archived conversations, as the procedure it comes from grants them.",
         shell=Shell.EXCHANGE,
         command=block(_user("SfBOnline-ApplicationAccount", dc), user_app[0], archive_app[0]),
         check="Get-ManagementRoleAssignment -RoleAssignee SfBOnline-ApplicationAccount lists UserApplication and "
@@ -169,7 +177,7 @@ def sfb_online_roles(scenario: Scenario) -> Step:
         undo=block(_user("SfBOnline-ApplicationAccount", dc, optional=True),
                    if_("$user", block(archive_app[1], user_app[1]))),
         note=DC_NOTE,
-        source=sources.SEED_001,
+        source=f"{sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}; {sources.TEAMS_2025}",
     )
 
 
@@ -179,9 +187,9 @@ def sfb_online_partner(scenario: Scenario) -> Step:
     return Step(
         id="partner-applications.sfb-online-partner",
         phase=PHASE,
-        title="Create and enable the SfBOnline partner application",
-        why="Exchange accepts Skype for Business Online's tokens through this partner application, acting as the "
-            "linked account.",
+        title=f"Create and enable the legacy SfBOnline partner application ({SFB_SERVICE_ID})",
+        why="Exchange accepts tokens of the legacy Skype for Business Online application, which Teams still uses "
+            "for out-of-office voicemail greetings, through this partner application acting as the linked account.",
         shell=Shell.EXCHANGE,
         command=if_not(exists, block(
             _user("SfBOnline-ApplicationAccount", dc),
@@ -190,10 +198,12 @@ def sfb_online_partner(scenario: Scenario) -> Step:
         check=f"Get-PartnerApplication -Identity SfBOnline shows ApplicationIdentifier {SFB_SERVICE_ID} and "
               "Enabled True.",
         undo=if_(exists, "Remove-PartnerApplication -Identity SfBOnline -Confirm:$false"),
-        note=f"Microsoft's 2025 procedure calls {SFB_SERVICE_ID} the legacy Skype for Business Online application "
-             "and adds TeamsScheduler and CloudVoicemail (next steps), but keeps this one: out-of-office "
-             "voicemail greetings still depend on it.",
-        source=f"{sources.SEED_001}; {sources.TEAMS_2025}",
+        note=f"Microsoft's June 2025 Teams procedure calls {SFB_SERVICE_ID} the legacy Skype for Business Online "
+             "application and adds TeamsScheduler and CloudVoicemail (next steps), but keeps this one: its "
+             "caution says not to delete it yet, because out-of-office voicemail greetings still depend on it, "
+             "and Microsoft will say when it is safe to remove. HealthChecker flags it as legacy only when neither "
+             "of the two new applications exists.",
+        source=f"{sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}; {sources.TEAMS_2025}; {sources.HEALTHCHECKER_HYBRID_APP}",
     )
 
 
@@ -203,17 +213,19 @@ def teams_scheduler_account(scenario: Scenario) -> Step:
     return Step(
         id="partner-applications.teams-scheduler-account",
         phase=PHASE,
-        title="Create the TeamsScheduler application account",
+        title="Create the hidden TeamsScheduler application account",
         why="Since 2025 the Teams Calendar Scheduler Service has its own partner application, linked to this "
-            "application account.",
+            "application account, hidden from the address lists.",
         shell=Shell.EXCHANGE,
         command=block(
             _user("TeamsScheduler", dc, optional=True),
             if_("-not $user",
                 f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)}"
                 f"{_dc(dc)}"),
+            f"Set-MailUser -Identity $user.Identity -HiddenFromAddressListsEnabled $true{_dc(dc)}",
         ),
-        check=f"Get-MailUser -Identity TeamsScheduler shows ExternalEmailAddress {address}.",
+        check="Get-MailUser -Identity TeamsScheduler | Format-List -Property 'ExternalEmailAddress', "
+              f"'HiddenFromAddressListsEnabled' shows {address} and True.",
         undo=block(_user("TeamsScheduler", dc, optional=True),
                    if_("$user", f"Remove-MailUser -Identity $user.Identity{_dc(dc)} -Confirm:$false")),
         note="New-MailUser -ApplicationAccount needs a recent Exchange cumulative or security update (Exchange SE, "
@@ -236,9 +248,10 @@ def teams_scheduler_role(scenario: Scenario) -> Step:
             "grants exactly that.",
         shell=Shell.EXCHANGE,
         command=block(
-            if_not(role_exists, "New-ManagementRole -Name TeamsSchedulerRole -Parent UserApplication"),
-            "Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*' | Where-Object { $_.Name -ne 'GetDelegate' } |",
-            "    Remove-ManagementRoleEntry -Confirm:$false",
+            if_not(role_exists, f"New-ManagementRole -Name TeamsSchedulerRole -Parent UserApplication{_dc(dc)}"),
+            f"Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*'{_dc(dc)} |",
+            "    Where-Object { $_.Name -ne 'GetDelegate' } |",
+            f"    Remove-ManagementRoleEntry{_dc(dc)} -Confirm:$false",
             _user("TeamsScheduler", dc),
             assignment[0],
         ),
@@ -279,19 +292,27 @@ def teams_partner_applications(scenario: Scenario) -> Step:
             if_(voicemail, "Remove-PartnerApplication -Identity CloudVoicemail -Confirm:$false"),
             if_(scheduler, "Remove-PartnerApplication -Identity TeamsScheduler -Confirm:$false"),
         ),
-        note=f"The SfBOnline ({SFB_SERVICE_ID}) application stays alongside them.",
+        note=f"The legacy SfBOnline ({SFB_SERVICE_ID}) application stays alongside them (out-of-office voicemail "
+             "greetings). Check Cloud Voicemail as the procedure does: call a user with an active out-of-office "
+             "greeting from Teams; the out-of-office greeting plays only when CloudVoicemail works.",
         source=sources.TEAMS_2025,
     )
 
 
-def sfb_trusts_exchange_online() -> Step:
+def sfb_trusts_exchange_online(t: Topology) -> Step:
     exists = "Get-CsPartnerApplication -Identity microsoft.exchange -ErrorAction SilentlyContinue"
+    beside = ("It sits beside the Exchange partner application of Exchange Server (built from its metadata "
+              "document): Skype for Business Server reaches on-premises mailboxes through that one and Exchange "
+              "Online ones through this one. " if t.exchange_on_prem else "")
+    why_hybrid = ("Microsoft's hybrid server-to-server script creates it in every hybrid, also when all mailboxes "
+                  "are on Exchange Server." if not t.exchange_online_mailboxes else
+                  "Without it Exchange Online mailboxes cannot be reached from the pools.")
     return Step(
         id="partner-applications.sfb-trusts-exchange-online",
         phase=PHASE,
         title="Register Exchange Online (microsoft.exchange) as a partner application in Skype for Business",
         why="Skype for Business Server accepts Exchange Online's tokens, issued through the Microsoft online STS, "
-            "only from this partner application with full trust.",
+            f"only from this partner application with full trust. {why_hybrid}",
         shell=Shell.SFB,
         command=block(
             f"$exchange = {exists}",
@@ -308,8 +329,11 @@ def sfb_trusts_exchange_online() -> Step:
         check=f"Get-CsPartnerApplication -Identity microsoft.exchange shows ApplicationIdentifier "
               f"{EXCHANGE_SERVICE_ID}, ApplicationTrustLevel Full and UseOAuthServer True.",
         undo=if_(exists, "Remove-CsPartnerApplication -Identity microsoft.exchange -Confirm:$false"),
-        note="Needs the microsoft.sts OAuth server from the OAuth phase.",
-        source=sources.SFB_HYBRID_S2S,
+        note=f"{beside}Needs the microsoft.sts OAuth server from the OAuth phase. The script is Microsoft's: an "
+             "existing microsoft.exchange with another ApplicationIdentifier is replaced, a matching one set to "
+             "full trust with -UseOAuthServer (New-/Set-CsPartnerApplication, Lync Server 2013 to Skype for "
+             "Business Server 2019 and SE).",
+        source=f"{sources.SFB_HYBRID_S2S}; {sources.NEW_CS_PARTNER_APPLICATION_HELP}",
     )
 
 
@@ -319,16 +343,16 @@ def steps(scenario: Scenario) -> list[Step]:
     if cases.onprem_pair(t):
         out += [
             metadata_check("partner-applications.sfb-metadata", Shell.EXCHANGE, scenario.sfb_metadata_urls,
-                           "Skype for Business", sources.SEED_004),
+                           "Skype for Business", sources.FIELD_GUIDE),
             exchange_trusts_sfb(scenario),
             iis_reset("partner-applications.iisreset", PHASE, scenario,
-                      "Exchange loads new partner applications when IIS restarts.", sources.SEED_004),
+                      "Exchange loads new partner applications when IIS restarts.", sources.FIELD_GUIDE),
             metadata_check("partner-applications.exchange-metadata", Shell.SFB, [scenario.exchange_metadata_url],
-                           "Exchange", sources.SEED_004),
+                           "Exchange", sources.FIELD_GUIDE),
             sfb_trusts_exchange(scenario),
             *owa_steps(scenario, PHASE),
         ]
-    if cases.exchange_with_sfb_online(t):
+    if cases.exchange_server_with_teams(t):
         out += [
             sfb_online_account(scenario),
             sfb_online_roles(scenario),
@@ -337,6 +361,6 @@ def steps(scenario: Scenario) -> list[Step]:
             teams_scheduler_role(scenario),
             teams_partner_applications(scenario),
         ]
-    if cases.exchange_online_with_sfb_server(t):
-        out.append(sfb_trusts_exchange_online())
+    if cases.sfb_trusts_exchange_online(t):
+        out.append(sfb_trusts_exchange_online(t))
     return out
