@@ -177,17 +177,15 @@ def test_udp_answer_too_big_for_512_bytes_is_truncated_and_complete_over_tcp() -
         assert server.stop() == []
 
 
-def test_online_topology_points_sip_names_at_microsoft(online_lab: Lab) -> None:
+def test_teams_topology_publishes_only_the_federation_record_microsoft_still_lists(online_lab: Lab) -> None:
     res = resolver(online_lab)
-    assert texts(res.resolve("_sip._tls.contoso.com", "SRV")) == ["100 1 443 sipdir.online.lync.com."]
     assert texts(res.resolve("_sipfederationtls._tcp.contoso.com", "SRV")) == ["100 1 5061 sipfed.online.lync.com."]
-    lyncdiscover = res.resolve("lyncdiscover.contoso.com", "A")
-    assert lyncdiscover.canonical_name.to_text() == "webdir.online.lync.com."
-    assert res.resolve("sip.contoso.com", "A").canonical_name.to_text() == "sipdir.online.lync.com."
-    with pytest.raises(dns.resolver.NXDOMAIN):
-        res.resolve("pool01.contoso.com", "A")
-    with pytest.raises(dns.resolver.NXDOMAIN):
-        res.resolve("_sipinternaltls._tcp.contoso.com", "SRV")
+    for name, rdtype in (("_sip._tls.contoso.com", "SRV"), ("lyncdiscover.contoso.com", "A"),
+                         ("sip.contoso.com", "A"), ("pool01.contoso.com", "A"),
+                         ("_sipinternaltls._tcp.contoso.com", "SRV")):
+        with pytest.raises(dns.resolver.NXDOMAIN):
+            res.resolve(name, rdtype)
+    assert texts(res.resolve("outlook.office365.com", "A")) == ["127.77.0.120"]  # Exchange Online's stand-in
 
 
 def test_tenant_topologies_publish_the_domain_verification_txt(hybrid_lab: Lab, lab: Lab) -> None:

@@ -15,6 +15,7 @@ from cryptography import x509
 
 from tests.probes.test_metadata_json_faults import SERVED as METADATA_SERVED
 from wizard.lab import FAULTS, Lab
+from wizard.lab.deployment import OTHER_TENANT_ID, TENANT_ID
 from wizard.lab.faults import CATALOGUE, LabConfig, lab_config
 
 from . import clients
@@ -165,6 +166,45 @@ def check_unknown_tenant(lab: Lab) -> None:
     assert response.json()["error_codes"] == [90002]
 
 
+def ews_answer(lab: Lab) -> requests.Response:
+    return clients.post(lab, "https://webmail.contoso.com/EWS/Exchange.asmx", headers={"Authorization": "Bearer"},
+                        data=b"")
+
+
+def check_teams_autodiscover_v2_internal_url(lab: Lab) -> None:
+    answer = clients.get(lab, "https://autodiscover.contoso.com/autodiscover/autodiscover.json"
+                              "?Email=adele@contoso.com&Protocol=EWS")
+    assert answer.json() == {"Protocol": "EWS", "Url": "https://ex01.contoso.local/EWS/Exchange.asmx"}
+
+
+def check_ews_preauth_page(lab: Lab) -> None:
+    response = ews_answer(lab)
+    assert response.status_code == 307
+    assert response.headers["Location"].startswith("https://sts.contoso.com/adfs/ls/?")
+    assert "WWW-Authenticate" not in response.headers
+    # the server's own name still reaches Exchange: only the published name is behind the proxy
+    assert clients.post(lab, "https://ex01.contoso.com/EWS/Exchange.asmx", headers={"Authorization": "Bearer"},
+                        data=b"").status_code == 401
+
+
+def check_ews_missing_tenant_issuer(lab: Lab) -> None:
+    assert "00000001-0000-0000-c000-000000000000@" not in bearer_challenge(
+        lab, "https://webmail.contoso.com/EWS/Exchange.asmx", headers={"Authorization": "Bearer"})
+
+
+def check_ews_wrong_tenant_issuer(lab: Lab) -> None:
+    challenge = bearer_challenge(lab, "https://webmail.contoso.com/EWS/Exchange.asmx",
+                                 headers={"Authorization": "Bearer"})
+    assert f"00000001-0000-0000-c000-000000000000@{OTHER_TENANT_ID}" in challenge
+    assert TENANT_ID not in challenge
+
+
+def check_invalid_tenant_diagnostics(lab: Lab) -> None:
+    diagnostics = ews_answer(lab).headers["x-ms-diagnostics"]
+    assert diagnostics == ("2000004;reason=\"The tenant for tenant guid 'contoso.com' does not exist.\";"
+                           'error_category="invalid_tenant"')
+
+
 def check_dns_servfail(lab: Lab) -> None:
     with pytest.raises(dns.resolver.NoNameservers, match="SERVFAIL"):
         resolver(lab).resolve("autodiscover.contoso.com", "A")
@@ -203,6 +243,11 @@ CHECKS: dict[str, tuple[str, Callable[[Lab], None]]] = {
     "dns-servfail": ("onprem", check_dns_servfail),
     "dns-timeout": ("onprem", check_dns_timeout),
     "slow": ("onprem", check_slow),
+    "teams-autodiscover-v2-internal-url": ("teams", check_teams_autodiscover_v2_internal_url),
+    "ews-preauth-page": ("teams", check_ews_preauth_page),
+    "ews-missing-tenant-issuer": ("teams", check_ews_missing_tenant_issuer),
+    "ews-wrong-tenant-issuer": ("hybrid", check_ews_wrong_tenant_issuer),
+    "invalid-tenant-diagnostics": ("teams", check_invalid_tenant_diagnostics),
 }
 
 
@@ -241,12 +286,17 @@ def test_unknown_fault_is_a_value_error_listing_the_valid_ones() -> None:
 
 
 def test_fault_for_an_absent_product_is_refused() -> None:
-    with pytest.raises(ValueError, match="does not apply to the 'online' topology"):
-        Lab.start(["metadata-404"], topology="online")
+    with pytest.raises(ValueError, match="does not apply to the 'teams' topology"):
+        Lab.start(["metadata-404"], topology="online")  # the old name of teams
+
+
+def test_teams_faults_need_a_tenant() -> None:
+    with pytest.raises(ValueError, match="only to hybrid, teams"):
+        Lab.start(["ews-missing-tenant-issuer"], topology="onprem")
 
 
 def test_unknown_topology_is_refused() -> None:
-    with pytest.raises(ValueError, match="onprem, hybrid, online"):
+    with pytest.raises(ValueError, match="onprem, hybrid, teams"):
         Lab.start(topology="cloud")
 
 

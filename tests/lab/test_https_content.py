@@ -60,7 +60,9 @@ def test_soap_endpoints_answer_an_empty_bearer_token_with_the_oauth_challenge(la
     response = clients.get(lab, f"https://ex01.contoso.com{path}", headers={"Authorization": "Bearer"})
     assert response.status_code == 401
     bearer = [c for c in challenges(response) if c.startswith("Bearer ")]
-    assert bearer == [f'Bearer client_id="{EXCHANGE_ID}", trusted_issuers="00000001-0000-0000-c000-000000000000@*", '
+    # on premises only SfB Server is trusted (its partner application, in its realm)
+    assert bearer == [f'Bearer client_id="{EXCHANGE_ID}", '
+                      'trusted_issuers="00000004-0000-0ff1-ce00-000000000000@contoso.com", '
                       'token_types="app_asserted_user_v1 service_asserted_app_v1", error="invalid_token"']
     assert response.headers["x-ms-diagnostics"].startswith("2000001;")
 
@@ -105,7 +107,7 @@ def test_owa_redirects_to_the_logon_page_with_the_exchange_2019_build(lab: Lab) 
 def test_autodiscover_v2_returns_the_ews_url_and_rejects_unknown_protocols(lab: Lab) -> None:
     ews = clients.get(lab, "https://autodiscover.contoso.com/autodiscover/autodiscover.json"
                            "?Email=adele@contoso.com&Protocol=EWS")
-    assert ews.json() == {"Protocol": "EWS", "Url": "https://ex01.contoso.com/EWS/Exchange.asmx"}
+    assert ews.json() == {"Protocol": "EWS", "Url": "https://webmail.contoso.com/EWS/Exchange.asmx"}  # ExternalUrl
     bad = clients.get(lab, "https://autodiscover.contoso.com/autodiscover/autodiscover.json/v1.0/"
                            "adele@contoso.com?Protocol=Foo")
     assert bad.status_code == 400
@@ -271,9 +273,32 @@ def test_acs_tenant_metadata_names_the_tenant_as_realm(hybrid_lab: Lab) -> None:
     assert generic["endpoints"][0]["location"] == "https://accounts.accesscontrol.windows.net/tokens/OAuth/2"
 
 
-def test_sfb_online_lyncdiscover_cname_leads_to_a_certificate_without_the_customer_name(online_lab: Lab) -> None:
-    with pytest.raises(requests.exceptions.SSLError, match="doesn't match"):
-        clients.get(online_lab, "https://lyncdiscover.contoso.com/")
+def test_exchange_online_redirects_an_on_premises_address_to_its_autodiscover_json(online_lab: Lab) -> None:
+    first = clients.get(online_lab, "https://outlook.office365.com/autodiscover/autodiscover.json"
+                                    "?Email=adele@contoso.com&Protocol=EWS&RedirectCount=5")
+    assert first.status_code == 302
+    assert first.headers["Location"] == ("https://autodiscover.contoso.com/autodiscover/autodiscover.json"
+                                         "?Email=adele%40contoso.com&Protocol=EWS&RedirectCount=4")
+    second = clients.get(online_lab, first.headers["Location"])
+    assert second.json() == {"Protocol": "EWS", "Url": "https://webmail.contoso.com/EWS/Exchange.asmx"}
+
+
+def test_exchange_online_answers_for_its_own_mailboxes(online_lab: Lab) -> None:
+    answer = clients.get(online_lab, "https://outlook.office365.com/autodiscover/autodiscover.json"
+                                     "?Email=megan@contoso.onmicrosoft.com&Protocol=EWS")
+    assert answer.json() == {"Protocol": "EWS", "Url": "https://outlook.office365.com/EWS/Exchange.asmx"}
+
+
+def test_teams_lab_ews_trusts_the_tenant_and_hybrid_lab_ews_also_sfb_server(online_lab: Lab, hybrid_lab: Lab) -> None:
+    def issuers(lab: Lab) -> str:
+        response = clients.post(lab, "https://webmail.contoso.com/EWS/Exchange.asmx",
+                                headers={"Authorization": "Bearer"}, data=b"")
+        bearer = next(c for c in challenges(response) if c.startswith("Bearer "))
+        return bearer.split('trusted_issuers="')[1].split('"')[0]
+
+    assert issuers(online_lab) == f"00000001-0000-0000-c000-000000000000@{TENANT_ID}"
+    assert issuers(hybrid_lab) == ("00000004-0000-0ff1-ce00-000000000000@contoso.com,"
+                                   f"00000001-0000-0000-c000-000000000000@{TENANT_ID}")
 
 
 def test_sfb_online_webdir_redirects_then_gives_the_user_link(online_lab: Lab) -> None:

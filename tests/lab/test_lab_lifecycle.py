@@ -179,7 +179,8 @@ def test_hybrid_scenario_names_the_tenant(hybrid_lab: Lab) -> None:
 def test_online_scenario_has_no_pool_and_names_the_domain_controller(online_lab: Lab) -> None:
     s = online_lab.scenario
     assert s.errors() == {}
-    assert (s.exchange, s.sfb) == ("server", "online")
+    assert (s.exchange, s.sfb) == ("server", "teams")
+    assert online_lab.topology == "teams"  # "online", the old name, is still accepted
     assert s.pool_fqdns == []
     assert s.dc_fqdn == "dc01.contoso.com"
     assert s.tenant_domain == "contoso.onmicrosoft.com"

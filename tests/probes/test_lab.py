@@ -8,7 +8,7 @@ from tests.lab.test_wire_faults import WIRE_FAULTS
 from wizard.lab import FAULTS, Lab
 from wizard.probes.context import ProbeContext
 from wizard.probes.registry import probes_for
-from wizard.probes.result import ProbeResult, Status
+from wizard.probes.result import Cause, ProbeResult, Status
 from wizard.probes.runner import run_probes
 from wizard.probes.summary import root_causes
 
@@ -20,7 +20,7 @@ def verify(lab: Lab) -> dict[str, ProbeResult]:
     return {r.id: r for r in results}
 
 
-@pytest.mark.parametrize("topology", ["onprem", "hybrid", "online"])
+@pytest.mark.parametrize("topology", ["onprem", "hybrid", "teams", "online"])  # online: the old name of teams
 def test_healthy_lab_passes_every_probe(topology):
     with Lab.start(topology=topology) as lab:
         results = verify(lab)
@@ -76,8 +76,17 @@ FAULT_TABLE = {
     "tls-not-yet-valid": ("certificates.tls:pool01.contoso.com", Status.FAIL, "w32tm"),
     "oauth-not-yet-valid": ("certificates.oauth.validity", Status.FAIL, "w32tm"),
     "exchange-auth-not-yet-valid": ("certificates.exchange-auth", Status.FAIL, "w32tm"),
+    # Microsoft 365 -> Exchange Server (Exchange Server + Teams)
+    "teams-autodiscover-v2-internal-url": ("verification.teams-autodiscover-v2", Status.FAIL,
+                                           "Set-WebServicesVirtualDirectory"),
+    "ews-preauth-page": ("verification.teams-ews-bearer", Status.FAIL, "pass-through (no pre-authentication)"),
+    "ews-missing-tenant-issuer": ("verification.teams-ews-issuers", Status.FAIL, "Hybrid Configuration Wizard"),
+    "ews-wrong-tenant-issuer": ("verification.teams-ews-issuers", Status.FAIL, "Set-AuthServer"),
+    "invalid-tenant-diagnostics": ("verification.teams-ews-issuers", Status.FAIL, "New-AcceptedDomain"),
 }
-TOPOLOGY = {"unknown-tenant": "hybrid"}
+TEAMS_FAULTS = ("teams-autodiscover-v2-internal-url", "ews-preauth-page", "ews-missing-tenant-issuer",
+                "ews-wrong-tenant-issuer", "invalid-tenant-diagnostics")
+TOPOLOGY = {"unknown-tenant": "hybrid", **dict.fromkeys(TEAMS_FAULTS, "teams")}
 # Faults that two checks see independently (each virtual directory has its own authentication settings)
 # and a wrong realm shows both in what the pool publishes and in what it trusts.
 ALSO_CAUGHT_BY = {"exchange-oauth-disabled": ["verification.exchange-oauth.autodiscover"],
@@ -109,8 +118,48 @@ def test_lab_fault_is_caught_by_the_right_probe(fault):
         assert all(r.blocked_by == (probe_id,) for r in results.values() if r.status is Status.BLOCKED)
 
 
-def test_evidence_labels_are_unique_within_each_result_so_json_keeps_them_all():
-    with Lab.start(["exchange-oauth-disabled"]) as lab:
+# The same faults with SfB Server and Teams (a hybrid): SfB Server's own OAuth path sees a wildcard accepted
+# domain too, at the server's EWS and autodiscover.svc; the rest stays one root cause.
+HYBRID_ALSO_CAUGHT_BY = {"invalid-tenant-diagnostics": ["verification.exchange-oauth.ews",
+                                                        "verification.exchange-oauth.autodiscover"]}
+
+
+@pytest.mark.parametrize("fault", TEAMS_FAULTS)
+def test_teams_fault_in_a_sfb_hybrid_is_caught_by_the_same_check(fault):
+    probe_id, status, fix = FAULT_TABLE[fault]
+    with Lab.start([fault], topology="hybrid") as lab:
+        results = verify(lab)
+    assert results[probe_id].status is status
+    assert fix in results[probe_id].remediation
+    causes = sorted(c.result.id for c in root_causes(list(results.values())))
+    assert causes == sorted([probe_id, *HYBRID_ALSO_CAUGHT_BY.get(fault, [])])
+    assert results[probe_id].cause is Cause.FINDING
+
+
+def test_teams_checks_read_the_tenant_id_from_the_scenario_when_it_is_given():
+    with Lab.start(["ews-wrong-tenant-issuer"], topology="teams") as lab:
+        lab.scenario.tenant_id = lab.tenant_id
+        results = verify(lab)
+    issuers = results["verification.teams-ews-issuers"]
+    assert issuers.status is Status.FAIL
+    assert any(e.label == "tenant ID" and "the scenario's tenant ID" in e.value for e in issuers.evidence)
+
+
+def test_teams_chain_is_declared_only_where_microsoft_365_reaches_exchange_server():
+    with Lab.start() as lab:  # Exchange Server + SfB Server: no tenant
+        results = verify(lab)
+    assert not [i for i in results if i.startswith("verification.teams-")]
+    with Lab.start(topology="teams") as lab:  # Teams only: SfB Server's OAuth path and lyncdiscover are gone
+        results = verify(lab)
+    assert {"verification.teams-autodiscover-v2", "verification.teams-ews-bearer",
+            "verification.teams-ews-issuers"} <= set(results)
+    assert not [i for i in results if i.startswith(("verification.exchange-oauth", "verification.lyncdiscover"))]
+
+
+@pytest.mark.parametrize(("faults", "topology"), [(["exchange-oauth-disabled"], "onprem"),
+                                                  (["invalid-tenant-diagnostics"], "hybrid"), ([], "teams")])
+def test_evidence_labels_are_unique_within_each_result_so_json_keeps_them_all(faults, topology):
+    with Lab.start(faults, topology=topology) as lab:
         results = verify(lab)
     for result in results.values():
         labels = [e.label for e in result.evidence]

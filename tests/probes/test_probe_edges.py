@@ -23,7 +23,8 @@ from wizard.probes import autodiscover, certs, metadata, tenant
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.certificate import facts_from_der
 from wizard.probes.result import Status
-from wizard.scenario import SFB_SERVICE_ID, Scenario
+from wizard.policy import SFB_SERVICE_ID
+from wizard.scenario import Scenario
 
 POOL = "pool01.contoso.com"
 POOL_IP = "127.0.0.4"

@@ -6,7 +6,11 @@ keyinfo/keyvalue), Autodiscover v2 JSON and OWA's redirect with X-OWA-Version.
 SfB Server 2019 Front Ends (fe01, fe02 behind pool01) and the reverse proxy: the camel-case metadata
 document of the field guide, lyncdiscover JSON and the oauth/user 401 with its two challenges.
 Microsoft's side: openid-configuration, getuserrealm.srf and ACS metadata on loopback stand-ins for
-login.microsoftonline.com and accounts.accesscontrol.windows.net, and SfB Online's webdir.
+login.microsoftonline.com and accounts.accesscontrol.windows.net, SfB Online's webdir, and Exchange
+Online's autodiscover.json, which answers for the tenant's own mailboxes and redirects the others to
+autodiscover.<their domain> (Microsoft support, "Resolve interaction issues between Teams and Exchange
+Server"). Exchange's Bearer challenge lists the issuers it trusts: SfB Server's 00000004@<realm> with
+a pool on premises, the tenant's 00000001@<tenant ID> with a tenant.
 Only `LabConfig` decides what is broken; no fault names appear here.
 """
 
@@ -18,14 +22,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from wizard.lab.certificates import LabCertificates
 from wizard.lab.deployment import (
     ACS_HOST,
     DOMAIN,
     EXCHANGE_BUILD,
+    EXCHANGE_ONLINE_HOST,
     EXCHANGE_SERVER,
+    EXTERNAL_MAIL,
     EXTERNAL_WEB,
     LOGIN_HOST,
     POOL,
@@ -110,6 +116,7 @@ class LabContent:
             Role.REVERSE_PROXY: self._sfb_web,
             Role.MICROSOFT_LOGIN: self._microsoft,
             Role.SFB_ONLINE: self._sfb_online,
+            Role.EXCHANGE_ONLINE: self._exchange_online,
         }
 
     def __call__(self, machine: Machine, request: HttpRequest) -> HttpResponse:
@@ -127,6 +134,8 @@ class LabContent:
         path = _norm(request.path)
         if path == "/autodiscover/autodiscover.xml":
             return self._exchange_401(request, offers_oauth=False)  # POX: Windows authentication only
+        if self.config.ews_preauth and request.host == EXTERNAL_MAIL and path.startswith("/ews"):
+            return self._preauth_redirect(request)
         if path in ("/autodiscover/autodiscover.svc", "/ews/exchange.asmx") or path.startswith(
                 "/autodiscover/autodiscover.svc/"):
             return self._exchange_401(request, offers_oauth=True)
@@ -150,8 +159,12 @@ class LabContent:
         if offers_oauth and _bearer_offered(request):
             bearer = f'Bearer client_id="{EXCHANGE_ID}"'
             if self.config.exchange_accepts_oauth:
-                bearer += f', trusted_issuers="{ACS_ID}@*"'
+                issuers = ",".join(self.trusted_issuers())
+                bearer += f', trusted_issuers="{issuers}"' if issuers else ""
                 diagnostics = '2000001;reason="The token is invalid.";error_category="invalid_token"'
+                if self.config.exchange_invalid_tenant:
+                    diagnostics = (f'2000004;reason="The tenant for tenant guid \'{DOMAIN}\' does not exist.";'
+                                   'error_category="invalid_tenant"')
             else:
                 diagnostics = (f'4000000;reason="Flighting is not enabled for domain \'{request.host}\'.";'
                                'error_category="oauth_not_available"')
@@ -162,6 +175,23 @@ class LabContent:
             headers += [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM"),
                         ("WWW-Authenticate", f'Basic realm="{request.host}"')]
         return HttpResponse(401, tuple(headers))
+
+    def trusted_issuers(self) -> list[str]:
+        """Whom Exchange's OAuth module trusts: SfB Server (its partner application, in SfB's realm) and the
+        tenant's Microsoft Entra ID (the auth server the hybrid configuration creates)."""
+        issuers = [f"{SFB_ID}@{self.realm}"] if self.deployment.sfb_on_prem else []
+        tenant = self.config.ews_trusted_tenant or TENANT_ID
+        if self.deployment.has_tenant and tenant != "none":
+            issuers.append(f"{ACS_ID}@{tenant}")
+        return issuers
+
+    def _preauth_redirect(self, request: HttpRequest) -> HttpResponse:
+        """Web Application Proxy with AD FS pre-authentication: the sign-in page instead of Exchange's 401."""
+        back = quote(f"https://{request.host}{request.path}", safe="")
+        location = (f"https://sts.{DOMAIN}/adfs/ls/?version=1.0&action=signin&realm=urn%3AAppProxy%3Acom"
+                    f"&appRealm={uuid.uuid4()}&returnUrl={back}&client-request-id={uuid.uuid4()}")
+        return HttpResponse(307, (("Location", location),
+                                  ("Set-Cookie", "EdgeAccessCookie=; path=/; secure; httponly")))
 
     def exchange_metadata(self) -> dict[str, Any]:
         """Exchange's auth metadata: lower-case keyinfo/keyvalue, realm "*", back-end :444 endpoint."""
@@ -185,7 +215,35 @@ class LabContent:
                                "ErrorMessage": f"The given protocol value '{wanted}' is invalid. "
                                                f"Supported values are '{supported}'"})
         name, path = known
-        return _json(200, {"Protocol": name, "Url": f"https://{EXCHANGE_SERVER}{path}"}, *self._exchange_headers())
+        url = f"https://{EXTERNAL_MAIL}{path}"  # the virtual directory's ExternalUrl
+        if name == "EWS" and self.config.autodiscover_v2_ews_url:
+            url = self.config.autodiscover_v2_ews_url
+        return _json(200, {"Protocol": name, "Url": url}, *self._exchange_headers())
+
+    # ------------------------------------------------------------------ Exchange Online
+    def _exchange_online(self, machine: Machine, request: HttpRequest) -> HttpResponse:
+        """autodiscover.json: the tenant's own mailboxes answer here; everyone else is redirected to the
+        autodiscover name of their domain, RedirectCount one lower (the count's handling is not documented)."""
+        headers = (("request-id", str(uuid.uuid4())), ("X-FEServer", "AM0PR01CA0001"))
+        if _norm(request.path) != "/autodiscover/autodiscover.json":
+            return not_found(*headers)
+        email, protocol = request.param("Email"), request.param("Protocol")
+        domain = email.rpartition("@")[2].lower()
+        if not domain:
+            return _json(400, {"ErrorCode": "InvalidUser", "ErrorMessage": "The given user is invalid."}, *headers)
+        if domain == TENANT_DOMAIN:
+            known = AUTODISCOVER_V2_PROTOCOLS.get(protocol.lower())
+            if known is None:
+                return _json(400, {"ErrorCode": "InvalidProtocol",
+                                   "ErrorMessage": f"The given protocol value '{protocol}' is invalid."}, *headers)
+            return _json(200, {"Protocol": known[0], "Url": f"https://{EXCHANGE_ONLINE_HOST}{known[1]}"}, *headers)
+        try:
+            count = max(int(request.param("RedirectCount") or "5") - 1, 0)
+        except ValueError:
+            count = 0
+        query = urlencode({"Email": email, "Protocol": protocol, "RedirectCount": count})
+        return HttpResponse(302, (("Location", f"https://autodiscover.{domain}/autodiscover/autodiscover.json?{query}"),
+                                  *headers))
 
     # ------------------------------------------------------------------ SfB Server 2019 web services
     def _sfb_web(self, machine: Machine, request: HttpRequest) -> HttpResponse:

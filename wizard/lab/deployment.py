@@ -13,6 +13,7 @@ from enum import StrEnum
 DOMAIN = "contoso.com"
 TENANT_DOMAIN = "contoso.onmicrosoft.com"
 TENANT_ID = "7c3b1f52-9e4a-4d6b-8f21-0a5c6d7e8f90"  # made up for the lab
+OTHER_TENANT_ID = "0f9e8d7c-6b5a-4938-a271-605f4e3d2c1b"  # another (made-up) tenant, for a fault
 TENANT_REGION = "NA"
 OTHER_REALM = "fabrikam.com"
 EXCHANGE_BUILD = "15.2.1544.4"  # Exchange Server 2019 CU14
@@ -20,6 +21,7 @@ EXCHANGE_SERVER = f"ex01.{DOMAIN}"
 AUTODISCOVER = f"autodiscover.{DOMAIN}"
 POOL = f"pool01.{DOMAIN}"
 EXTERNAL_WEB = f"webext.{DOMAIN}"
+EXTERNAL_MAIL = f"webmail.{DOMAIN}"  # Exchange's published name: the ExternalUrl of EWS and OWA
 DOMAIN_CONTROLLER = f"dc01.{DOMAIN}"
 TEST_USER = "adele"
 LOGIN_HOST = "login.microsoftonline.com"
@@ -28,6 +30,7 @@ WEBDIR = "webdir.online.lync.com"
 WEBDIR_POOL = "webdir1a.online.lync.com"
 SIPDIR = "sipdir.online.lync.com"
 SIPFED = "sipfed.online.lync.com"
+EXCHANGE_ONLINE_HOST = "outlook.office365.com"
 
 
 class Role(StrEnum):
@@ -37,6 +40,7 @@ class Role(StrEnum):
     DOMAIN_CONTROLLER = "domain-controller"
     MICROSOFT_LOGIN = "microsoft-login"
     SFB_ONLINE = "sfb-online"
+    EXCHANGE_ONLINE = "exchange-online"
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,28 @@ def front_end(key: str, address: str, pool: str = POOL) -> Machine:
                    (pool, f"{key}.{DOMAIN}", f"sip.{DOMAIN}", f"lyncdiscoverinternal.{DOMAIN}"), sip=True, pool=pool)
 
 
-EXCHANGE = Machine("ex01", Role.EXCHANGE, "127.77.0.10", (EXCHANGE_SERVER, AUTODISCOVER))
+EXCHANGE = Machine("ex01", Role.EXCHANGE, "127.77.0.10", (EXCHANGE_SERVER, AUTODISCOVER, EXTERNAL_MAIL))
 FE01 = front_end("fe01", "127.77.0.21")
 FE02 = front_end("fe02", "127.77.0.22")
 REVERSE_PROXY = Machine("rp01", Role.REVERSE_PROXY, "127.77.0.30", (EXTERNAL_WEB, f"lyncdiscover.{DOMAIN}"))
 DC01 = Machine("dc01", Role.DOMAIN_CONTROLLER, "127.77.0.5")
 MICROSOFT_LOGIN = Machine("login", Role.MICROSOFT_LOGIN, "127.77.0.100", (LOGIN_HOST, ACS_HOST))
 SFB_ONLINE = Machine("sfbonline", Role.SFB_ONLINE, "127.77.0.110", (WEBDIR, WEBDIR_POOL, SIPDIR, SIPFED), sip=True)
+EXCHANGE_ONLINE = Machine("exo", Role.EXCHANGE_ONLINE, "127.77.0.120", (EXCHANGE_ONLINE_HOST,))
+
+# The lab's topologies: "teams" is Exchange Server with Microsoft Teams (SfB Online, retired in 2021,
+# was the lab's "online" topology, and that name is still accepted).
+TOPOLOGIES = ("onprem", "hybrid", "teams")
+TOPOLOGY_ALIASES = {"online": "teams"}
+
+
+def canonical_topology(name: str) -> str:
+    """The lab topology a name means ("online" is the old name of "teams"); ValueError for unknown ones."""
+    topology = TOPOLOGY_ALIASES.get(name, name)
+    if topology not in TOPOLOGIES:
+        raise ValueError(f"unknown lab topology {name!r}; choose one of: {', '.join(TOPOLOGIES)} "
+                         f"(or {', '.join(TOPOLOGY_ALIASES)}, the old name of teams)")
+    return topology
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,7 @@ class Deployment:
 
     @property
     def has_tenant(self) -> bool:
-        return self.topology in ("hybrid", "online")
+        return self.topology in ("hybrid", "teams")
 
     @property
     def front_ends(self) -> tuple[Machine, ...]:
@@ -119,12 +138,11 @@ class Deployment:
 
 
 def deployment_for(topology: str) -> Deployment:
-    """onprem: Exchange 2019 + SfB Server 2019; hybrid: the same with an Online tenant; online:
-    Exchange 2019 on premises with SfB Online. The Microsoft cloud machines exist in every topology
-    (as on the internet); whether they know the Contoso tenant is the content's business."""
-    cloud = (MICROSOFT_LOGIN, SFB_ONLINE)
+    """onprem: Exchange 2019 + SfB Server 2019; hybrid: the same with Teams (a tenant); teams (or its old
+    name online): Exchange 2019 on premises with Microsoft Teams. The Microsoft cloud machines exist in
+    every topology (as on the internet); whether they know the Contoso tenant is the content's business."""
+    topology = canonical_topology(topology)
+    cloud = (MICROSOFT_LOGIN, SFB_ONLINE, EXCHANGE_ONLINE)
     if topology in ("onprem", "hybrid"):
         return Deployment(topology, (EXCHANGE, FE01, FE02, REVERSE_PROXY, DC01, *cloud))
-    if topology == "online":
-        return Deployment(topology, (EXCHANGE, DC01, *cloud))
-    raise ValueError(f"unknown lab topology {topology!r}")
+    return Deployment(topology, (EXCHANGE, DC01, *cloud))

@@ -14,11 +14,11 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from wizard.lab.deployment import OTHER_TENANT_ID, TOPOLOGIES, canonical_topology
 from wizard.policy import MIN_RSA_KEY_BITS
 
-TOPOLOGIES = ("onprem", "hybrid", "online")
 SFB_ON_PREM = ("onprem", "hybrid")
-WITH_TENANT = ("hybrid", "online")
+WITH_TENANT = ("hybrid", "teams")
 SLOW_LATENCY_MS = 300
 
 
@@ -100,6 +100,14 @@ class LabConfig:
     # What is wrong inside the pool's metadata JSON: "" (nothing), "huge-number", "deep-nesting" or "wrong-types".
     pool_metadata_flaw: str = ""
     wire_faults: tuple[WireFault, ...] = ()  # HTTPS listeners that misbehave on the wire (first match wins)
+    # Microsoft 365 -> Exchange Server: what the on-premises autodiscover.json gives as EWS URL ("" = the
+    # published https://webmail.contoso.com/EWS/Exchange.asmx), a pre-authentication redirect in front of the
+    # published EWS, which tenant EWS trusts ("" = the lab's, "none" = no tenant, else that tenant ID), and
+    # the x-ms-diagnostics 2000004 invalid_tenant of a wildcard accepted domain
+    autodiscover_v2_ews_url: str = ""
+    ews_preauth: bool = False
+    ews_trusted_tenant: str = ""
+    exchange_invalid_tenant: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +296,31 @@ CATALOGUE: tuple[Fault, ...] = (
           "(an 'add trailing slash' rule fighting a 'remove trailing slash' rule).",
           {"wire_faults": (WireFault("fe01", Wire.REDIRECT, _METADATA_PATH, f"{_POOL_METADATA}/"),
                            WireFault("fe01", Wire.REDIRECT, f"{_METADATA_PATH}/", _POOL_METADATA))}, SFB_ON_PREM),
+    # Microsoft 365 -> Exchange Server (Microsoft support, "Resolve interaction issues between Teams and Exchange
+    # Server"; Exchange Team blog, "Configuring Teams calendar access for Exchange on-premises mailboxes")
+    Fault("teams-autodiscover-v2-internal-url",
+          "The on-premises autodiscover.json gives Microsoft 365 the internal EWS URL "
+          "https://ex01.contoso.local/EWS/Exchange.asmx (the ExternalUrl is not set), a name nobody on the internet "
+          "can resolve.",
+          {"autodiscover_v2_ews_url": "https://ex01.contoso.local/EWS/Exchange.asmx"}, WITH_TENANT),
+    Fault("ews-preauth-page",
+          "A reverse proxy with pre-authentication (Web Application Proxy and AD FS) stands in front of "
+          "https://webmail.contoso.com/EWS/: an unauthenticated request is redirected to the AD FS sign-in page "
+          "instead of getting Exchange's 401 Bearer challenge.",
+          {"ews_preauth": True}, WITH_TENANT),
+    Fault("ews-missing-tenant-issuer",
+          "Exchange does not trust the tenant: its EWS Bearer challenge lists no "
+          "00000001-0000-0000-c000-000000000000@<tenant ID> (no OAuth with Exchange Online, no hybrid "
+          "configuration).",
+          {"ews_trusted_tenant": "none"}, WITH_TENANT),
+    Fault("ews-wrong-tenant-issuer",
+          f"Exchange trusts another tenant: its EWS Bearer challenge lists "
+          f"00000001-0000-0000-c000-000000000000@{OTHER_TENANT_ID} (a test or former tenant) instead of Contoso's.",
+          {"ews_trusted_tenant": OTHER_TENANT_ID}, WITH_TENANT),
+    Fault("invalid-tenant-diagnostics",
+          "Exchange answers its OAuth challenges with x-ms-diagnostics 2000004 \"The tenant for tenant guid "
+          "'contoso.com' does not exist.\" (invalid_tenant): a wildcard entry *.contoso.com in its accepted domains.",
+          {"exchange_invalid_tenant": True}, WITH_TENANT),
 )
 
 FAULT_BY_NAME: Mapping[str, Fault] = MappingProxyType({f.name: f for f in CATALOGUE})
@@ -299,8 +332,7 @@ _MAXIMA = {"latency_ms"}
 
 def lab_config(faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem") -> LabConfig:
     """The configuration for these faults; ValueError names unknown, inapplicable or clashing faults."""
-    if topology not in TOPOLOGIES:
-        raise ValueError(f"unknown lab topology {topology!r}; choose one of: {', '.join(TOPOLOGIES)}")
+    topology = canonical_topology(topology)
     if latency_ms < 0:
         raise ValueError("latency_ms must not be negative")
     names = list(names_of(faults))
@@ -334,6 +366,6 @@ def names_of(faults: Iterable[str] | str) -> tuple[str, ...]:
     return (faults,) if isinstance(faults, str) else tuple(dict.fromkeys(faults))
 
 
-__all__ = ["CATALOGUE", "FAULTS", "FAULT_BY_NAME", "Fault", "LabConfig", "TlsState", "Wire", "WireFault", "lab_config",
-           "names_of"]
+__all__ = ["CATALOGUE", "FAULTS", "FAULT_BY_NAME", "TOPOLOGIES", "Fault", "LabConfig", "TlsState", "Wire", "WireFault",
+           "lab_config", "names_of"]
 

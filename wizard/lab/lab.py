@@ -27,6 +27,7 @@ from wizard.lab.deployment import (
     TENANT_ID,
     TEST_USER,
     Deployment,
+    canonical_topology,
     deployment_for,
 )
 from wizard.lab.dns_server import DnsServer
@@ -45,7 +46,7 @@ class Lab:
     def __init__(self, faults: Iterable[str] | str = (), *, latency_ms: int = 0, topology: str = "onprem",
                  deployment: Deployment | None = None) -> None:
         """`deployment` replaces the topology's standard one (a larger organisation: see scale.py)."""
-        topology = deployment.topology if deployment is not None else topology
+        topology = canonical_topology(deployment.topology if deployment is not None else topology)
         self.faults: tuple[str, ...] = names_of(faults)
         self.config: LabConfig = lab_config(self.faults, latency_ms=latency_ms, topology=topology)
         self.topology = topology
@@ -120,7 +121,7 @@ class Lab:
                            "pool_fqdns": list(self.deployment.pool_fqdns),
                            "oauth_certificate": self.oauth_certificate_path, "sfb_site": "Site1"})
         else:
-            values.update({"sfb": "online", "dc_fqdn": DOMAIN_CONTROLLER, "verified_domain": DOMAIN})
+            values.update({"sfb": "teams", "dc_fqdn": DOMAIN_CONTROLLER, "verified_domain": DOMAIN})
         if self.deployment.has_tenant:
             values["tenant_domain"] = TENANT_DOMAIN
         if self.topology == "hybrid":

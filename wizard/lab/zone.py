@@ -2,8 +2,9 @@
 
 Record values follow the documented tables: Exchange autodiscover CNAME and SRV (0 0 443, as in the
 field guide's nslookup), the SfB internal and edge SRV records (443 for _sip._tls, 5061 for the TLS
-federation and internal records) and, for SfB Online, Microsoft's published values
-(`_sip._tls 100 1 443 sipdir.online.lync.com`, `_sipfederationtls._tcp 100 1 5061 sipfed...`).
+federation and internal records) and, for a Teams-only tenant, the one record Microsoft still lists
+(`_sipfederationtls._tcp 100 1 5061 sipfed.online.lync.com`, "External Domain Name System records for
+Microsoft 365"); Exchange Online's outlook.office365.com on loopback.
 Ports in SRV records are the real ones; ProbeSettings tells probes where the lab really listens.
 """
 
@@ -16,6 +17,8 @@ from wizard.lab.deployment import (
     DC01,
     DOMAIN,
     EXCHANGE,
+    EXCHANGE_ONLINE,
+    EXCHANGE_ONLINE_HOST,
     FE01,
     FE02,
     LOGIN_HOST,
@@ -69,6 +72,7 @@ def _contoso(deployment: Deployment) -> list[tuple[str, str, str]]:
         (DC01.key, "A", DC01.address),
         (EXCHANGE.key, "A", EXCHANGE.address),
         ("autodiscover", "CNAME", f"{EXCHANGE.key}.{DOMAIN}."),
+        ("webmail", "A", EXCHANGE.address),  # the published name (in a real network: the reverse proxy's)
         ("_autodiscover._tcp", "SRV", f"0 0 443 autodiscover.{DOMAIN}."),
     ]
     if deployment.has_tenant:
@@ -85,11 +89,8 @@ def _contoso(deployment: Deployment) -> list[tuple[str, str, str]]:
             ("_sipfederationtls._tcp", "SRV", f"0 0 5061 sip.{DOMAIN}."),
             ("_sipinternaltls._tcp", "SRV", f"0 0 5061 pool01.{DOMAIN}."),
         ]
-    else:
+    else:  # Teams only: federation is the one record Microsoft still lists (sip, lyncdiscover, _sip._tls are gone)
         rows += [
-            ("sip", "CNAME", f"{SIPDIR}."),
-            ("lyncdiscover", "CNAME", f"{WEBDIR}."),
-            ("_sip._tls", "SRV", f"100 1 443 {SIPDIR}."),
             ("_sipfederationtls._tcp", "SRV", f"100 1 5061 {SIPFED}."),
         ]
     return rows + list(deployment.extra_records)  # a larger organisation's further servers and SIP domains
@@ -117,10 +118,12 @@ def build_zone(deployment: Deployment, config: LabConfig) -> ZoneData:
     records += [Record(f"{LOGIN_HOST}.", "A", MICROSOFT_LOGIN.address),
                 Record(f"{ACS_HOST}.", "A", MICROSOFT_LOGIN.address)]
     records += [Record(f"{host}.", "A", SFB_ONLINE.address) for host in (WEBDIR, WEBDIR_POOL, SIPDIR, SIPFED)]
+    records.append(Record(f"{EXCHANGE_ONLINE_HOST}.", "A", EXCHANGE_ONLINE.address))
     zones = {
         f"{DOMAIN}.": _soa(f"{DC01.key}.{DOMAIN}."),
         "online.lync.com.": _soa("ns1.online.lync.com."),
         "microsoftonline.com.": _soa("ns1.microsoftonline.com."),
         "windows.net.": _soa("ns1.windows.net."),
+        "office365.com.": _soa("ns1.office365.com."),
     }
     return ZoneData(tuple(records), zones)

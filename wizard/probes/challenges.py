@@ -3,7 +3,12 @@
 SfB's UCWA user resource answers 401 with `Bearer trusted_issuers="00000002-…@REALM"` once
 New-CsPartnerApplication registered Exchange; Exchange's EWS and autodiscover.svc answer an empty
 `Authorization: Bearer` with a Bearer challenge when they accept OAuth (x-ms-diagnostics
-'oauth_not_available' when they do not: the 401 behind a failing Test-CsExStorageConnectivity).
+'oauth_not_available' when they do not: the 401 behind a failing Test-CsExStorageConnectivity), and
+list SfB Server among the trusted issuers once Configure-EnterprisePartnerApplication.ps1 registered it
+(`00000004-0000-0ff1-ce00-000000000000@<realm>`, as in Microsoft support's sample 401 in "Skype for
+Business and Exchange integration fails if wildcards used in AcceptedDomains entries"). Whether
+Exchange trusts the tenant (`00000001-…@<tenant ID>`) is judged where Microsoft 365 calls, at the
+external EWS URL (wizard.probes.teams_exchange), so one missing trust is one finding.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, fai
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.autodiscover import SOAP_ACTION, soap_request
 from wizard.probes.formats.challenge import Challenge, bearer, parse_challenges
+from wizard.probes.formats.diagnostics import INVALID_TENANT, WILDCARD_FIX, parse_diagnostics
 from wizard.probes.formats.lyncdiscover import discovery_links
 from wizard.probes.net.errors import BadDocumentError
 from wizard.probes.net.http import HttpResponse
 from wizard.probes.result import Evidence
 from wizard.scenario import Scenario
-from wizard.topology import ExchangeKind, Phase, SfbKind
+from wizard.topology import Phase
 
 AUTODISCOVER_ROOT = "/Autodiscover/AutodiscoverService.svc/root"
 UCWA_USER_PATH = f"{AUTODISCOVER_ROOT}/oauth/user"
@@ -41,11 +47,14 @@ def _challenge_evidence(response: HttpResponse, challenge: Challenge | None) -> 
 
 
 def _exchange_issuers(scenario: Scenario) -> list[str]:
-    """Issuers that mean 'this SfB trusts Exchange': Exchange itself on premises; the Microsoft STS online."""
+    """Issuers that mean 'this pool trusts Exchange': Exchange Server's own (the partner application) where
+    mailboxes are on premises, the Microsoft STS (an OAuth server) where they are in Exchange Online; an
+    Exchange hybrid has both kinds of mailbox."""
     topology = scenario.topology_or_default
-    if topology.exchange is ExchangeKind.ONLINE or topology.sfb is SfbKind.TEAMS:
-        return [EXCHANGE_SERVICE_ID, ACS_SERVICE_ID]
-    return [EXCHANGE_SERVICE_ID]
+    wanted = [EXCHANGE_SERVICE_ID] if topology.exchange_on_prem else []
+    if topology.exchange_online_mailboxes:
+        wanted.append(ACS_SERVICE_ID)
+    return wanted
 
 
 def judge_sfb_challenge(response: HttpResponse, scenario: Scenario) -> Finding:
@@ -113,7 +122,11 @@ def _reaches_user_resource(response: HttpResponse, trail: tuple[Evidence, ...]) 
 
 
 class LyncdiscoverProbe(BaseProbe):
-    """https://lyncdiscover.DOMAIN/ leads (via redirects of SfB Online) to a user link that answers 401 Bearer."""
+    """https://lyncdiscover.DOMAIN/ leads (following discovery redirects) to a user link that answers 401 Bearer.
+
+    SfB Server's discovery: Microsoft's "External Domain Name System records for Microsoft 365" no longer
+    lists lyncdiscover for Teams-only tenants, so the registry declares this check with SfB Server only.
+    """
 
     phase = Phase.VERIFICATION
 
@@ -151,8 +164,8 @@ class LyncdiscoverProbe(BaseProbe):
                                (*trail, Evidence("user link", user), *finding.evidence))
             if not redirect:
                 return failed(f"{url} returned neither a user link nor a redirect.",
-                              "Point lyncdiscover at the reverse proxy (on premises) or webdir.online.lync.com "
-                              "(SfB Online).", *trail)
+                              "Point lyncdiscover at the reverse proxy that publishes the pool's external web "
+                              "services.", *trail)
             url = urljoin(url, redirect)
         return failed(f"lyncdiscover redirected more than {ctx.settings.max_redirects} times.",
                       "Fix the discovery redirects.", *trail)
@@ -193,7 +206,21 @@ class ExchangeAcceptsOAuthProbe(BaseProbe):
         if "oauth_not_available" in diagnostics:
             return failed(f"{self.target} does not accept OAuth tokens ({diagnostics}); Test-CsExStorageConnectivity "
                           "fails with 401.", enable, *evidence)
+        invalid_tenant = next((d for d in parse_diagnostics(response.header_all("x-ms-diagnostics"))
+                               if d.category.lower() == INVALID_TENANT or d.code == "2000004"), None)
+        if invalid_tenant is not None:
+            return failed(f"{self.target}: {invalid_tenant.words()}", WILDCARD_FIX, *evidence)
         if response.status != 401 or challenge is None:
             return failed(f"{self.target} answered HTTP {response.status} without a Bearer challenge: OAuth is not "
                           "offered there.", enable, *evidence)
+        if scenario.topology_or_default.sfb_on_prem:
+            sfb = [i for i in challenge.list_param("trusted_issuers")
+                   if i.partition("@")[0].strip().lower() == SFB_SERVICE_ID]
+            if not sfb:
+                return failed(f"{self.target} offers OAuth but does not list Skype for Business Server "
+                              f"({SFB_SERVICE_ID}@{scenario.effective_realm}) among its trusted issuers "
+                              f"({challenge.param('trusted_issuers') or 'none'}): Exchange has no partner "
+                              "application for the pool.", enable, *evidence)
+            return passed(f"{self.target} offers Bearer (OAuth) authentication and trusts Skype for Business Server "
+                          f"({', '.join(sfb)}).", *evidence)
         return passed(f"{self.target} offers Bearer (OAuth) authentication.", *evidence)

@@ -23,6 +23,7 @@ T = TypeVar("T")
 
 MIB = 1024 * 1024
 DEFAULT_LOGIN_BASE_URL = "https://login.microsoftonline.com"
+DEFAULT_AUTODISCOVER_V2_BASE_URL = "https://outlook.office365.com"  # Exchange Online's autodiscover.json host
 
 
 class CancelledError(BaseException):
@@ -48,6 +49,7 @@ class ProbeSettings:
     max_redirects: int = 5
     accept_untrusted: bool = False  # explicit: untrusted TLS becomes a warning instead of a failure
     login_base_url: str = DEFAULT_LOGIN_BASE_URL
+    autodiscover_v2_base_url: str = DEFAULT_AUTODISCOVER_V2_BASE_URL  # labs and tests: a stand-in for Exchange Online
 
     def __post_init__(self) -> None:
         for name in ("https_port", "sip_port"):
@@ -62,6 +64,9 @@ class ProbeSettings:
             raise ValueError("the run's budget must be positive")
         if self.dns_timeout <= 0 or self.http_timeout <= 0:
             raise ValueError("timeouts must be positive")
+        for name in ("login_base_url", "autodiscover_v2_base_url"):
+            if not str(getattr(self, name)).startswith("https://"):
+                raise ValueError(f"{name} must be an https:// URL, not {getattr(self, name)!r}")
         if self.max_bytes <= 0 or self.max_redirects < 0:
             raise ValueError("max_bytes must be positive and max_redirects not negative")
 

@@ -1,7 +1,12 @@
 """DNS prerequisites: every named host resolves, and the SfB discovery records exist on one side.
 
-With Skype for Business Online only, the SfB DNS records all point to SfB Online; with an
-on-premises or hybrid deployment they all point on premises. Records that exist but cannot work
+With SfB Server on premises (alone or in a hybrid with Teams) the SfB DNS records all point on
+premises; a lyncdiscover record that points there is also what keeps a hybrid tenant out of TeamsOnly
+mode (Microsoft Learn, "Configure hybrid connectivity between Skype for Business Server and Teams",
+"DNS implications for on-premises organizations that become hybrid"). A Teams-only tenant needs only
+_sipfederationtls._tcp SRV 100 1 5061 sipfed.online.lync.com, for federation (Microsoft Learn,
+"External Domain Name System records for Microsoft 365"); sip, lyncdiscover and _sip._tls are no
+longer listed, and where they remain they must not point on premises. Records that exist but cannot work
 count as problems too: an SRV target of "." (RFC 2782: the service is decidedly not available), an
 SRV target without an address, an alias that loops or runs through too many CNAMEs.
 """
@@ -11,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from wizard.probes.base import BaseProbe, Finding, Net, failed, passed
+from wizard.probes.base import BaseProbe, Finding, Net, failed, passed, warned
 from wizard.probes.context import ProbeContext
 from wizard.probes.ids import RESOLVER as RESOLVER_ID
 from wizard.probes.net.dns import AddressAnswer, DnsClient
@@ -90,6 +95,7 @@ class _Expected:
     port: int = 0
     online_target: str = ""
     onprem_target: str = ""
+    required: bool = True  # False: Teams-only tenants no longer need it (checked only when it exists)
 
 
 @dataclass
@@ -101,9 +107,10 @@ class _Problems:
     broken: list[str]  # whole sentences: an alias loop, an SRV target without address, …
     wrong_side: list[str]
     wrong_port: list[str]
+    leftovers: list[str] = dataclasses.field(default_factory=list)  # Teams-only: old records pointing on premises
 
     def __bool__(self) -> bool:
-        return any((self.missing, self.not_available, self.broken, self.wrong_side, self.wrong_port))
+        return any((self.missing, self.not_available, self.broken, self.wrong_side, self.wrong_port, self.leftovers))
 
     def texts(self) -> list[str]:
         texts = []
@@ -119,17 +126,23 @@ class _Problems:
             texts.append(f"pointing to the other side: {', '.join(self.wrong_side)}")
         if self.wrong_port:
             texts.append(f"wrong port: {', '.join(self.wrong_port)}")
+        if self.leftovers:
+            texts.append(f"left over from an on-premises deployment and still pointing there: "
+                         f"{', '.join(self.leftovers)}")
         return texts
 
 
 class SfbDnsRecordsProbe(BaseProbe):
-    """sip, lyncdiscover, _sip._tls and _sipfederationtls._tcp exist, work, and all point to the same side."""
+    """With SfB Server: sip, lyncdiscover, _sip._tls, _sipfederationtls._tcp and _sipinternaltls._tcp exist, work
+    and point on premises. Teams only: _sipfederationtls._tcp points to Microsoft 365, and the others, where
+    they still exist, do not point on premises."""
 
     def __init__(self, scenario: Scenario) -> None:
         topo = scenario.topology_or_default
         self.phase = Phase.HYBRID if topo.involves_tenant else Phase.PREREQUISITES
         self.id = f"{self.phase.value}.sfb-dns"
-        self.title = "Skype for Business DNS records point to one side"
+        self.title = ("Teams DNS records point to Microsoft 365" if topo.sfb is SfbKind.TEAMS
+                      else "Skype for Business DNS records point to one side")
         self.target = ", ".join(scenario.sip_domains)
         self.tags = ("dns", "sfb")
 
@@ -145,12 +158,14 @@ class SfbDnsRecordsProbe(BaseProbe):
         online: list[str] = []
         onprem: list[str] = []
         for domain in scenario.sip_domains:
+            legacy = not want_online  # Teams only: Microsoft no longer lists these three
             expected = [
                 _Expected(f"sip.{domain}", "host", online_target="sipdir.online.lync.com",
-                          onprem_target="the Access Edge (internally the Front End pool)"),
+                          onprem_target="the Access Edge (internally the Front End pool)", required=legacy),
                 _Expected(f"lyncdiscover.{domain}", "host", online_target="webdir.online.lync.com",
-                          onprem_target="the reverse proxy"),
-                _Expected(f"_sip._tls.{domain}", "SRV", 443, "sipdir.online.lync.com", f"sip.{domain}"),
+                          onprem_target="the reverse proxy", required=legacy),
+                _Expected(f"_sip._tls.{domain}", "SRV", 443, "sipdir.online.lync.com", f"sip.{domain}",
+                          required=legacy),
                 _Expected(f"_sipfederationtls._tcp.{domain}", "SRV", 5061, "sipfed.online.lync.com", f"sip.{domain}"),
             ]
             if not want_online:
@@ -178,6 +193,9 @@ class SfbDnsRecordsProbe(BaseProbe):
                         target = answer.canonical
                         shown = answer.describe()
                 except (NxDomainError, NoAnswerError):
+                    if not item.required:
+                        evidence.append(Evidence(item.name, "absent (not needed for a Teams-only tenant)"))
+                        continue
                     problems.missing.append(item.name)
                     evidence.append(Evidence(item.name, "missing"))
                     continue
@@ -191,16 +209,33 @@ class SfbDnsRecordsProbe(BaseProbe):
                     problems.broken.append(str(exc))
                     evidence.append(Evidence(item.name, "does not resolve"))
                     continue
-                (online if target.endswith(ONLINE_SUFFIX) else onprem).append(item.name)
+                points_online = target.endswith(ONLINE_SUFFIX)
+                if not item.required and not points_online:
+                    problems.leftovers.append(item.name)
+                else:
+                    (online if points_online else onprem).append(item.name)
                 evidence.append(Evidence(item.name, shown))
-        side = "Skype for Business Online" if want_online else "the on-premises deployment"
+        side = "Microsoft 365" if want_online else "the on-premises deployment"
         problems.wrong_side = onprem if want_online else online
         if not problems:
+            if want_online:
+                return passed("_sipfederationtls._tcp points to Microsoft 365 (sipfed.online.lync.com), the one SfB "
+                              "record a Teams-only tenant needs (Microsoft Learn, \"External Domain Name System "
+                              "records for Microsoft 365\"); no other record points on premises.", *evidence)
             return passed(f"All SfB DNS records exist and point to {side}.", *evidence)
         if want_online:
-            fix = ("Point every record to SfB Online: _sip._tls SRV 100 1 443 sipdir.online.lync.com, "
-                   "_sipfederationtls._tcp SRV 100 1 5061 sipfed.online.lync.com, sip CNAME "
-                   "sipdir.online.lync.com, lyncdiscover CNAME webdir.online.lync.com.")
+            fix = ("A Teams-only tenant needs _sipfederationtls._tcp SRV 100 1 5061 sipfed.online.lync.com for "
+                   "federation (Microsoft Learn, \"External Domain Name System records for Microsoft 365\"). Delete "
+                   "sip, lyncdiscover and _sip._tls records that still point to retired on-premises servers: "
+                   "Microsoft no longer lists them for Teams-only tenants, and a lyncdiscover record that points "
+                   "anywhere but Microsoft 365 makes the tenant lose TeamsOnly mode when it is re-provisioned "
+                   "(Microsoft Learn, \"Configure hybrid connectivity between Skype for Business Server and Teams\", "
+                   "\"DNS implications for on-premises organizations that become hybrid\").")
+            if problems.leftovers and not (problems.missing or problems.not_available or problems.broken
+                                           or problems.wrong_side or problems.wrong_port) and not any(
+                    n.startswith("lyncdiscover.") for n in problems.leftovers):
+                return warned("The Teams DNS records work, but " + "; ".join(problems.texts()) + ".", fix,
+                              *evidence)
         else:
             fix = ("Point every record on premises: sip and lyncdiscover A records for the Edge / reverse proxy "
                    "(internally the pool), _sip._tls SRV port 443 and _sipfederationtls._tcp SRV port 5061 to "
@@ -211,7 +246,9 @@ class SfbDnsRecordsProbe(BaseProbe):
         if problems.broken:
             fix += (" Every SRV target needs an address (an A record, or a CNAME that ends in one), and an alias must "
                     "end in an A record without loops.")
-        return failed(f"The SfB DNS records must all point to {side}; " + "; ".join(problems.texts()) + ".",
+        lead = ("The Teams DNS records are not right" if want_online
+                else f"The SfB DNS records must all point to {side}")
+        return failed(f"{lead}; " + "; ".join(problems.texts()) + ".",
                       fix, *evidence)
 
     def on_error(self, exc: NetError) -> Finding:

@@ -30,6 +30,9 @@ SFB_DNS_HYBRID = "hybrid.sfb-dns"
 SFB_TRUSTS_EXCHANGE = "verification.sfb-trusts-exchange"
 LYNCDISCOVER = "verification.lyncdiscover"
 EXCHANGE_OAUTH = "verification.exchange-oauth"  # + ".ews" / ".autodiscover"
+TEAMS_AUTODISCOVER_V2 = "verification.teams-autodiscover-v2"
+TEAMS_EWS_BEARER = "verification.teams-ews-bearer"
+TEAMS_EWS_ISSUERS = "verification.teams-ews-issuers"
 
 
 def on(check: str, host: str) -> str:

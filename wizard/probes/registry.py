@@ -16,12 +16,24 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from wizard.probes import autodiscover, certs, challenges, dns, exchange, ids, metadata, resolver, tcp_tls, tenant
+from wizard.probes import (
+    autodiscover,
+    certs,
+    challenges,
+    dns,
+    exchange,
+    ids,
+    metadata,
+    resolver,
+    tcp_tls,
+    teams_exchange,
+    tenant,
+)
 from wizard.probes.base import EXCHANGE, FRONT_END, Need
 from wizard.probes.context import DEFAULT_LOGIN_BASE_URL, ProbeContext
 from wizard.probes.result import ProbeResult, Subject, SubjectKind
 from wizard.scenario import Scenario
-from wizard.topology import Phase, Topology
+from wizard.topology import ExchangeKind, Phase, Topology
 
 
 @runtime_checkable
@@ -135,6 +147,18 @@ def _exchange_oauth_on_prem(topo: Topology, scenario: Scenario) -> bool:
     return topo.exchange_on_prem and topo.exchange_has_oauth and bool(_ad(scenario))
 
 
+def _sfb_calls_exchange_oauth(topo: Topology, scenario: Scenario) -> bool:
+    """SfB Server's Front Ends call Exchange's autodiscover.svc and EWS with OAuth (Teams takes another way)."""
+    return topo.sfb_on_prem and _exchange_oauth_on_prem(topo, scenario)
+
+
+def _microsoft_365_reaches_exchange(topo: Topology, scenario: Scenario) -> bool:
+    """Teams (and Exchange Online, for a hybrid's cloud mailboxes) call on-premises EWS: Exchange 2013 and later
+    on premises, with Teams users or Exchange Online mailboxes."""
+    return (topo.exchange_on_prem and topo.exchange_has_oauth
+            and (topo.teams_users or topo.exchange is ExchangeKind.HYBRID))
+
+
 def _oauth_certificate_known(topo: Topology, scenario: Scenario) -> bool:
     return topo.sfb_on_prem and bool(scenario.oauth_certificate or scenario.oauth_certificate_thumbprint
                                      or scenario.pool_fqdns)
@@ -243,15 +267,30 @@ CHECKS: tuple[Declared, ...] = (
     Declared(ids.SFB_TRUSTS_EXCHANGE, Phase.VERIFICATION, "Each pool trusts Exchange (partner application)",
              lambda t, s: t.sfb_on_prem and t.exchange_has_oauth,
              _per_pool(challenges.SfbTrustsExchangeProbe), needs=(TLS_OF_HOST,), trust_needs=(CERT_OF_HOST,)),
+    # lyncdiscover is SfB Server's discovery: Microsoft no longer lists it for Teams-only tenants
     Declared(ids.LYNCDISCOVER, Phase.VERIFICATION, "lyncdiscover leads to the UCWA user resource",
-             lambda t, s: bool(s.sip_domains), lambda s, _: _one(challenges.LyncdiscoverProbe(s)),
+             lambda t, s: bool(s.sip_domains) and t.sfb_on_prem, lambda s, _: _one(challenges.LyncdiscoverProbe(s)),
              needs=(ids.RESOLVER,)),
     Declared(f"{ids.EXCHANGE_OAUTH}.ews", Phase.VERIFICATION, "Exchange Web Services accept OAuth",
-             _exchange_oauth_on_prem, lambda s, _: _at_its_host(challenges.ExchangeAcceptsOAuthProbe(s, "ews")),
-             needs=(TLS_OF_HOST,)),
+             _sfb_calls_exchange_oauth,
+             lambda s, _: _at_its_host(challenges.ExchangeAcceptsOAuthProbe(s, "ews")), needs=(TLS_OF_HOST,)),
     Declared(f"{ids.EXCHANGE_OAUTH}.autodiscover", Phase.VERIFICATION, "Exchange autodiscover.svc accepts OAuth",
-             _exchange_oauth_on_prem, lambda s, _: _one(challenges.ExchangeAcceptsOAuthProbe(s, "autodiscover")),
+             _sfb_calls_exchange_oauth,
+             lambda s, _: _one(challenges.ExchangeAcceptsOAuthProbe(s, "autodiscover")),
              needs=(f"{ids.DNS}:{{autodiscover}}",), trust_needs=(CERT_OF_AUTODISCOVER,)),
+    # Microsoft 365 -> Exchange Server (Microsoft support, "Resolve interaction issues between Teams and Exchange
+    # Server"): each step needs the one before, so a broken step is one root cause
+    Declared(ids.TEAMS_AUTODISCOVER_V2, Phase.VERIFICATION,
+             "Autodiscover v2 leads Microsoft 365 to the on-premises EWS URL", _microsoft_365_reaches_exchange,
+             lambda s, _: _one(teams_exchange.TeamsAutodiscoverV2Probe(s)),
+             needs=(ids.RESOLVER, f"{ids.DNS}:{{autodiscover}}"), trust_needs=(CERT_OF_AUTODISCOVER,)),
+    Declared(ids.TEAMS_EWS_BEARER, Phase.VERIFICATION,
+             "On-premises EWS asks Microsoft 365 for an OAuth token (no pre-authentication)",
+             _microsoft_365_reaches_exchange, lambda s, _: _one(teams_exchange.TeamsEwsBearerProbe(s)),
+             needs=(ids.TEAMS_AUTODISCOVER_V2,)),
+    Declared(ids.TEAMS_EWS_ISSUERS, Phase.VERIFICATION, "On-premises EWS trusts the tenant's tokens",
+             _microsoft_365_reaches_exchange, lambda s, _: _one(teams_exchange.TeamsEwsIssuersProbe(s)),
+             needs=(ids.TEAMS_EWS_BEARER, ids.TENANT)),
 )
 
 
