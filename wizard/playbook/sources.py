@@ -2,8 +2,7 @@
 
 An admin reads these in the runbook, the scripts and the window, so each names the document as its
 publisher titles it, with its address where it is public. Where Microsoft has since changed a
-procedure, the constant says which version a step follows. The SEED_* names at the end are the
-five original documents under their old internal names, kept for modules that still import them.
+procedure, the constant says which version a step follows.
 """
 
 from __future__ import annotations
@@ -69,7 +68,6 @@ MSONLINE_RETIRED = (
 TEAMS_DNS = ('Microsoft Learn, "External Domain Name System records for Microsoft 365" (October 2024: for '
              "Teams-only tenants, the _sipfederationtls._tcp SRV record only; "
              f"{LEARN}/microsoft-365/enterprise/external-domain-name-system-records)")
-SFB_ONLINE_DNS = TEAMS_DNS
 SFB_HYBRID_DNS = ('Microsoft Learn, "Configure hybrid connectivity between Skype for Business Server and Teams", '
                   '"DNS implications for on-premises organizations that become hybrid" '
                   f"({LEARN}/skypeforbusiness/hybrid/configure-hybrid-connectivity)")
@@ -79,15 +77,6 @@ EXO_DNS = ('Microsoft Learn, "External Domain Name System records for Microsoft 
            f"Exchange Online; {LEARN}/microsoft-365/enterprise/external-domain-name-system-records)")
 EXSTORAGE_HELP = ('Microsoft Learn, "Test-CsExStorageConnectivity" (permissions; -Folder Dumpster tests the '
                   f"archiving store; {LEARN}/powershell/module/skype/test-csexstorageconnectivity)")
-
-# ----- the old internal names: unused by the working tree; drop once hybrid.py and partner_applications.py
-# are committed without them -----
-
-SEED_000 = PLAN_INTEGRATION
-SEED_001 = SFB_ONLINE_EXCHANGE_OAUTH_2022
-SEED_002 = EXCHANGE_2013_INTEGRATION_KB
-SEED_003 = LYNC_2013_PREREQUISITES
-SEED_004 = FIELD_GUIDE
 
 # ----- Exchange hybrid, Teams and the dedicated hybrid applications (appended by the topology steps) -----
 
