@@ -25,7 +25,9 @@ AUTH_RENEWAL_NOTE = (
     "'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint "
     "<thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate; Set-AuthConfig "
     "-ClearPreviousCertificate; then restart MSExchangeServiceHost and the OWA/ECP application pools. Publication "
-    "can take up to an hour; in an Exchange hybrid, run the Hybrid Configuration Wizard again. Microsoft's "
+    "can take up to an hour. In an Exchange hybrid the new certificate must also reach the dedicated Exchange "
+    "hybrid application: run ConfigureExchangeHybridApplication.ps1 -UpdateCertificate (Microsoft CSS-Exchange) "
+    "or the current Hybrid Configuration Wizard, not an upload to the shared Exchange Online principal. Microsoft's "
     "MonitorExchangeAuthCertificate.ps1 does this for you.")
 
 
