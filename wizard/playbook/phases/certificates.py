@@ -28,7 +28,7 @@ AUTH_RENEWAL_NOTE = (
     "can take up to an hour. In an Exchange hybrid the new certificate must also reach the dedicated Exchange "
     "hybrid application: run ConfigureExchangeHybridApplication.ps1 -UpdateCertificate (Microsoft CSS-Exchange) "
     "or the current Hybrid Configuration Wizard, not an upload to the shared Exchange Online principal. Microsoft's "
-    "MonitorExchangeAuthCertificate.ps1 does this for you.")
+    "MonitorExchangeAuthCertificate.ps1 (CSS-Exchange) renews and publishes the certificate itself for you.")
 
 
 def exchange_iis_certificate(scenario: Scenario) -> Step:
