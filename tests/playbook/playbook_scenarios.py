@@ -1,4 +1,5 @@
-"""Scenarios for every topology the wizard supports (5 Exchange x 7 SfB placements = 35)."""
+"""Scenarios per topology: TOPOLOGIES (Exchange Server or Online x SfB kinds, pinned step by step in
+test_playbook_build.py) and ALL_TOPOLOGIES, the 99 of the product model (Exchange hybrid and Teams included)."""
 
 from __future__ import annotations
 
