@@ -40,6 +40,19 @@ SAMPLES = {
                "configuration.",
     "script-invocation-quoting": "[PS] C:\\> .\\Configure-EnterprisePartnerApplication.ps1 -AuthMetaDataUrl "
                                  "\u2018https://fe.jdskype.net/metadata/json/1\u2032 -ApplicationType Lync\u201d\n>>\n",
+    # Microsoft support, "Skype for Business and Exchange integration fails if wildcards used in AcceptedDomains
+    # entries": the event and the 401 headers as Test-CsExStorageConnectivity -Verbose prints them (run together)
+    "invalid-tenant-2000004": "HTTP/1.1 401 Unauthorizedrequest-id: 33086db3-69f9-4cdf-8ffe-ee364539e113x-ms-diagnost"
+                              "ics: 2000004;reason=\"The tenant for tenant guid 'fabrikam.com' does not exist.\";"
+                              "error_category=\"invalid_tenant\"Server: Microsoft-IIS/8.5",
+    "teams-missing-trusted-issuer": "Testing the Exchange API endpoint.\nThe Exchange API endpoint request was not "
+                                    "successful.\nAdditional Details\nThe Bearer response header did not contain the "
+                                    "expected trusted issuer 00000001-0000-0000-c000-000000000000@<tenant GUID>.",
+    "teams-calendar-on-premises": "Users see \u201cSorry, we couldn\u2019t get your meeting details\u201d in the Teams "
+                                  "calendar.",
+    "sfb-client-exchange-wont-let-us-connect": "The Exchange server won't let us connect. We're working on fixing the "
+                                               "connection. Your history, voice mail and Outlook features might be "
+                                               "unavailable.",
 }
 
 
@@ -75,7 +88,32 @@ def test_unknown_text_says_plainly_that_nothing_matched():
 
 def test_explain_lists_cause_fix_and_source():
     text = explain(SAMPLES["code-50043"])
-    assert "Cause:" in text and "Set-CsOAuthConfiguration" in text and "Source: seed 004" in text
+    assert "Cause:" in text and "Set-CsOAuthConfiguration" in text
+    assert 'Source: Jeff Schertz\'s field guide "Exchange and Skype for Business Integration" (2015)' in text
+    assert "No Microsoft document explains code=50043" in text
+
+
+def test_sources_are_document_titles_not_internal_references():
+    for entry in catalogue():
+        for internal in ("seed", "protocols.md", "comment 2", "comments 5", "table 00", "section "):
+            assert internal not in entry.source.lower(), (entry.id, entry.source)
+
+
+def test_event_32054_with_the_wildcard_tenant_error_names_the_accepted_domains():
+    text = ("Event ID: 32054 Storage Service had an EWS Autodiscovery failure. UnsupportedStoreException: "
+            "code=ErrorIncorrectExchangeServerVersion ... The remote server returned an error: (401) Unauthorized. "
+            "x-ms-diagnostics: 2000004;reason=\"The tenant for tenant guid 'contoso.com' does not exist.\"")
+    found = decode(text)
+    assert found[0].id == "invalid-tenant-2000004"
+    assert "wildcard" in found[0].cause and "New-AcceptedDomain" in found[0].fix
+    assert found[0].source.startswith("Microsoft support")
+
+
+def test_a_delegate_error_points_to_the_teams_chain():
+    found = decode("Outlook: Looks like you don't have permission to schedule meetings for this account. Talk to "
+                   "the owner to get permission and try again.")
+    assert [d.id for d in found] == ["teams-calendar-on-premises"]
+    assert "Autodiscover v2" in found[0].cause
 
 
 def test_huge_pasted_text_is_decoded_quickly():

@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tests.probes.conftest import context_for
 from tests.probes.loopback import DnsBehaviour, Reply
+from wizard.policy import SFB_SERVICE_ID
 from wizard.probes import autodiscover, certs, metadata, tenant
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.certificate import facts_from_der
 from wizard.probes.result import Status
-from wizard.policy import SFB_SERVICE_ID
 from wizard.scenario import Scenario
 
 POOL = "pool01.contoso.com"

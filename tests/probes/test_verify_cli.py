@@ -21,7 +21,7 @@ RESULT_KEYS = {"id", "phase", "status", "title", "detail", "remediation", "evide
 def test_demo_json_has_exactly_scenario_results_and_summary(capsys):
     assert main(["verify", "--demo", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert set(document) == {"scenario", "root_causes", "results", "summary"}
+    assert set(document) == {"scenario", "topology", "advisories", "root_causes", "results", "summary"}
     assert document["root_causes"] == []
     assert document["scenario"]["pool_fqdns"] == ["pool01.contoso.com"]
     assert all(set(result) == RESULT_KEYS for result in document["results"])
@@ -122,3 +122,11 @@ def test_server_text_cannot_reach_the_terminal_as_control_characters():
     out = stream.getvalue()
     assert "\x1b" not in out and "\x07" not in out and "\r" not in out and "\u202e" not in out
     assert not [line for line in out.splitlines() if line.startswith("FAKE PASS")]
+
+
+@pytest.mark.parametrize("topology", ["teams", "online"])  # online: the lab's old name for Exchange Server + Teams
+def test_demo_teams_topology_runs_the_microsoft_365_chain_and_names_a_preauth_fault(capsys, topology):
+    assert main(["verify", "--demo-topology", topology, "--fault", "ews-preauth-page", "--json"]) != 0
+    document = json.loads(capsys.readouterr().out)
+    assert [c["id"] for c in document["root_causes"]] == ["verification.teams-ews-bearer"]
+    assert document["scenario"]["sfb"] == "teams"

@@ -29,7 +29,7 @@ from wizard.safe_text import clean_line, indented_block
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
-LAB_TOPOLOGIES = ("onprem", "hybrid", "online")
+LAB_TOPOLOGIES = ("onprem", "hybrid", "teams", "online")  # online: the old name of teams (Exchange Server + Teams)
 PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
 
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2",
@@ -50,7 +50,8 @@ def add_parser(subparsers: Any) -> None:
     demo.add_argument("--demo", action="store_true", help="start the built-in Contoso lab and verify it")
     demo.add_argument("--fault", action="append", metavar="NAME", help="break the lab this way (implies --demo)")
     demo.add_argument("--demo-topology", choices=LAB_TOPOLOGIES, default="onprem",
-                      help="which lab deployment to start (default onprem)")
+                      help="which lab deployment to start: onprem (Exchange + SfB Server), hybrid (SfB Server "
+                           "with Teams), teams (Exchange Server + Teams; 'online' is its old name); default onprem")
     parser.set_defaults(run=run)
 
 

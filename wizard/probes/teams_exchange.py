@@ -52,7 +52,7 @@ EWS_FIX_PUBLISH = ("Publish https://<external name>/EWS/ and /autodiscover/ to t
                    f"({TEAMS_BLOG}: pre-authentication is not supported).")
 
 
-def test_address(scenario: Scenario) -> str:
+def user_address(scenario: Scenario) -> str:
     """The test user's address: the SIP address, taken as the user's mail address ("" when none)."""
     uri = scenario.test_sip_uri.strip()
     address = uri[4:] if uri.lower().startswith("sip:") else uri
@@ -185,12 +185,12 @@ class TeamsAutodiscoverV2Probe(BaseProbe):
     def __init__(self, scenario: Scenario) -> None:
         self.id = "verification.teams-autodiscover-v2"
         self.title = "Autodiscover v2 leads Microsoft 365 to the on-premises EWS URL"
-        address = test_address(scenario) or "<test user>"
+        address = user_address(scenario) or "<test user>"
         self.target = autodiscover_v2_url(DEFAULT_AUTODISCOVER_V2_BASE_URL, address)
         self.tags = ("teams", "exchange", "autodiscover")
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
-        address = test_address(scenario)
+        address = user_address(scenario)
         if not address:
             return _no_address()
         net = Net(ctx)
@@ -242,7 +242,7 @@ class TeamsAutodiscoverV2Probe(BaseProbe):
 
 def on_prem_ews(net: Net, ctx: ProbeContext, scenario: Scenario) -> Discovery | Finding:
     """The on-premises EWS URL Autodiscover v2 gives the test user, or why there is none to check."""
-    address = test_address(scenario)
+    address = user_address(scenario)
     if not address:
         return _no_address()
     try:
@@ -354,8 +354,8 @@ def scenario_or_discovered_tenant(net: Net, ctx: ProbeContext, scenario: Scenari
     return facts.tenant_id.lower(), f"found from {scenario.tenant_domain}"
 
 
-HCW_FIX = ("Let Exchange trust the tenant: run the current Hybrid Configuration Wizard (it configures OAuth between "
-           "Exchange Online and Exchange Server), or configure OAuth by hand as Microsoft Learn 'Configure OAuth "
+HCW_FIX = ("Let Exchange trust the tenant: run the current Hybrid Configuration Wizard and choose the full hybrid "
+           f"configuration (it configures OAuth between Exchange Online and Exchange Server; {TEAMS_BLOG}), or configure OAuth by hand as Microsoft Learn 'Configure OAuth "
            "authentication between Exchange and Exchange Online organizations' describes; Get-AuthServer | "
            "Format-List Name,Type,Realm,Enabled,AuthMetadataUrl shows which tenant Exchange trusts, and "
            "Test-OAuthConnectivity -Service EWS -TargetUri https://outlook.office365.com/ews/exchange.asmx "
