@@ -20,7 +20,8 @@ SE_SOURCE = ("Exchange Team blog: Exchange Server Subscription Edition (SE) is n
              "Microsoft Lifecycle: Modern Lifecycle Policy")
 SFB_SE_SOURCE = ("Microsoft Learn: Skype for Business Server Subscription Edition documentation (\"Applies to: 2015, "
                  "2019, Subscription Edition\"); Microsoft Lifecycle: Modern Lifecycle Policy")
-SFB_ONLINE_SOURCE = "Microsoft Learn: Skype for Business Online retirement (learn.microsoft.com/microsoftteams)"
+SFB_ONLINE_SOURCE = ('Microsoft Learn, "Skype for Business Online retirement" '
+                     "(https://learn.microsoft.com/microsoftteams/skype-for-business-online-retirement)")
 
 SFB_ONLINE_RETIRED = dt.date(2021, 7, 31)
 
