@@ -355,9 +355,10 @@ def scenario_or_discovered_tenant(net: Net, ctx: ProbeContext, scenario: Scenari
 
 
 HCW_FIX = ("Let Exchange trust the tenant: run the current Hybrid Configuration Wizard and choose the full hybrid "
-           f"configuration (it configures OAuth between Exchange Online and Exchange Server; {TEAMS_BLOG}), or configure OAuth by hand as Microsoft Learn 'Configure OAuth "
-           "authentication between Exchange and Exchange Online organizations' describes; Get-AuthServer | "
-           "Format-List Name,Type,Realm,Enabled,AuthMetadataUrl shows which tenant Exchange trusts, and "
+           f"configuration (it configures OAuth between Exchange Online and Exchange Server; {TEAMS_BLOG}), or "
+           "configure OAuth by hand as Microsoft Learn 'Configure OAuth authentication between Exchange and "
+           "Exchange Online organizations' describes; Get-AuthServer | Format-List "
+           "Name,Type,Realm,Enabled,AuthMetadataUrl shows which tenant Exchange trusts, and "
            "Test-OAuthConnectivity -Service EWS -TargetUri https://outlook.office365.com/ews/exchange.asmx "
            "-Mailbox <on-premises mailbox> tests it.")
 
