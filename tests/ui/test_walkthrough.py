@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 
 from tests.ui.helpers import click, click_next, wait_for_checks
+from wizard.features import unsupported
 from wizard.lab import Lab
 from wizard.topology import Phase
 from wizard.ui.pages.ids import PHASE_BY_ID
@@ -35,10 +36,14 @@ def test_demo_lab_walkthrough_passes_every_page_and_exports_scripts_and_report(l
     assert "Hybrid / online" not in start.steps_label.text()
     assert wizard.model.scenario.topology == lab.scenario.topology
     works, not_works = start.features.counts()
+    lost = unsupported(lab.scenario.topology)
     assert works > 10
-    assert not_works == 1  # Exchange 2019 has no Unified Messaging
-    assert "Will not work (1)" in start.features.toPlainText()
-    assert "Exchange UM Voice Mail" in start.features.toPlainText()
+    assert not_works == len(lost) and not_works >= 1  # Exchange 2019 has no Unified Messaging
+    listed = start.features.toPlainText()
+    assert f"Will not work ({len(lost)})" in listed
+    assert "Exchange UM Voice Mail" in listed
+    assert "Exchange Online EWS retirement" in listed  # said even where it takes nothing away
+    assert start.findChild(QLabel, "support_exchange_version").text().startswith("Out of support since")
     assert wizard.model.scenario.errors() == {}
 
     visited = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.fields import FIELD_BY_NAME, FieldSpec
-from wizard.topology import Phase
-from wizard.ui.choice_labels import choice_label
+from wizard.topology import Phase, SfbKind, Topology
+from wizard.ui.choice_labels import choice_label, support_status
 from wizard.ui.coalesce import coalesced
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.pages.ids import next_page_id
@@ -40,12 +41,20 @@ class ChoiceGroup(QGroupBox):
     """Radio buttons for one choice field, optionally with a version combo under it."""
 
     def __init__(self, title: str, spec: FieldSpec, services: Services, mnemonics: Mnemonics,
-                 version: FieldSpec | None = None) -> None:
-        super().__init__(title)
+                 version: FieldSpec | None = None, *, across: bool = False) -> None:
+        super().__init__("" if across else title)
         self.spec = spec
         self.version_spec = version
         self._model = services.model
         layout = QVBoxLayout(self)
+        radios = QHBoxLayout() if across else layout  # `across`: one line, the title before the radios (the task)
+        if isinstance(radios, QHBoxLayout):
+            self.setFlat(True)
+            layout.setContentsMargins(0, 0, 0, 0)
+            heading = QLabel(f"<b>{title}:</b>")
+            heading.setObjectName(f"heading_{spec.name}")
+            radios.addWidget(heading)
+            radios.addSpacing(12)
         self.buttons = QButtonGroup(self)
         self.radios: dict[str, QRadioButton] = {}
         for value in spec.choices:
@@ -54,22 +63,40 @@ class ChoiceGroup(QGroupBox):
             radio.setToolTip(spec.help)
             self.buttons.addButton(radio)
             self.radios[value] = radio
-            layout.addWidget(radio)
+            radios.addWidget(radio)
             radio.toggled.connect(lambda checked, v=value: checked and self._model.set(spec.name, v))
+        if isinstance(radios, QHBoxLayout):
+            radios.addStretch(1)
+            layout.addLayout(radios)
         self.version: QComboBox | None = None
         if version is not None:
             row = QFormLayout()
-            row.setContentsMargins(18, 4, 0, 0)
+            row.setContentsMargins(0, 4, 0, 0)
             self.version = QComboBox()
             self.version.setObjectName(f"field_{version.name}")
             self.version.setToolTip(version.help)
+            # Long product names: the closed combo may clip one, the open list shows each whole.
+            self.version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.version.setMinimumContentsLength(22)
             # Values by position (item data would go through QVariant, which is slow to start up).
             self.version.addItems([choice_label(version.name, value) for value in version.choices])
+            view = self.version.view()
+            view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 8)
             self.version.activated.connect(lambda index: self._model.set(version.name, version.choices[index]))
             self.version_label = QLabel(mnemonics.label("Version"))
             self.version_label.setBuddy(self.version)
             row.addRow(self.version_label, self.version)
             layout.addLayout(row)
+            # What Microsoft's lifecycle says about the chosen version: informative, in the muted text colour.
+            self.support_note = QLabel()
+            self.support_note.setObjectName(f"support_{version.name}")
+            self.support_note.setWordWrap(True)
+            self.support_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            small = self.support_note.font()
+            small.setPointSizeF(small.pointSizeF() * 0.9)
+            self.support_note.setFont(small)
+            self.support_note.setVisible(False)  # filled with the feature list, right after the first paint
+            layout.addWidget(self.support_note)
 
     def read_model(self) -> None:
         scenario = self._model.scenario
@@ -82,9 +109,37 @@ class ChoiceGroup(QGroupBox):
             index = self.version_spec.choices.index(value) if value in self.version_spec.choices else -1
             if index >= 0:
                 self.version.setCurrentIndex(index)
-            relevant = self.version_spec.relevant(scenario.topology_or_default)
-            self.version.setEnabled(relevant)
-            self.version_label.setEnabled(relevant)
+            topology = scenario.topology_or_default
+            relevant = self.version_spec.relevant(topology)
+            # No version to choose where nothing of the product runs on premises (Exchange Online, Teams only).
+            self.version.setVisible(relevant)
+            self.version_label.setVisible(relevant)
+
+    def show_support(self) -> None:
+        """The line under the version: its support status (wizard.lifecycle, read after the first paint)."""
+        if self.version_spec is None:
+            return
+        scenario = self._model.scenario
+        topology = scenario.topology_or_default
+        value = getattr(scenario, self.version_spec.name) if self.version_spec.relevant(topology) else None
+        note, tooltip = support_note(self.version_spec.name, value, topology)
+        self.support_note.setText(note)
+        self.support_note.setToolTip(tooltip)
+        self.support_note.setVisible(bool(note))
+
+
+def support_note(field: str, value: str | None, topology: Topology) -> tuple[str, str]:
+    """(line, tooltip) under a version choice: the chosen version's support (wizard.lifecycle) or, for Teams
+    only, what became of Skype for Business Online (the lifecycle's line about it)."""
+    from wizard import lifecycle
+
+    if value is not None:
+        return support_status(field, value)
+    if field == "sfb_version" and topology.sfb is SfbKind.TEAMS:
+        versions = {s.sentence(lifecycle.today()) for s in lifecycle.support_of(topology)}
+        extra = [line for line in lifecycle.support_lines(topology) if line not in versions]
+        return " ".join(extra), ""
+    return "", ""
 
 
 class StartPage(QWizardPage):
@@ -92,27 +147,31 @@ class StartPage(QWizardPage):
         super().__init__(parent)
         self.services = services
         self.setObjectName("page_start")
-        self.setTitle("Integrate Skype for Business with Exchange")
+        self.setTitle("Integrate Skype for Business Server or Microsoft Teams with Exchange")
         self.setSubTitle("Choose the task and where each product runs. The wizard shows only the steps this "
                          "topology needs, checks each one live and writes the PowerShell for it.")
         mnemonics = Mnemonics()
         self._choice_names = {spec.name for spec in page_fields(Phase.PREREQUISITES, choices=True)}
-        layout = QHBoxLayout(self)
+        # The task across the top, the two products side by side, then the picture beside what works: at
+        # 1366 x 768 and 125 % every choice, the picture and the start of the feature list stay in view.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        left = QVBoxLayout()
         self.groups = [
-            ChoiceGroup("Task", FIELD_BY_NAME["mode"], services, mnemonics),
+            ChoiceGroup("Task", FIELD_BY_NAME["mode"], services, mnemonics, across=True),
             ChoiceGroup("Exchange", FIELD_BY_NAME["exchange"], services, mnemonics,
                         FIELD_BY_NAME["exchange_version"]),
-            ChoiceGroup("Lync / Skype for Business", FIELD_BY_NAME["sfb"], services, mnemonics,
+            ChoiceGroup("Skype for Business / Teams", FIELD_BY_NAME["sfb"], services, mnemonics,
                         FIELD_BY_NAME["sfb_version"]),
         ]
-        for group in self.groups:
-            left.addWidget(group)
+        layout.addWidget(self.groups[0])
+        products = QHBoxLayout()
+        products.addWidget(self.groups[1], 1)
+        products.addWidget(self.groups[2], 1)
+        layout.addLayout(products)
+        below = QHBoxLayout()
         picture_box = QGroupBox("Your deployment")
         self._picture_layout = QVBoxLayout(picture_box)
-        left.addWidget(picture_box, 1)
-        layout.addLayout(left, 2)
+        below.addWidget(picture_box, 2)
         right = QVBoxLayout()
         self.topology_label = QLabel()
         self.topology_label.setObjectName("topology_label")
@@ -127,7 +186,8 @@ class StartPage(QWizardPage):
         self.steps_label.setObjectName("steps_label")
         self.steps_label.setWordWrap(True)
         right.addWidget(self.steps_label)
-        layout.addLayout(right, 3)
+        below.addLayout(right, 3)
+        layout.addLayout(below, 1)
         services.model.fieldChanged.connect(self._model_changed)
         services.model.replaced.connect(self.initializePage)
         # The feature list and the picture fill in right after the window appears (one event-loop turn).
@@ -172,16 +232,25 @@ class StartPage(QWizardPage):
     def _show_topology(self) -> None:
         from html import escape
 
+        from wizard.ews_retirement import ews_impact
         from wizard.features import feature_support
+        from wizard.lifecycle import today
 
         scenario = self.services.model.scenario
         topology = scenario.topology_or_default
-        features = feature_support(topology)
-        self.features.show_features(features)
+        day = today()
+        for group in self.groups:
+            group.show_support()
+        self.features.show_features(feature_support(topology, on=day), ews_impact(topology, day))
         works, not_works = self.features.counts()
+        some = self.features.partial()
+        tail = "".join(part for part, count in (
+            (f"; {some} work for some users only", some),
+            (f"; {not_works - some} do not work", not_works - some)) if count)
+        tail += " (see why below)" if not_works else ""
         self.topology_label.setText(
             f"<b>{escape(topology.label)}</b><br>{works} of {works + not_works} integration features work "
-            f"with this topology{'' if not not_works else f'; {not_works} do not (see why below)'}.")
+            f"for every user of this topology{tail}.")
         from wizard.ui.topology_model import diagram_for
 
         self.picture.show_diagram(diagram_for(scenario, []))
