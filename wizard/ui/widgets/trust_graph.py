@@ -30,8 +30,9 @@ COLUMN_GAP = 110.0
 # Exchange holders | certificates | SfB holders, with the tenant's service principals below them (so no
 # line from a certificate has to cross another column's boxes)
 COLUMNS = {"exchange": 0, "certificate": 1, "sfb": 2}
-COLUMN_TITLES = ("Exchange", "Certificates", "Skype for Business")
-TENANT_TITLE = "Tenant (service principals)"
+COLUMN_TITLES = ("Exchange Server", "Certificates", "Skype for Business Server")
+# The Microsoft 365 side: Exchange Online's, Teams' and the (legacy) Skype for Business Online applications.
+TENANT_TITLE = "Microsoft 365 tenant (service principals)"
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -93,8 +94,11 @@ class TrustGraphView(QGraphicsView):
 
     def _draw(self, graph: TrustGraph) -> None:
         rows = [0.0, 0.0, 0.0]
+        used = {COLUMNS["certificate"]} | {COLUMNS[h.kind.side] for h in graph.holders
+                                           if h.kind is not HolderKind.TENANT_SERVICE_PRINCIPAL}
         for column, title in enumerate(COLUMN_TITLES):
-            self._header(title, column, -0.8)
+            if column in used:  # a Teams-only organisation has no SfB Server column, only its tenant part
+                self._header(title, column, -0.8)
         for cert in graph.certificates:
             self._add_box(cert.thumbprint, "certificate", COLUMNS["certificate"], rows, f"{cert.role}\n{cert.label}",
                           cert.status, f"{cert.role}\n{cert.thumbprint}\n{cert.explanation}")
