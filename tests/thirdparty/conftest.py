@@ -12,8 +12,9 @@ import pytest
 
 from tests.probes.loopback import Issued, TestCA
 from tests.thirdparty.servers import Dnsmasq, Nginx, Site, find
+from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.context import ProbeContext, ProbeSettings
-from wizard.scenario import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, Scenario
+from wizard.scenario import Scenario
 
 EXCHANGE_IP, FE1_IP, FE2_IP, RP_IP = "127.0.1.10", "127.0.1.21", "127.0.1.22", "127.0.1.30"
 ACS_ID = "00000001-0000-0000-c000-000000000000"
