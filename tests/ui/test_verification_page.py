@@ -43,3 +43,25 @@ def test_the_verification_commands_include_the_storage_connectivity_test(verific
     scripts = "".join(tab.editor.toPlainText() for tab in page.commands.shell_tabs.values())
     assert "Test-CsExStorageConnectivity" in scripts
     assert "sip:jeff@jdskype.net" in scripts
+
+
+def test_the_summary_carries_the_topologys_advisories(make_wizard, dead_resolver_settings, qtbot):
+    """The support status and the EWS retirement, as verify's summary and the report say them."""
+    import html
+
+    from wizard.advisories import advisories
+    from wizard.examples import example_for
+    from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, SfbVersion, Topology
+
+    topology = Topology(ExchangeKind.HYBRID, ExchangeVersion.V2019, SfbKind.SERVER, SfbVersion.V2015)
+    wizard = make_wizard(example_for(topology), settings=dead_resolver_settings)
+    wizard.setCurrentId(PHASE_IDS[Phase.VERIFICATION])
+    wizard.session.cancel_all()
+    banner = wizard.currentPage().banner
+    expected = advisories(topology)
+    assert [a.kind.value for a in expected] == ["support", "ews-retirement"]
+    qtbot.waitUntil(lambda: not banner.advisories.isHidden(), timeout=5000)
+    shown = banner.advisories.text()
+    assert all(html.escape(a.headline) in shown for a in expected)
+    assert "Exchange Server 2019" in shown and "Skype for Business Server 2015" in shown
+    assert all(detail in banner.advisories.toolTip() for a in expected for detail in a.details)

@@ -105,6 +105,9 @@ class VerificationPage(PhasePage):
         findings = self.services.inside.findings()
         self.banner.show_summary(results + findings, running=session.is_running(ALL),
                                  planned=len(planned) + len(findings))
+        from wizard.advisories import advisories
+
+        self.banner.show_advisories(advisories(self.services.model.scenario.topology_or_default))
         self.topology.show_diagram(diagram_for(self.services.model.scenario, results))
 
     def validatePage(self) -> bool:

@@ -1,11 +1,14 @@
-"""The verification verdict in one line: ready, ready with warnings, or not ready (and the counts)."""
+"""The verification verdict in one line: ready, ready with warnings, or not ready (and the counts), with
+the topology's advisories under it (wizard.advisories: support status, Exchange Online's EWS retirement),
+the same ones verify's summary and the report carry."""
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.probes.summary import VERDICT_WORDS, Verdict, root_causes, verdict
@@ -27,9 +30,32 @@ class ReadinessBanner(QFrame):
         self.headline.setObjectName("readiness_headline")
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.icon)
-        layout.addWidget(self.headline, 1)
+        self.advisories = QLabel()
+        self.advisories.setObjectName("readiness_advisories")
+        self.advisories.setWordWrap(True)
+        self.advisories.setTextFormat(Qt.TextFormat.RichText)
+        self.advisories.hide()
+        text = QVBoxLayout()
+        text.setContentsMargins(0, 0, 0, 0)
+        text.addWidget(self.headline)
+        text.addWidget(self.advisories)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(text, 1)
         self.status = PENDING
+
+    def show_advisories(self, advisories: list[Any]) -> None:
+        """One line per advisory (headline); its details and sources in the tooltip. An out-of-support product is
+        said plainly, not as a failure; only a feature at risk (the EWS retirement) takes the warning colour."""
+        lines = []
+        for advisory in advisories:
+            at_risk = advisory.attention and advisory.kind.value != "support"
+            mark = (f"<span style='color:{STATUS_COLOURS['warn']}; font-weight:700'>\u26a0</span>" if at_risk
+                    else "\u24d8")
+            lines.append(f"{mark} {html.escape(advisory.headline)}")
+        self.advisories.setText("<br>".join(lines))
+        self.advisories.setToolTip("\n\n".join(
+            "\n".join([a.headline, *a.details, *(f"Source: {s}" for s in a.sources)]) for a in advisories))
+        self.advisories.setVisible(bool(lines))
 
     def show_summary(self, results: list[ProbeResult], *, running: bool, planned: int) -> None:
         counts = summarise(results)
