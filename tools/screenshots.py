@@ -3,6 +3,9 @@
 Runs the wizard offscreen on the demo lab, waits for each page's checks, and grabs the window.
 `--scale 1.5` sets QT_SCALE_FACTOR (as a 150 % display would) and writes to docs/screenshots/scale-1.5/.
 `--fault NAME` starts the lab with a named fault (e.g. autodiscover-xml) to picture a failure.
+`--topology hybrid` (SfB Server with Teams) or `teams` (Exchange Server with Teams only) pictures
+another lab deployment, its files prefixed with the topology's name; `--size` sets the window
+(1366x768 for a small laptop; with `--scale 1.25` give the logical size, 1093x614).
 Then a second window imports a faulty sample of collected data (`--inside NAME`, one of the faults in
 tests/inside/samples.py; `--inside none` skips it) and pictures the trust graph, the rotation plan and the
 findings in the checklist.
@@ -119,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--fault", action="append", default=[])
-    parser.add_argument("--topology", default="onprem", choices=("onprem", "hybrid", "online"))
+    parser.add_argument("--topology", default="onprem", choices=("onprem", "hybrid", "teams", "online"),
+                        help="the lab's topology: onprem (SfB Server), hybrid (SfB Server with Teams), teams "
+                             "(Exchange Server with Teams only; 'online' is its old name)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--size", default="1180x820", help="window size in logical pixels at scale 1")
     parser.add_argument("--dark", action="store_true", help="the dark colour scheme, as the OS would set it")
@@ -151,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         wizard.resize(QSize(width, height))
         wizard.show()
         suffix = ("-" + "-".join(args.fault)) if args.fault else ""
-        prefix = "" if args.topology == "onprem" else f"{args.topology}-"
+        topology = {"online": "teams"}.get(args.topology, args.topology)
+        prefix = "" if topology == "onprem" else f"{topology}-"
         written = []
 
         def settle(deadline: float = 30.0) -> None:

@@ -20,7 +20,7 @@ def test_boxes_and_arrows_follow_the_topology():
     assert {n.id for n in onprem.nodes} == {"dns", "autodiscover", "exchange", "pool:fe.jdskype.net"}
     assert all(n.status == PENDING for n in onprem.nodes)
     assert onprem.node("exchange").title == "Exchange 2013"
-    assert onprem.node("pool:fe.jdskype.net").title == "SfB Server 2015"
+    assert onprem.node("pool:fe.jdskype.net").title == "SfB 2015"
     hybrid = example_scenario()
     hybrid.update({"sfb": "hybrid", "tenant_domain": "jdskype.onmicrosoft.com"})
     diagram = diagram_for(hybrid, [])
@@ -31,7 +31,7 @@ def test_boxes_and_arrows_follow_the_topology():
     online.update({"exchange": "online", "sfb": "online", "tenant_domain": "jdskype.onmicrosoft.com"})
     diagram = diagram_for(online, [])
     assert {n.id for n in diagram.nodes} == {"dns", "autodiscover", "exchange", "tenant", "teams"}
-    assert diagram.node("teams").title == "Microsoft Teams"  # 'online' (SfB Online) is read as Teams
+    assert diagram.node("teams").title == "Teams"  # "online" (SfB Online) is read as Teams
     assert "Skype for Business Online" not in {n.title for n in diagram.nodes}
     assert not [e for e in diagram.edges if e.phase is Phase.PARTNER_APPLICATIONS]
     assert not [e for e in diagram.edges if e.source == "teams"]  # Exchange Online: nothing to wire
@@ -66,7 +66,7 @@ def test_an_exchange_hybrid_with_a_sfb_hybrid_puts_the_cloud_on_a_third_row():
     assert {(e.source, e.target) for e in diagram.edges} >= {
         ("exchange", "tenant"), ("pool:fe.jdskype.net", "tenant"), ("exchange", "exchange-online"),
         ("teams", "exchange")}
-    assert diagram.node("pool:fe.jdskype.net").title == "SfB Server SE"
+    assert diagram.node("pool:fe.jdskype.net").title == "SfB SE"
 
 
 def test_teams_only_with_exchange_server_draws_teams_under_exchange_and_no_pool():

@@ -86,11 +86,11 @@ def exchange_title(topo: Topology) -> str:
 
 
 def sfb_title(topo: Topology) -> str:
-    """The first pool's title: 'Lync Server 2013', 'SfB Server 2019', 'SfB Server SE'."""
+    """The first pool's title, as short: 'Lync 2013', 'SfB 2019', 'SfB SE'."""
     version = topo.sfb_version
     if version is SfbVersion.V2013:
-        return "Lync Server 2013"
-    return f"SfB Server {'SE' if version is SfbVersion.SE else version or ''}".strip()
+        return "Lync 2013"
+    return f"SfB {'SE' if version is SfbVersion.SE else version or 'Server'}"
 
 
 def _row_of_cloud(sfb_side: int, cloud: list[str]) -> tuple[int, list[float]]:
@@ -135,7 +135,7 @@ def diagram_for(scenario: Scenario, results: list[ProbeResult]) -> Diagram:
     if hidden:
         pool_ids.append(MORE_POOLS)
         nodes.append(Node(MORE_POOLS, f"{len(hidden)} more pools", ", ".join(hidden), 1, float(len(shown))))
-    titles = {"teams": "Microsoft Teams", "tenant": "Microsoft 365", "exchange-online": "Exchange Online"}
+    titles = {"teams": "Teams", "tenant": "Microsoft 365", "exchange-online": "Exchange Online"}
     for node_id, column in zip(cloud, cloud_columns, strict=True):
         nodes.append(Node(node_id, titles[node_id], tenant_name, cloud_row, column))
 

@@ -171,6 +171,13 @@ class StartPage(QWizardPage):
         below = QHBoxLayout()
         picture_box = QGroupBox("Your deployment")
         self._picture_layout = QVBoxLayout(picture_box)
+        self.steps_label = QLabel()  # under the picture: the feature list keeps the right column's height
+        self.steps_label.setObjectName("steps_label")
+        self.steps_label.setWordWrap(True)
+        small = self.steps_label.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.steps_label.setFont(small)
+        self._picture_layout.addWidget(self.steps_label)
         below.addWidget(picture_box, 2)
         right = QVBoxLayout()
         self.topology_label = QLabel()
@@ -182,10 +189,6 @@ class StartPage(QWizardPage):
         self._picture: TopologyView | None = None
         self._features: FeatureMatrix | None = None
         right.addStretch(1)  # replaced by the feature list when it is first filled
-        self.steps_label = QLabel()
-        self.steps_label.setObjectName("steps_label")
-        self.steps_label.setWordWrap(True)
-        right.addWidget(self.steps_label)
         below.addLayout(right, 3)
         layout.addLayout(below, 1)
         services.model.fieldChanged.connect(self._model_changed)
@@ -202,7 +205,7 @@ class StartPage(QWizardPage):
 
             self._picture = TopologyView(legend=False)
             self._picture.setObjectName("start_topology_view")
-            self._picture_layout.addWidget(self._picture)
+            self._picture_layout.insertWidget(0, self._picture, 1)
         return self._picture
 
     @property

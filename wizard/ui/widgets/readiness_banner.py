@@ -50,7 +50,7 @@ class ReadinessBanner(QFrame):
         for advisory in advisories:
             at_risk = advisory.attention and advisory.kind.value != "support"
             mark = (f"<span style='color:{STATUS_COLOURS['warn']}; font-weight:700'>\u26a0</span>" if at_risk
-                    else "\u24d8")
+                    else "\u2139")
             lines.append(f"{mark} {html.escape(advisory.headline)}")
         self.advisories.setText("<br>".join(lines))
         self.advisories.setToolTip("\n\n".join(

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS, paint_status_badge
 from wizard.ui.topology_model import PENDING, Diagram, Edge, Node
 
+BOX_SHARE = 3.3  # three boxes a row and the gaps between them, in box widths
+
 
 class TopologyView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, legend: bool = True) -> None:
@@ -58,15 +60,15 @@ class TopologyView(QWidget):
 
     # ---- painting --------------------------------------------------------------------------
     def _fit_font(self) -> QFont:
-        """The widget font, shrunk (to 72 % at most) when the boxes would be too narrow or the rows too
+        """The widget font, shrunk (to 68 % at most) when the boxes would be too narrow or the rows too
         tall for it."""
         font = QFont(self.font())
         line = QFontMetricsF(font).height()
-        natural_box = (self.width() - line * 1.6) / 3.5
+        natural_box = (self.width() - line * 1.6) / BOX_SHARE
         rows = self._rows()
         legend = 1.6 if self.legend else 0.0
         natural_height = line * (1.6 + legend + rows * 3.0 + (rows - 1) * 1.6)
-        scale = max(0.72, min(1.0, natural_box / (line * 11), self.height() / natural_height))
+        scale = max(0.68, min(1.0, natural_box / (line * 11), self.height() / natural_height))
         if scale < 1.0:
             font.setPointSizeF(font.pointSizeF() * scale)
         return font
@@ -76,7 +78,7 @@ class TopologyView(QWidget):
         line = QFontMetricsF(self._font).height()
         margin = line * 0.8
         rows = self._rows()
-        box_w = min((self.width() - 2 * margin) / 3.5, line * 16)
+        box_w = min((self.width() - 2 * margin) / BOX_SHARE, line * 16)
         box_h = line * 3.0
         legend_h = line * 1.6 if self.legend else 0.0
         usable_w = self.width() - 2 * margin - box_w
