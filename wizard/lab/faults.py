@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from wizard.lab.deployment import OTHER_TENANT_ID, TOPOLOGIES, canonical_topology
-from wizard.policy import MIN_RSA_KEY_BITS
+from wizard.policy import ACS_SERVICE_ID, MIN_RSA_KEY_BITS
 
 SFB_ON_PREM = ("onprem", "hybrid")
 WITH_TENANT = ("hybrid", "teams")
@@ -309,13 +309,13 @@ CATALOGUE: tuple[Fault, ...] = (
           "instead of getting Exchange's 401 Bearer challenge.",
           {"ews_preauth": True}, WITH_TENANT),
     Fault("ews-missing-tenant-issuer",
-          "Exchange does not trust the tenant: its EWS Bearer challenge lists no "
-          "00000001-0000-0000-c000-000000000000@<tenant ID> (no OAuth with Exchange Online, no hybrid "
+          f"Exchange does not trust the tenant: its EWS Bearer challenge lists no "
+          f"{ACS_SERVICE_ID}@<tenant ID> (no OAuth with Exchange Online, no hybrid "
           "configuration).",
           {"ews_trusted_tenant": "none"}, WITH_TENANT),
     Fault("ews-wrong-tenant-issuer",
           f"Exchange trusts another tenant: its EWS Bearer challenge lists "
-          f"00000001-0000-0000-c000-000000000000@{OTHER_TENANT_ID} (a test or former tenant) instead of Contoso's.",
+          f"{ACS_SERVICE_ID}@{OTHER_TENANT_ID} (a test or former tenant) instead of Contoso's.",
           {"ews_trusted_tenant": OTHER_TENANT_ID}, WITH_TENANT),
     Fault("invalid-tenant-diagnostics",
           "Exchange answers its OAuth challenges with x-ms-diagnostics 2000004 \"The tenant for tenant guid "
