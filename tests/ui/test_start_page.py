@@ -151,3 +151,32 @@ def test_exchange_server_only_says_the_ews_retirement_does_not_touch_it(make_wiz
     assert not impact.affected
     assert impact.headline in listed
     assert listed.index("Exchange Online EWS retirement") > listed.index("Will work (")  # a footnote, last
+
+
+def test_every_topology_is_shown_in_its_own_words(make_wizard, dead_resolver_settings, qtbot):
+    """All 99: the radios follow, the version shows where something runs on premises, each version its support
+    line, the label and the feature list are the topology's, and no text is an internal reference."""
+    import html
+
+    from tests.ui.test_no_internal_references import internal_references
+    from wizard.topology import all_topologies
+
+    wizard, start = _start(make_wizard, qtbot, Scenario(), dead_resolver_settings)
+    _task, exchange, sfb = start.groups
+    for topology in all_topologies():
+        wizard.model.replace(example_for(topology))
+        qtbot.waitUntil(lambda t=topology: html.escape(t.label) in start.topology_label.text(), timeout=5000)
+        assert exchange.radios[topology.exchange.value].isChecked()
+        assert sfb.radios[topology.sfb.value].isChecked()
+        assert exchange.version.isHidden() == (not topology.exchange_on_prem)
+        assert sfb.version.isHidden() == (not topology.sfb_on_prem)
+        if topology.exchange_version is not None:
+            assert exchange.version.currentText() == EXCHANGE_NAMES[topology.exchange_version]
+            assert _note(start, "exchange_version").text() == support_status(
+                "exchange_version", topology.exchange_version.value)[0]
+        if topology.sfb_version is not None:
+            assert _note(start, "sfb_version").text() == support_status("sfb_version", topology.sfb_version.value)[0]
+        assert not _note(start, "sfb_version").isHidden()  # a version's support, or what became of SfB Online
+        assert start.features.features, topology.label
+        assert ews_impact(topology, today()).headline in start.features.toPlainText()
+        assert internal_references(start) == [], topology.label

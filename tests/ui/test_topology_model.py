@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from wizard.probes.result import ProbeResult, Status, Subject, SubjectKind
 from wizard.scenario import example_scenario
-from wizard.topology import Phase
+from wizard.topology import ExchangeKind, Phase
 from wizard.ui.topology_model import PENDING, diagram_for
 
 
@@ -156,3 +158,30 @@ def test_end_to_end_oauth_checks_colour_the_link_between_sfb_and_exchange():
     diagram = diagram_for(example_scenario(), results)
     assert diagram.edge("pool:fe.jdskype.net", "exchange").status == "fail"
     assert diagram.node("exchange").status == "fail"
+
+
+def test_every_topology_gets_its_boxes_without_overlap():
+    """All 99 topologies, with one, two and three pools: each product where it runs, no two boxes of a row on
+    top of each other, every arrow between boxes that exist."""
+    from wizard.examples import example_for
+    from wizard.topology import all_topologies
+
+    for topology in all_topologies():
+        for pools in (["fe01.fabrikam.com"], ["fe01.fabrikam.com", "fe02.fabrikam.com"],
+                      ["fe01.fabrikam.com", "fe02.fabrikam.com", "fe03.fabrikam.com"]):
+            scenario = example_for(topology)
+            if topology.sfb_on_prem:
+                scenario.update({"pool_fqdns": pools})
+            diagram = diagram_for(scenario, [])
+            ids = {n.id for n in diagram.nodes}
+            assert ("exchange-online" in ids) == (topology.exchange is ExchangeKind.HYBRID), topology.label
+            assert ("teams" in ids) == topology.teams_users, topology.label
+            assert ("tenant" in ids) == topology.involves_tenant, topology.label
+            assert any(i.startswith("pool") for i in ids) == topology.sfb_on_prem, topology.label
+            assert not [n for n in diagram.nodes if "Online" in n.title and n.id != "exchange-online"
+                        and not (n.id == "exchange" and topology.exchange_online_only)], topology.label
+            for row in {n.row for n in diagram.nodes}:
+                columns = sorted(n.column for n in diagram.nodes if n.row == row)
+                assert all(b - a >= 1 for a, b in pairwise(columns)), (topology.label, row)
+                assert all(0 <= c <= 2 for c in columns)
+            assert all(e.source in ids and e.target in ids for e in diagram.edges), topology.label
