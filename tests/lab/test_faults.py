@@ -159,6 +159,12 @@ def check_exchange_oauth_disabled(lab: Lab) -> None:
     assert "oauth_not_available" in response.headers["x-ms-diagnostics"]
 
 
+def check_exchange_untrusted_sfb(lab: Lab) -> None:
+    challenge = bearer_challenge(lab, "https://autodiscover.contoso.com/EWS/Exchange.asmx",
+                                 headers={"Authorization": "Bearer"})
+    assert "trusted_issuers" not in challenge and "00000004-0000-0ff1-ce00-000000000000@" not in challenge
+
+
 def check_unknown_tenant(lab: Lab) -> None:
     response = clients.get(lab, "https://login.microsoftonline.com/contoso.onmicrosoft.com/.well-known/"
                                 "openid-configuration")
@@ -239,6 +245,7 @@ CHECKS: dict[str, tuple[str, Callable[[Lab], None]]] = {
     "exchange-auth-expired": ("onprem", check_exchange_auth_expired),
     "no-partner-app": ("onprem", check_no_partner_app),
     "exchange-oauth-disabled": ("onprem", check_exchange_oauth_disabled),
+    "exchange-untrusted-sfb": ("onprem", check_exchange_untrusted_sfb),
     "unknown-tenant": ("hybrid", check_unknown_tenant),
     "dns-servfail": ("onprem", check_dns_servfail),
     "dns-timeout": ("onprem", check_dns_timeout),

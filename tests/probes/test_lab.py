@@ -52,6 +52,7 @@ FAULT_TABLE = {
     "exchange-auth-expired": ("certificates.exchange-auth", Status.FAIL, "Set-AuthConfig -NewCertificateThumbprint"),
     "no-partner-app": ("verification.sfb-trusts-exchange:pool01.contoso.com", Status.FAIL,
                        "New-CsPartnerApplication -Identity Exchange"),
+    "exchange-untrusted-sfb": ("verification.exchange-oauth.ews", Status.WARN, "-ApplicationType Lync"),
     "exchange-oauth-disabled": ("verification.exchange-oauth.ews", Status.FAIL,
                                 "Configure-EnterprisePartnerApplication.ps1"),
     "unknown-tenant": ("hybrid.tenant", Status.FAIL, "onmicrosoft.com"),

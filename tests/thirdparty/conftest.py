@@ -93,7 +93,8 @@ def real_deployment(tmp_path: Path, real_ca: TestCA) -> Iterator[Callable[[Break
                         "issuer": f"{EXCHANGE_SERVICE_ID}@*",
                         "keys": [{"usage": "signing", "keyinfo": {"x5t": _x5t(auth)},
                                   "keyvalue": {"type": "x509Certificate", "value": _b64(auth)}}]}
-        bearer_exchange = (f'Bearer client_id="{EXCHANGE_SERVICE_ID}", trusted_issuers="{ACS_ID}@*", '
+        bearer_exchange = (f'Bearer client_id="{EXCHANGE_SERVICE_ID}", '
+                           f'trusted_issuers="{ACS_ID}@*,{SFB_SERVICE_ID}@contoso.com", '
                            'token_types="app_asserted_user_v1 service_asserted_app_v1"')
         exchange_locations = {
             "/autodiscover/metadata/json/1": ("return 200 '<html><body>Sign in</body></html>';"

@@ -179,7 +179,7 @@ class LabContent:
     def trusted_issuers(self) -> list[str]:
         """Whom Exchange's OAuth module trusts: SfB Server (its partner application, in SfB's realm) and the
         tenant's Microsoft Entra ID (the auth server the hybrid configuration creates)."""
-        issuers = [f"{SFB_ID}@{self.realm}"] if self.deployment.sfb_on_prem else []
+        issuers = [f"{SFB_ID}@{self.realm}"] if self.deployment.sfb_on_prem and self.config.exchange_trusts_sfb else []
         tenant = self.config.ews_trusted_tenant or TENANT_ID
         if self.deployment.has_tenant and tenant != "none":
             issuers.append(f"{ACS_ID}@{tenant}")

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from wizard.lab.deployment import OTHER_TENANT_ID, TOPOLOGIES, canonical_topology
-from wizard.policy import ACS_SERVICE_ID, MIN_RSA_KEY_BITS
+from wizard.policy import ACS_SERVICE_ID, MIN_RSA_KEY_BITS, SFB_SERVICE_ID
 
 SFB_ON_PREM = ("onprem", "hybrid")
 WITH_TENANT = ("hybrid", "teams")
@@ -108,6 +108,7 @@ class LabConfig:
     ews_preauth: bool = False
     ews_trusted_tenant: str = ""
     exchange_invalid_tenant: bool = False
+    exchange_trusts_sfb: bool = True  # Exchange's challenge lists SfB Server (00000004@realm) as a trusted issuer
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,10 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault("no-partner-app",
           "The pool has no partner application for Exchange: its Bearer challenge lists no trusted_issuers.",
           {"pool_trusts_exchange": False}, SFB_ON_PREM),
+    Fault("exchange-untrusted-sfb",
+          "Exchange accepts OAuth but its Bearer challenge does not list Skype for Business Server "
+          f"({SFB_SERVICE_ID}@contoso.com) among its trusted issuers: no partner application for SfB on Exchange.",
+          {"exchange_trusts_sfb": False}, ("onprem", "hybrid")),
     Fault("exchange-oauth-disabled",
           "Exchange does not accept OAuth tokens (x-ms-diagnostics 4000000 oauth_not_available; Bearer "
           "challenge without trusted_issuers): the 401 from Test-CsExStorageConnectivity.",

@@ -217,10 +217,15 @@ class ExchangeAcceptsOAuthProbe(BaseProbe):
             sfb = [i for i in challenge.list_param("trusted_issuers")
                    if i.partition("@")[0].strip().lower() == SFB_SERVICE_ID]
             if not sfb:
-                return failed(f"{self.target} offers OAuth but does not list Skype for Business Server "
-                              f"({SFB_SERVICE_ID}@{scenario.effective_realm}) among its trusted issuers "
-                              f"({challenge.param('trusted_issuers') or 'none'}): Exchange has no partner "
-                              "application for the pool.", enable, *evidence)
+                # Microsoft's one published sample lists SfB Server here; no document says every Exchange does,
+                # so its absence is worth a look, not a verdict (Test-CsExStorageConnectivity is the proof).
+                return warned(f"{self.target} offers OAuth, but its trusted issuers "
+                              f"({challenge.param('trusted_issuers') or 'none'}) do not include Skype for Business "
+                              f"Server ({SFB_SERVICE_ID}@{scenario.effective_realm}), which Microsoft support's "
+                              "sample challenge (\"Skype for Business and Exchange integration fails if wildcards used "
+                              "in AcceptedDomains entries\") shows once Exchange has a partner application for SfB. "
+                              "If Test-CsExStorageConnectivity fails with 401, Exchange does not trust the pool.",
+                              enable, *evidence)
             return passed(f"{self.target} offers Bearer (OAuth) authentication and trusts Skype for Business Server "
                           f"({', '.join(sfb)}).", *evidence)
         return passed(f"{self.target} offers Bearer (OAuth) authentication.", *evidence)
