@@ -101,7 +101,7 @@ def test_owa_redirects_to_the_logon_page_with_the_exchange_2019_build(lab: Lab) 
     assert response.headers["Location"].startswith("https://ex01.contoso.com/owa/auth/logon.aspx?url=")
     logon = clients.get(lab, response.headers["Location"])
     assert logon.status_code == 200
-    assert logon.headers["X-OWA-Version"] == "15.2.1544.4"
+    assert logon.headers["X-OWA-Version"] == "15.2.2562.37"
 
 
 def test_autodiscover_v2_returns_the_ews_url_and_rejects_unknown_protocols(lab: Lab) -> None:

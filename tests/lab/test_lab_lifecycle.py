@@ -156,7 +156,7 @@ def test_settings_point_probes_at_the_lab(lab: Lab) -> None:
 def test_onprem_scenario_describes_the_lab(lab: Lab) -> None:
     s = lab.scenario
     assert s.errors() == {}
-    assert (s.exchange, s.exchange_version, s.sfb, s.sfb_version) == ("server", "2019", "server", "2019")
+    assert (s.exchange, s.exchange_version, s.sfb, s.sfb_version) == ("server", "se", "server", "se")
     assert s.sip_domains == ["contoso.com"]
     assert s.exchange_fqdns == ["ex01.contoso.com"]
     assert s.autodiscover_fqdn == "autodiscover.contoso.com"

@@ -1,9 +1,9 @@
 """What each simulated server answers, built from the documented wire formats (protocols.md §1-4).
 
-Exchange 2019 (ex01, also as autodiscover): 401 challenges on Autodiscover and EWS, the Bearer
+Exchange Server SE (ex01, also as autodiscover): 401 challenges on Autodiscover and EWS, the Bearer
 challenge when an empty bearer token is offered, the OAuth metadata document (lower-case
 keyinfo/keyvalue), Autodiscover v2 JSON and OWA's redirect with X-OWA-Version.
-SfB Server 2019 Front Ends (fe01, fe02 behind pool01) and the reverse proxy: the camel-case metadata
+SfB Server SE Front Ends (fe01, fe02 behind pool01) and the reverse proxy: the camel-case metadata
 document of the field guide, lyncdiscover JSON and the oauth/user 401 with its two challenges.
 Microsoft's side: openid-configuration, getuserrealm.srf and ACS metadata on loopback stand-ins for
 login.microsoftonline.com and accounts.accesscontrol.windows.net, SfB Online's webdir, and Exchange
@@ -124,7 +124,7 @@ class LabContent:
             return invalid_hostname()
         return self._routes[machine.role](machine, request)
 
-    # ------------------------------------------------------------------ Exchange Server 2019
+    # ------------------------------------------------------------------ Exchange Server SE
     @staticmethod
     def _exchange_headers() -> tuple[tuple[str, str], ...]:
         return (("Cache-Control", "private"), ("request-id", str(uuid.uuid4())),
@@ -245,7 +245,7 @@ class LabContent:
         return HttpResponse(302, (("Location", f"https://autodiscover.{domain}/autodiscover/autodiscover.json?{query}"),
                                   *headers))
 
-    # ------------------------------------------------------------------ SfB Server 2019 web services
+    # ------------------------------------------------------------------ SfB Server SE web services
     def _sfb_web(self, machine: Machine, request: HttpRequest) -> HttpResponse:
         external = machine.role is Role.REVERSE_PROXY
         web = EXTERNAL_WEB if external else POOL

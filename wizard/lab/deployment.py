@@ -16,7 +16,7 @@ TENANT_ID = "7c3b1f52-9e4a-4d6b-8f21-0a5c6d7e8f90"  # made up for the lab
 OTHER_TENANT_ID = "0f9e8d7c-6b5a-4938-a271-605f4e3d2c1b"  # another (made-up) tenant, for a fault
 TENANT_REGION = "NA"
 OTHER_REALM = "fabrikam.com"
-EXCHANGE_BUILD = "15.2.1544.4"  # Exchange Server 2019 CU14
+EXCHANGE_BUILD = "15.2.2562.37"  # Exchange Server SE RTM with the February 2026 security update
 EXCHANGE_SERVER = f"ex01.{DOMAIN}"
 AUTODISCOVER = f"autodiscover.{DOMAIN}"
 POOL = f"pool01.{DOMAIN}"
@@ -138,8 +138,8 @@ class Deployment:
 
 
 def deployment_for(topology: str) -> Deployment:
-    """onprem: Exchange 2019 + SfB Server 2019; hybrid: the same with Teams (a tenant); teams (or its old
-    name online): Exchange 2019 on premises with Microsoft Teams. The Microsoft cloud machines exist in
+    """onprem: Exchange SE + SfB Server SE; hybrid: the same with Teams (a tenant); teams (or its old
+    name online): Exchange SE on premises with Microsoft Teams. The Microsoft cloud machines exist in
     every topology (as on the internet); whether they know the Contoso tenant is the content's business."""
     topology = canonical_topology(topology)
     cloud = (MICROSOFT_LOGIN, SFB_ONLINE, EXCHANGE_ONLINE)

@@ -111,13 +111,13 @@ class Lab:
 
     def _scenario(self) -> Scenario:
         values: dict[str, str | list[str]] = {
-            "mode": "verify", "exchange": "server", "exchange_version": "2019",
+            "mode": "verify", "exchange": "server", "exchange_version": "se",
             "sip_domains": list(self.deployment.sip_domains), "smtp_domain": DOMAIN,
             "exchange_fqdns": list(self.deployment.exchange_fqdns),
             "autodiscover_fqdn": AUTODISCOVER, "test_sip_uri": f"sip:{TEST_USER}@{DOMAIN}",
         }
         if self.deployment.sfb_on_prem:
-            values.update({"sfb": "hybrid" if self.topology == "hybrid" else "server", "sfb_version": "2019",
+            values.update({"sfb": "hybrid" if self.topology == "hybrid" else "server", "sfb_version": "se",
                            "pool_fqdns": list(self.deployment.pool_fqdns),
                            "oauth_certificate": self.oauth_certificate_path, "sfb_site": "Site1"})
         else:

@@ -31,7 +31,9 @@ MAX_CERTIFICATE_FILE = 1024 * 1024
 SHOWN_NAMES = 20  # Subject Alternative Names listed in evidence; the rest are counted, not printed
 # What cryptography raises for bytes from a server or file that are no certificate it can read: some
 # only when a field is first used (an unknown key or signature algorithm, a damaged extension).
-_UNREADABLE = (ValueError, UnsupportedAlgorithm, x509.InvalidVersion)
+# TypeError: cryptography refuses a name attribute whose ASN.1 type does not fit its OID only when the
+# subject is read ("oid must be X500_UNIQUE_IDENTIFIER for BitString type"), found by the property tests.
+_UNREADABLE = (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion)
 # A server's certificate with a zero or negative serial is still read; the warning would only reach
 # the admin's terminal as noise.
 warnings.filterwarnings("ignore", message="Parsed a serial number which wasn't positive",
