@@ -1,7 +1,8 @@
 """Assemble the playbook: every phase's steps, in phase order, for the scenario's topology only.
 
-Only a valid scenario gets a playbook (require_valid()), so every value the phase modules quote has
-passed its validator; phases the topology skips (Topology.applies) contribute nothing.
+Only a valid scenario gets a playbook: it is settled (validated once, frozen, its topology made of
+enums) before any phase module sees it, so every value they quote has passed its validator and none
+of them re-validates or re-defaults; phases the topology skips (Topology.applies) contribute nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from wizard.playbook.phases import (
 )
 from wizard.playbook.step import Step
 from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import Phase
 
 PHASE_MODULES: dict[Phase, ModuleType] = {
@@ -37,27 +39,31 @@ class PlaybookError(RuntimeError):
     """A phase module produced an inconsistent playbook (a bug, reported with the step at fault)."""
 
 
-def _phase_steps(scenario: Scenario, phase: Phase) -> list[Step]:
-    if not scenario.topology.applies(phase):
+def _settled(scenario: Scenario | Settled) -> Settled:
+    """The phases read only a settled scenario: validated once here, never again downstream."""
+    return scenario if isinstance(scenario, Settled) else scenario.settle()
+
+
+def _phase_steps(settled: Settled, phase: Phase) -> list[Step]:
+    if not settled.topology.applies(phase):
         return []
-    make: Callable[[Scenario], list[Step]] = PHASE_MODULES[phase].steps
-    produced = make(scenario)
+    make: Callable[[Settled], list[Step]] = PHASE_MODULES[phase].steps
+    produced = make(settled)
     for step in produced:
         if step.phase is not phase:
             raise PlaybookError(f"step {step.id} claims phase {step.phase} but comes from {phase}")
     return produced
 
 
-def steps_for_phase(scenario: Scenario, phase: Phase) -> list[Step]:
-    """The steps of one phase (empty when the topology skips it)."""
-    scenario.require_valid()
-    return _phase_steps(scenario, phase)
+def steps_for_phase(scenario: Scenario | Settled, phase: Phase) -> list[Step]:
+    """The steps of one phase (empty when the topology skips it); ScenarioInvalid for an invalid scenario."""
+    return _phase_steps(_settled(scenario), phase)
 
 
-def build_playbook(scenario: Scenario) -> list[Step]:
+def build_playbook(scenario: Scenario | Settled) -> list[Step]:
     """All steps for the scenario's topology, in phase order; step ids are unique."""
-    scenario.require_valid()
-    steps = [step for phase in Phase for step in _phase_steps(scenario, phase)]
+    settled = _settled(scenario)
+    steps = [step for phase in Phase for step in _phase_steps(settled, phase)]
     seen: set[str] = set()
     for step in steps:
         if step.id in seen:

@@ -9,6 +9,7 @@ falls into exactly the cases that apply to it.
 from __future__ import annotations
 
 from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, Topology
 
 
@@ -85,6 +86,6 @@ def needs_directory_sync(t: Topology) -> bool:
     return t.involves_tenant and not exchange_online_with_teams(t)
 
 
-def tenant_reference(scenario: Scenario) -> str:
+def tenant_reference(scenario: Settled | Scenario) -> str:
     """What identifies the tenant in URLs and Connect-MgGraph: its ID when known, else its domain."""
     return scenario.tenant_id or scenario.tenant_domain

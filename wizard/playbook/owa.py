@@ -10,7 +10,7 @@ from __future__ import annotations
 from wizard.playbook import sources
 from wizard.playbook.snippets import block, if_, if_not, iis_certificate, indent, q
 from wizard.playbook.step import Shell, Step
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import EXCHANGE_NAMES, ExchangeVersion, Phase, Topology
 
 OWA_APP_POOL_RECYCLE = ("& \"$env:windir\\System32\\inetsrv\\appcmd.exe\" recycle apppool "
@@ -24,7 +24,7 @@ def _exchange(t: Topology) -> str:
     return EXCHANGE_NAMES[t.exchange_version] if t.exchange_version else t.exchange_name
 
 
-def trusted_application(scenario: Scenario, phase: Phase) -> Step:
+def trusted_application(scenario: Settled, phase: Phase) -> Step:
     t = scenario.topology
     owa_pool, *other_servers = scenario.exchange_fqdns
     registrar = scenario.pool_fqdns[0]
@@ -83,7 +83,7 @@ def trusted_application(scenario: Scenario, phase: Phase) -> Step:
     )
 
 
-def virtual_directory(scenario: Scenario, phase: Phase) -> Step:
+def virtual_directory(scenario: Settled, phase: Phase) -> Step:
     t = scenario.topology
     if t.exchange_version is ExchangeVersion.V2010:
         pool = scenario.pool_fqdns[0]
@@ -123,7 +123,7 @@ def virtual_directory(scenario: Scenario, phase: Phase) -> Step:
     )
 
 
-def web_config(scenario: Scenario, phase: Phase) -> Step:
+def web_config(scenario: Settled, phase: Phase) -> Step:
     pool = scenario.pool_fqdns[0]
     path = "$webConfig = Join-Path -Path $env:ExchangeInstallPath -ChildPath 'ClientAccess\\Owa\\web.config'"
     load = block(path, "[xml]$config = Get-Content -Path $webConfig -Raw",
@@ -194,7 +194,7 @@ def mailbox_policy(phase: Phase) -> Step:
     )
 
 
-def owa_steps(scenario: Scenario, phase: Phase) -> list[Step]:
+def owa_steps(scenario: Settled, phase: Phase) -> list[Step]:
     t = scenario.topology
     out = [trusted_application(scenario, phase), virtual_directory(scenario, phase)]
     if t.exchange_version is not ExchangeVersion.V2010:

@@ -12,7 +12,7 @@ from wizard.playbook import sources
 from wizard.playbook.phases.prerequisites import exchange_online_autodiscover
 from wizard.playbook.snippets import dns_add_cname, dns_add_srv, dns_remove_cname, dns_remove_srv, q, zone_and_name
 from wizard.playbook.step import Shell, Step
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import EXCHANGE_NAMES, ExchangeKind, Phase, Topology
 
 PHASE = Phase.AUTODISCOVER
@@ -23,11 +23,11 @@ def client_access_noun(t: Topology) -> str:
     return "ClientAccessService" if t.uses_client_access_service else "ClientAccessServer"
 
 
-def _zones(scenario: Scenario) -> list[str]:
+def _zones(scenario: Settled) -> list[str]:
     return [scenario.smtp_domain, *scenario.sip_domains]
 
 
-def cname_record(scenario: Scenario) -> Step:
+def cname_record(scenario: Settled) -> Step:
     fqdn = scenario.effective_autodiscover_fqdn
     target = scenario.exchange_fqdns[0]
     zone, name = zone_and_name(fqdn, _zones(scenario))
@@ -51,7 +51,7 @@ def cname_record(scenario: Scenario) -> Step:
     )
 
 
-def srv_record(scenario: Scenario) -> Step:
+def srv_record(scenario: Settled) -> Step:
     domain = scenario.smtp_domain
     target = scenario.effective_autodiscover_fqdn
     zone, name = zone_and_name(f"_autodiscover._tcp.{domain}", [domain])
@@ -73,7 +73,7 @@ def srv_record(scenario: Scenario) -> Step:
     )
 
 
-def current_internal_uri(scenario: Scenario) -> Step:
+def current_internal_uri(scenario: Settled) -> Step:
     noun = client_access_noun(scenario.topology)
     return Step(
         id="autodiscover.internal-uri-current",
@@ -126,7 +126,7 @@ def _version_note(t: Topology) -> str:
             "Business and Exchange\" shows; from Exchange 2016 the cmdlets are *-ClientAccessService.")
 
 
-def set_internal_uri(scenario: Scenario) -> Step:
+def set_internal_uri(scenario: Settled) -> Step:
     noun = client_access_noun(scenario.topology)
     uri = scenario.autodiscover_internal_uri
     return Step(
@@ -146,7 +146,7 @@ def set_internal_uri(scenario: Scenario) -> Step:
     )
 
 
-def iis_reset(step_id: str, phase: Phase, scenario: Scenario, reason: str, source: str) -> Step:
+def iis_reset(step_id: str, phase: Phase, scenario: Settled, reason: str, source: str) -> Step:
     servers = scenario.exchange_fqdns
     return Step(
         id=step_id,
@@ -163,7 +163,7 @@ def iis_reset(step_id: str, phase: Phase, scenario: Scenario, reason: str, sourc
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if t.exchange_on_prem:

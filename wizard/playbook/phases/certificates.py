@@ -13,7 +13,7 @@ from wizard.playbook import sources
 from wizard.playbook.snippets import block, if_, q
 from wizard.playbook.step import Shell, Step
 from wizard.policy import MIN_RSA_KEY_BITS
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import Phase
 
 PHASE = Phase.CERTIFICATES
@@ -31,7 +31,7 @@ AUTH_RENEWAL_NOTE = (
     "MonitorExchangeAuthCertificate.ps1 (CSS-Exchange) renews and publishes the certificate itself for you.")
 
 
-def exchange_iis_certificate(scenario: Scenario) -> Step:
+def exchange_iis_certificate(scenario: Settled) -> Step:
     names = [scenario.effective_autodiscover_fqdn, *scenario.exchange_fqdns]
     return Step(
         id="certificates.exchange-iis",
@@ -69,7 +69,7 @@ def exchange_auth_certificate() -> Step:
     )
 
 
-def sfb_oauth_certificate(scenario: Scenario) -> Step:
+def sfb_oauth_certificate(scenario: Settled) -> Step:
     thumbprint = scenario.oauth_certificate_thumbprint
     current = "$current = Get-CsCertificate -Type OAuthTokenIssuer -ErrorAction SilentlyContinue"
     if thumbprint:
@@ -104,7 +104,7 @@ def sfb_oauth_certificate(scenario: Scenario) -> Step:
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if t.exchange_on_prem:

@@ -36,7 +36,7 @@ from wizard.playbook.wellknown import (
     SFB_SERVICE_ID,
     TEAMS_SCHEDULER_APP_ID,
 )
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import ExchangeVersion, Phase
 
 PHASE = Phase.HYBRID
@@ -90,7 +90,7 @@ def export_exchange_certificate() -> Step:
     )
 
 
-def upload_exchange_certificate(scenario: Scenario) -> Step:
+def upload_exchange_certificate(scenario: Settled) -> Step:
     tenant = cases.tenant_reference(scenario)
     return Step(
         id="hybrid.upload-exchange-auth-certificate",
@@ -112,7 +112,7 @@ def upload_exchange_certificate(scenario: Scenario) -> Step:
     )
 
 
-def check_exchange_certificate(scenario: Scenario) -> Step:
+def check_exchange_certificate(scenario: Settled) -> Step:
     return Step(
         id="hybrid.check-exchange-auth-certificate",
         phase=PHASE,
@@ -129,7 +129,7 @@ def check_exchange_certificate(scenario: Scenario) -> Step:
     )
 
 
-def _sfb_certificate_file(scenario: Scenario) -> tuple[str, bool]:
+def _sfb_certificate_file(scenario: Settled) -> tuple[str, bool]:
     """The certificate file the upload uses: the scenario's, if it is a public certificate file, else the export."""
     path = scenario.oauth_certificate
     if path.lower().endswith(UPLOADABLE):
@@ -159,7 +159,7 @@ def export_sfb_certificate() -> Step:
     )
 
 
-def upload_sfb_certificate(scenario: Scenario) -> Step:
+def upload_sfb_certificate(scenario: Settled) -> Step:
     tenant = cases.tenant_reference(scenario)
     path, exported = _sfb_certificate_file(scenario)
     return Step(
@@ -179,7 +179,7 @@ def upload_sfb_certificate(scenario: Scenario) -> Step:
     )
 
 
-def sfb_service_principal_name(scenario: Scenario) -> Step:
+def sfb_service_principal_name(scenario: Settled) -> Step:
     fqdn = scenario.pool_external_web_fqdn
     tenant = cases.tenant_reference(scenario)
     spn = f"{SFB_SERVICE_ID}/{fqdn}"
@@ -221,7 +221,7 @@ def sfb_service_principal_name_missing() -> Step:
     )
 
 
-def exchange_online_principal(scenario: Scenario) -> Step:
+def exchange_online_principal(scenario: Settled) -> Step:
     return Step(
         id="hybrid.exchange-online-principal",
         phase=PHASE,
@@ -267,9 +267,9 @@ def exchange_online_hosting_provider() -> Step:
     )
 
 
-def exchange_2010_online(scenario: Scenario) -> Step:
+def exchange_2010_online(scenario: Settled) -> Step:
     t = scenario.topology
-    lost = "; ".join(f.feature for f in unsupported(scenario)) or "none"
+    lost = "; ".join(f.feature for f in unsupported(t)) or "none"
     support = EXCHANGE_SUPPORT[ExchangeVersion.V2010]
     ended = f"{support.end.day} {support.end:%B %Y}" if support.end else ""
     online = [side for side, present in (("Microsoft Teams", t.teams_users),
@@ -293,7 +293,7 @@ def exchange_2010_online(scenario: Scenario) -> Step:
     )
 
 
-def same_tenant(scenario: Scenario) -> Step:
+def same_tenant(scenario: Settled) -> Step:
     return Step(
         id="hybrid.same-tenant",
         phase=PHASE,
@@ -310,7 +310,7 @@ def same_tenant(scenario: Scenario) -> Step:
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if cases.exchange_server_with_teams(t):

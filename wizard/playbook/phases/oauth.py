@@ -19,13 +19,13 @@ from wizard.playbook.owa import owa_steps
 from wizard.playbook.snippets import block, if_, if_not, q
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import ACS_METADATA_URL, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import ExchangeKind, ExchangeVersion, Phase, Topology
 
 PHASE = Phase.OAUTH
 
 
-def exchange_autodiscover_url(scenario: Scenario) -> Step:
+def exchange_autodiscover_url(scenario: Settled) -> Step:
     url = scenario.oauth_autodiscover_url
     online = scenario.topology.exchange_online_only
     corrections = " ".join(scenario.corrections())
@@ -54,7 +54,7 @@ def exchange_autodiscover_url(scenario: Scenario) -> Step:
     )
 
 
-def realm(scenario: Scenario) -> Step:
+def realm(scenario: Settled) -> Step:
     value = scenario.oauth_realm
     return Step(
         id="oauth.realm",
@@ -72,7 +72,7 @@ def realm(scenario: Scenario) -> Step:
     )
 
 
-def online_sts(scenario: Scenario) -> Step:
+def online_sts(scenario: Settled) -> Step:
     tenant = cases.tenant_reference(scenario)
     url = ACS_METADATA_URL.format(tenant=tenant)
     exists = "Get-CsOAuthServer -Identity microsoft.sts -ErrorAction SilentlyContinue"
@@ -110,7 +110,7 @@ def service_name() -> Step:
     )
 
 
-def exchange_trusts_online(scenario: Scenario) -> Step:
+def exchange_trusts_online(scenario: Settled) -> Step:
     domain = scenario.effective_verified_domain
     hybrid = scenario.topology.exchange is ExchangeKind.HYBRID
     return Step(
@@ -149,7 +149,7 @@ def lost_to_exchange_2010(t: Topology) -> list[str]:
     return [f.feature for f in unsupported(t) if f.feature not in with_2013]
 
 
-def exchange_2010_without_oauth(scenario: Scenario) -> Step:
+def exchange_2010_without_oauth(scenario: Settled) -> Step:
     names = "; ".join(lost_to_exchange_2010(scenario.topology)) or "none"
     return Step(
         id="oauth.exchange-2010-no-oauth",
@@ -167,7 +167,7 @@ def exchange_2010_without_oauth(scenario: Scenario) -> Step:
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if cases.exchange_2010(t):

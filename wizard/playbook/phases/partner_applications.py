@@ -23,7 +23,7 @@ from wizard.playbook.wellknown import (
     SFB_SERVICE_ID,
     TEAMS_SCHEDULER_APP_ID,
 )
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import Phase, Topology
 
 PHASE = Phase.PARTNER_APPLICATIONS
@@ -63,7 +63,7 @@ def metadata_check(step_id: str, shell: Shell, urls: list[str], who: str, source
     )
 
 
-def exchange_trusts_sfb(scenario: Scenario) -> Step:
+def exchange_trusts_sfb(scenario: Settled) -> Step:
     url = scenario.sfb_metadata_url
     exists = f"Get-PartnerApplication | Where-Object {{ $_.AuthMetadataUrl -eq {q(url)} }}"
     pools = scenario.pool_fqdns
@@ -93,7 +93,7 @@ def exchange_trusts_sfb(scenario: Scenario) -> Step:
     )
 
 
-def sfb_trusts_exchange(scenario: Scenario) -> Step:
+def sfb_trusts_exchange(scenario: Settled) -> Step:
     url = scenario.exchange_metadata_url
     exists = "Get-CsPartnerApplication -Identity Exchange -ErrorAction SilentlyContinue"
     return Step(
@@ -125,7 +125,7 @@ def _user(name: str, dc: str, *, optional: bool = False) -> str:
     return f"$user = Get-MailUser -Identity {name}{_dc(dc)}{tail}"
 
 
-def sfb_online_account(scenario: Scenario) -> Step:
+def sfb_online_account(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     address = f"SfBOnline-ApplicationAccount@{scenario.effective_verified_domain}"
     return Step(
@@ -160,7 +160,7 @@ def _role_assignment(role: str, user: str, dc: str) -> tuple[str, str]:
     return add, remove
 
 
-def sfb_online_roles(scenario: Scenario) -> Step:
+def sfb_online_roles(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     user_app = _role_assignment("UserApplication", "$user.Identity", dc)
     archive_app = _role_assignment("ArchiveApplication", "$user.Identity", dc)
@@ -181,7 +181,7 @@ def sfb_online_roles(scenario: Scenario) -> Step:
     )
 
 
-def sfb_online_partner(scenario: Scenario) -> Step:
+def sfb_online_partner(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     exists = "Get-PartnerApplication -Identity SfBOnline -ErrorAction SilentlyContinue"
     return Step(
@@ -207,7 +207,7 @@ def sfb_online_partner(scenario: Scenario) -> Step:
     )
 
 
-def teams_scheduler_account(scenario: Scenario) -> Step:
+def teams_scheduler_account(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     address = f"TeamsScheduler-ApplicationAccount@{scenario.effective_verified_domain}"
     return Step(
@@ -236,7 +236,7 @@ def teams_scheduler_account(scenario: Scenario) -> Step:
     )
 
 
-def teams_scheduler_role(scenario: Scenario) -> Step:
+def teams_scheduler_role(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     assignment = _role_assignment("TeamsSchedulerRole", "$user.Identity", dc)
     role_exists = "Get-ManagementRole -Identity TeamsSchedulerRole -ErrorAction SilentlyContinue"
@@ -267,7 +267,7 @@ def teams_scheduler_role(scenario: Scenario) -> Step:
     )
 
 
-def teams_partner_applications(scenario: Scenario) -> Step:
+def teams_partner_applications(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     scheduler = "Get-PartnerApplication -Identity TeamsScheduler -ErrorAction SilentlyContinue"
     voicemail = "Get-PartnerApplication -Identity CloudVoicemail -ErrorAction SilentlyContinue"
@@ -337,7 +337,7 @@ def sfb_trusts_exchange_online(t: Topology) -> Step:
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if cases.onprem_pair(t):

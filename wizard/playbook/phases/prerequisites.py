@@ -23,7 +23,7 @@ from wizard.playbook.snippets import (
 )
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import EXCHANGE_ONLINE_AUTODISCOVER_TARGET, TEAMS_FEDERATION_SRV
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import EXCHANGE_NAMES, ExchangeVersion, Phase, SfbKind, SfbVersion, Topology
 
 PHASE = Phase.PREREQUISITES
@@ -73,7 +73,7 @@ def exchange_servers(t: Topology) -> Step:
     )
 
 
-def sfb_pools(scenario: Scenario) -> Step:
+def sfb_pools(scenario: Settled) -> Step:
     pools = ", ".join(scenario.pool_fqdns)
     return Step(
         id="prerequisites.sfb-pools",
@@ -130,7 +130,7 @@ def owa_ucma() -> Step:
     )
 
 
-def lync_dns_on_prem(scenario: Scenario) -> Step:
+def lync_dns_on_prem(scenario: Settled) -> Step:
     hybrid = scenario.topology.sfb is SfbKind.HYBRID
     lines = []
     for domain in scenario.sip_domains:
@@ -180,7 +180,7 @@ def teams_federation_dns(domain: str) -> Step:
     )
 
 
-def exchange_online_autodiscover(scenario: Scenario, phase: Phase) -> Step:
+def exchange_online_autodiscover(scenario: Settled, phase: Phase) -> Step:
     zone, name = zone_and_name(f"autodiscover.{scenario.smtp_domain}", [scenario.smtp_domain])
     return Step(
         id=f"{phase.value}.exchange-online-autodiscover-dns",
@@ -198,7 +198,7 @@ def exchange_online_autodiscover(scenario: Scenario, phase: Phase) -> Step:
     )
 
 
-def graph_session(scenario: Scenario) -> Step:
+def graph_session(scenario: Settled) -> Step:
     tenant = cases.tenant_reference(scenario)
     modules = ("Microsoft.Graph.Applications", "Microsoft.Graph.Identity.DirectoryManagement")
     installs = [if_not(f"Get-Module -ListAvailable -Name {q(m)}", f"Install-Module -Name {q(m)} -Scope CurrentUser")
@@ -217,7 +217,7 @@ def graph_session(scenario: Scenario) -> Step:
     )
 
 
-def directory_sync(scenario: Scenario) -> Step:
+def directory_sync(scenario: Settled) -> Step:
     return Step(
         id="prerequisites.directory-sync",
         phase=PHASE,
@@ -238,7 +238,7 @@ def directory_sync(scenario: Scenario) -> Step:
     )
 
 
-def sip_proxy_address(scenario: Scenario) -> Step:
+def sip_proxy_address(scenario: Settled) -> Step:
     sip = scenario.test_sip_uri
     mailbox = sip.removeprefix("sip:")
     find = f"$mailbox = Get-Mailbox -Identity {q(mailbox)}"
@@ -263,7 +263,7 @@ def sip_proxy_address(scenario: Scenario) -> Step:
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if t.exchange_on_prem:

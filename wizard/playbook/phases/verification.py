@@ -11,13 +11,13 @@ from wizard.playbook import cases, sources
 from wizard.playbook.snippets import q
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import CLOUD_VOICEMAIL_APP_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
-from wizard.scenario import Scenario
+from wizard.settled import Settled
 from wizard.topology import Phase, SfbKind
 
 PHASE = Phase.VERIFICATION
 
 
-def exchange_storage(scenario: Scenario) -> Step:
+def exchange_storage(scenario: Settled) -> Step:
     uri = scenario.test_sip_uri
     target = q(uri) if uri else "(Read-Host -Prompt 'SIP address of a test user with a mailbox (sip:user@domain)')"
     cloud_mailboxes = scenario.topology.exchange_online_mailboxes
@@ -76,7 +76,7 @@ def owa_im_events() -> Step:
     )
 
 
-def sfb_online_features(scenario: Scenario) -> Step:
+def sfb_online_features(scenario: Settled) -> Step:
     return Step(
         id="verification.sfb-online-features",
         phase=PHASE,
@@ -98,7 +98,7 @@ def sfb_online_features(scenario: Scenario) -> Step:
     )
 
 
-def online_features(scenario: Scenario) -> Step:
+def online_features(scenario: Settled) -> Step:
     return Step(
         id="verification.online-features",
         phase=PHASE,
@@ -112,7 +112,7 @@ def online_features(scenario: Scenario) -> Step:
     )
 
 
-def steps(scenario: Scenario) -> list[Step]:
+def steps(scenario: Settled) -> list[Step]:
     t = scenario.topology
     out: list[Step] = []
     if t.sfb_on_prem and t.exchange_has_oauth:
