@@ -57,10 +57,11 @@ def test_the_choices_are_todays_products_with_the_subscription_editions(make_wiz
     assert not any("Skype for Business Online" in text for text in _radio_texts(sfb).values())
     versions = [exchange.version.itemText(i) for i in range(exchange.version.count())]
     assert versions == [EXCHANGE_NAMES[v] for v in ExchangeVersion]
-    assert [sfb.version.itemText(i) for i in range(sfb.version.count())] == [SFB_NAMES[v] for v in SfbVersion]
+    assert [sfb.version.itemText(i) for i in range(sfb.version.count())] == [
+        SFB_NAMES[v].replace("Skype for Business Server", "SfB Server") for v in SfbVersion]
     # A new scenario starts on the Subscription Editions, shown as supported.
     assert exchange.version.currentText() == EXCHANGE_NAMES[ExchangeVersion.SE]
-    assert sfb.version.currentText() == SFB_NAMES[SfbVersion.SE]
+    assert sfb.version.currentText() == "SfB Server Subscription Edition (SE)"
     assert _note(start, "exchange_version").text() == "Supported (Modern Lifecycle Policy)."
     assert _note(start, "sfb_version").text() == "Supported (Modern Lifecycle Policy)."
     assert EXCHANGE_SUPPORT[ExchangeVersion.SE].source in _note(start, "exchange_version").toolTip()

@@ -39,7 +39,8 @@ def version_name(field: str, value: str) -> str | None:
     if field == "exchange_version" and value in {v.value for v in ExchangeVersion}:
         return EXCHANGE_NAMES[ExchangeVersion(value)]
     if field == "sfb_version" and value in {v.value for v in SfbVersion}:
-        return SFB_NAMES[SfbVersion(value)]
+        # "SfB Server" under the "Skype for Business / Teams" heading: the full name is cut off at 125 %
+        return SFB_NAMES[SfbVersion(value)].replace("Skype for Business Server", "SfB Server")
     return None
 
 
