@@ -31,7 +31,7 @@ from wizard.safe_text import clean_line
 
 PRINCIPAL_NAMES = {
     EXCHANGE_SERVICE_ID: "Exchange Online (00000002)",
-    SFB_SERVICE_ID: "Skype for Business Online (00000004)",
+    SFB_SERVICE_ID: "Skype for Business Online (00000004, legacy: used by SfB Server hybrids and Teams)",
     TEAMS_SCHEDULER_APP_ID: "Teams Calendar Scheduler",
     CLOUD_VOICEMAIL_APP_ID: "Cloud Voicemail",
 }
