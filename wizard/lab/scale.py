@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import json
 import socket
-import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from wizard.lab.deployment import (
 )
 from wizard.lab.lab import Lab
 from wizard.lab.listeners import Acceptor, Connection, ConnectionThreads, accept_into, bind_same_port
+from wizard.lab.serve import announced_process
 
 SILENT_MODES = ("servers", "dns")  # every web and SIP server says nothing; the DNS server says nothing
 
@@ -222,16 +222,8 @@ def scale_lab_process(size: Size = Size(), *, latency_ms: int = 0, silent: str =
                str(size.sip_domains), "--latency-ms", str(latency_ms)]
     if silent:
         command += ["--silent", silent]
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env) as process:
-        assert process.stdin is not None and process.stdout is not None
-        try:
-            line = process.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the scale lab process exited ({process.wait(timeout=10)}) without starting")
-            yield json.loads(line)
-        finally:
-            process.stdin.close()
-            process.wait(timeout=30)
+    with announced_process(command, env, "the scale lab process") as announcement:
+        yield announcement
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,12 +57,19 @@ def lab_process(faults: tuple[str, ...] = (), *, latency_ms: int = 0, topology: 
     command = [sys.executable, "-m", "wizard.lab", "serve", "--latency-ms", str(latency_ms), "--topology", topology]
     for fault in faults:
         command += ["--fault", fault]
+    with announced_process(command, env, "the lab process") as announcement:
+        yield announcement
+
+
+@contextlib.contextmanager
+def announced_process(command: list[str], env: dict[str, str] | None, name: str) -> Iterator[dict[str, Any]]:
+    """Start a lab process, yield the JSON line it announces itself with, and stop it (stdin closed) after."""
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env) as process:
         assert process.stdin is not None and process.stdout is not None
         try:
             line = process.stdout.readline()
             if not line:
-                raise RuntimeError(f"the lab process exited ({process.wait(timeout=10)}) without starting")
+                raise RuntimeError(f"{name} exited ({process.wait(timeout=10)}) without starting")
             yield json.loads(line)
         finally:
             process.stdin.close()  # the lab stops and exits
