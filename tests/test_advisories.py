@@ -45,7 +45,8 @@ def test_verify_prints_the_notes_first_and_the_details_before_the_last_line():
     out = io.StringIO()
     print_table(example_for(OLD_HYBRID), [], out)
     text = out.getvalue()
-    assert text.splitlines()[1] == "  Note: Out of support: Exchange Server 2019, Skype for Business Server 2015."
+    assert text.splitlines()[1] == ("  Note: Out of support: Exchange Server 2019 (since 14 October 2025), Skype for "
+                                    "Business Server 2015 (since 14 October 2025).")
     assert "Support and service changes" in text and "14 October 2025" in text and "EWS" in text
     assert text.rstrip().endswith("no checks apply")
 

@@ -174,3 +174,9 @@ def test_a_settled_scenario_lists_the_values_a_file_holds_without_versions_that_
     values = scenario.settle().to_dict()
     assert set(values) == set(scenario.to_dict()) and values["sfb_version"] == "" and values["sfb"] == "teams"
     assert values["sip_domains"] == ["fabrikam.com", "fabrikam.net"]
+
+
+def test_the_demo_refuses_scenario_values_it_would_silently_ignore(capsys):
+    assert main(["verify", "--demo", "--exchange-version", "2016", "--sfb-version", "2015"]) == 2
+    err = capsys.readouterr().err
+    assert "leave out --exchange-version, --sfb-version" in err and len(err.strip().splitlines()) == 1

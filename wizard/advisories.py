@@ -41,7 +41,8 @@ def advisories(topology: Topology, on: dt.date | None = None) -> list[Advisory]:
     if lines:
         ended = out_of_support(topology, when)
         if ended:
-            headline = "Out of support: " + ", ".join(s.product for s in ended) + "."
+            headline = "Out of support: " + ", ".join(
+                f"{s.product} (since {s.end.day} {s.end:%B %Y})" if s.end else s.product for s in ended) + "."
         elif support_of(topology):
             headline = "Every on-premises product is in support."
         else:

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from wizard.advisories import advisories
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
 from wizard.commands.network_options import add_network_arguments, settings_from_args
+from wizard.fields import FIELDS
 from wizard.probes.context import ProbeContext, ProbeSettings
 from wizard.probes.registry import probes_for
 from wizard.probes.result import ProbeResult, Status, summarise
@@ -71,6 +72,10 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Scenario, ProbeSettings]
     if args.fault or args.demo:
         if args.scenario:
             raise UsageError("--demo verifies the lab's own scenario; leave out --scenario")
+        given = [spec.flag for spec in FIELDS if getattr(args, spec.name, None) is not None]
+        if given:
+            raise UsageError(f"--demo verifies the lab's own scenario (Exchange Server SE with SfB Server SE, or "
+                             f"--demo-topology); leave out {', '.join(given)}")
         from wizard.lab import Lab
 
         try:
