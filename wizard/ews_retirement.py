@@ -86,8 +86,10 @@ def _cited(label: Label, source: str) -> str:
 
 MILESTONES: tuple[Milestone, ...] = (
     Milestone(DEFAULT_OFF,
-              "Exchange Online sets EWSEnabled to False in tenants that left it unset, so EWS is off there; tenants "
-              "that set EWSEnabled to True keep EWS only for the application IDs in EWSAllowedAppIDs.",
+              "Exchange Online sets EWSEnabled to False, tenant by tenant, where it was left unset, so EWS is off "
+              "there; tenants that set EWSEnabled to True keep EWS only for the application IDs in EWSAllowedAppIDs "
+              "(the same summaries report that Microsoft pre-filled allow lists in September 2026 for tenants that "
+              "made none, so read your tenant's setting).",
               RETIREMENT_CITED, Label.THIRD_PARTY),
     Milestone(ALL_OFF,
               "EWS in Exchange Online is off for every tenant, with no exceptions; the admin settings go away.",
@@ -206,16 +208,19 @@ def _headline(topology: Topology, features: tuple[EwsFeature, ...], on: dt.date)
         return ("No integration feature of this topology goes through EWS in Exchange Online; only your own or "
                 "third-party applications that use EWS are affected.")
     count = f"{len(features)} integration feature{'s' if len(features) != 1 else ''} of this topology"
+    hedge = ("(dates from third-party summaries of Microsoft's announcements; Get-OrganizationConfig | Format-List "
+             "EwsEnabled shows your tenant's actual state)")
     phase = ews_phase(on)
     if phase is EwsPhase.ON:
-        return (f"From 1 October 2026 Exchange Online turns EWS off in tenants that left EWSEnabled unset, and "
-                f"from 1 April 2027 in every tenant: {count} reach Exchange Online mailboxes through EWS.")
+        return (f"From 1 October 2026 Exchange Online turns EWS off, tenant by tenant, where EWSEnabled was left "
+                f"unset, and from 1 April 2027 in every tenant {hedge}: {count} reach Exchange Online mailboxes "
+                "through EWS.")
     if phase is EwsPhase.ALLOW_LIST_ONLY:
-        return (f"Since 1 October 2026 EWS in Exchange Online is off unless the tenant set EWSEnabled to True (then "
-                f"only the applications in EWSAllowedAppIDs get through); on 1 April 2027 it goes off in every "
-                f"tenant. {count} reach Exchange Online mailboxes through EWS.")
-    return (f"Since 1 April 2027 EWS in Exchange Online is off in every tenant: {count} reached Exchange Online "
-            "mailboxes through EWS and can be expected to fail there.")
+        return (f"Since 1 October 2026 Exchange Online has been turning EWS off, tenant by tenant, where EWSEnabled "
+                f"was left unset (where it is True, only the applications in EWSAllowedAppIDs get through); on 1 April "
+                f"2027 it goes off in every tenant {hedge}. {count} reach Exchange Online mailboxes through EWS.")
+    return (f"Since 1 April 2027 EWS in Exchange Online is off in every tenant {hedge}: {count} reached Exchange "
+            "Online mailboxes through EWS and can be expected to fail there.")
 
 
 def _advice(topology: Topology, features: tuple[EwsFeature, ...], on: dt.date) -> str:
