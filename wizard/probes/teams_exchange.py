@@ -439,7 +439,12 @@ def _diagnostics_problem(diagnostics: list[Diagnostic]) -> tuple[str, str] | Non
     for diagnostic in diagnostics:
         category = diagnostic.category.lower()
         if category == INVALID_TENANT or diagnostic.code == "2000004":
-            return diagnostic.words(), WILDCARD_FIX
+            # Microsoft ties 2000004 to wildcard accepted domains for SfB Server's calls only; for Microsoft
+            # 365's the tenant Exchange trusts is as likely, so both are named.
+            return diagnostic.words(), (f"{WILDCARD_FIX} No Microsoft text ties this code to Teams' calls: also "
+                                        "check which tenant Exchange trusts (Get-AuthServer | Format-List "
+                                        "Name,Type,Realm,Enabled,AuthMetadataUrl) and the accepted domains for "
+                                        "the tenant's domain.")
         if category == OAUTH_NOT_AVAILABLE or diagnostic.code == "4000000":
             return diagnostic.words(), HCW_FIX
     return None

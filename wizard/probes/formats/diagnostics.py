@@ -39,9 +39,9 @@ class Diagnostic:
         category = self.category.lower()
         if category == INVALID_TENANT or self.code == "2000004":
             return (f"Exchange says the tenant is unknown ({self.reason or self.raw}): it cannot map the domain of "
-                    "the token's realm to an accepted domain. Microsoft documents the cause: a wildcard entry "
-                    "(such as *.contoso.com) in Exchange's accepted domains, which server-to-server "
-                    f"authentication does not support ({WILDCARD_SOURCE}).")
+                    "the token's realm to an accepted domain. Microsoft documents one cause, for Skype for Business "
+                    "Server with Exchange: a wildcard entry (such as *.contoso.com) in Exchange's accepted "
+                    f"domains, which server-to-server authentication does not support ({WILDCARD_SOURCE}).")
         if category == OAUTH_NOT_AVAILABLE or self.code == "4000000":
             return (f"Exchange does not accept OAuth tokens for this audience ({self.reason or self.raw}): no auth "
                     "server or partner application accepts them.")
