@@ -1236,7 +1236,10 @@ def rule_exo_ews_retirement(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
     off_users = [m.address or m.identity for m in exo.cas_mailboxes if m.policy.enabled is False]
     wanted = ", ".join(sorted(set(policy.allowed_app_ids or ()) | set(clients)))
     allow = (f"Set-OrganizationConfig -EwsEnabled $true -EwsAllowedAppIDs {psquote.literal(wanted)} "
-             "(Exchange Online PowerShell; the value replaces the list, so it keeps the IDs already there)")
+             "(Exchange Online PowerShell; the value replaces the list, so it keeps the IDs already there). Read "
+             "Microsoft Learn 'Set-OrganizationConfig' first: with EwsEnabled True every application NOT in the "
+             "list is blocked from EWS tenant-wide (backup, archiving, CRM…), so build the list from your EWS usage "
+             "first, and if EWSEnabled was set to False on purpose, keep that decision unless it is revisited.")
 
     def result(status: Status, detail: str, remedy: str = "") -> list[ProbeResult]:
         return [finding(rule, phase, status, title, f"{detail} {meaning}", remedy, evidence=tuple(evidence),
@@ -1246,7 +1249,8 @@ def rule_exo_ews_retirement(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
         return result(Status.FAIL, "EWSEnabled is False: Exchange Online refuses every EWS call.", allow)
     if off_users:
         return result(Status.FAIL, f"EwsEnabled is False for {', '.join(off_users)}: since April 2025 EWS needs both "
-                      "the organisation and the mailbox to allow it (message center post MC1015893).",
+                      "the organisation and the mailbox to allow it (as third-party summaries of message center post "
+                      "MC1015893 report).",
                       "Set-CASMailbox -Identity <address> -EwsEnabled $true (Exchange Online PowerShell)")
     if policy.enabled is None:
         late = ctx.now >= EWS_UNSET_OFF
