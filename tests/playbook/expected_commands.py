@@ -67,14 +67,16 @@ STEP_COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
         ["Get-PartnerApplication", "Get-MailUser", "New-PartnerApplication"],
         ["Get-PartnerApplication", "Remove-PartnerApplication"]),
     "partner-applications.teams-scheduler-account": (
-        ["Get-MailUser", "New-MailUser", "Set-MailUser"], ["Get-MailUser", "Remove-MailUser"]),
+        ["Get-MailUser", "Get-Command", "New-MailUser", "Write-Warning", "Set-MailUser"],
+        ["Get-MailUser", "Remove-MailUser"]),
     "partner-applications.teams-scheduler-role": (
-        ["Get-ManagementRole", "New-ManagementRole", "Get-ManagementRoleEntry", "Where-Object",
-         "Remove-ManagementRoleEntry", "Get-MailUser", "Get-ManagementRoleAssignment", "New-ManagementRoleAssignment"],
+        ["Get-MailUser", "Get-ManagementRole", "New-ManagementRole", "Get-ManagementRoleEntry", "Where-Object",
+         "Remove-ManagementRoleEntry", "Get-ManagementRoleAssignment", "New-ManagementRoleAssignment",
+         "Write-Warning"],
         ["Get-MailUser", "Get-ManagementRoleAssignment", "Remove-ManagementRoleAssignment", "Get-ManagementRole",
          "Remove-ManagementRole"]),
     "partner-applications.teams-partner-applications": (
-        ["Get-PartnerApplication", "Get-MailUser", "New-PartnerApplication", "Get-PartnerApplication",
+        ["Get-PartnerApplication", "Get-MailUser", "New-PartnerApplication", "Write-Warning", "Get-PartnerApplication",
          "New-PartnerApplication"],
         ["Get-PartnerApplication", "Remove-PartnerApplication", "Get-PartnerApplication", "Remove-PartnerApplication"]),
     "partner-applications.sfb-trusts-exchange-online": (
@@ -101,7 +103,8 @@ STEP_COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
         ["Get-CsHostingProvider", "New-CsHostingProvider", "Set-CsAccessEdgeConfiguration"],
         ["Get-CsHostingProvider", "Remove-CsHostingProvider"]),
     "hybrid.dedicated-exchange-hybrid-app": (
-        ["Get-AuthServer", "Where-Object", "Format-List", "Get-SettingOverride", "Where-Object", "Format-List"], None),
+        ["Get-AuthServer", "Where-Object", "Format-List", "Get-SettingOverride", "Where-Object", "Format-List",
+         "Get-SettingOverride", "Where-Object", "Format-List"], None),
     "hybrid.exchange-online-mailbox-test": (["Test-CsExStorageConnectivity", "Read-Host"], None),
     "verification.exchange-storage": (["Test-CsExStorageConnectivity"], None),
     "verification.exchange-partner-applications": (["Get-PartnerApplication", "Format-Table"], None),
@@ -140,6 +143,9 @@ def expected_step_commands(step: Step, scenario: Scenario) -> tuple[list[str], l
         uses_file = scenario.oauth_certificate.lower().endswith((".cer", ".crt", ".pem"))
         path = [] if uses_file else ["Join-Path"]
         return ([*GRAPH_CONNECT, *path, *GRAPH_UPLOAD_LOOP], [*GRAPH_CONNECT, *path, *GRAPH_REMOVE_LOOP])
+    if step.id == "partner-applications.teams-partner-applications" and t.exchange_version == "2013":
+        return ["Get-PartnerApplication", "New-PartnerApplication"], ["Get-PartnerApplication",
+                                                                      "Remove-PartnerApplication"]
     if kind == "internal-uri-current":
         return [f"Get-{noun}", "Select-Object", "Format-List"], None
     if kind == "internal-uri":

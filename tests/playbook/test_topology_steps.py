@@ -35,7 +35,12 @@ DEDICATED_APP_CHECK = (
     "    Format-List -Property 'Name', 'Type', 'Enabled', 'Realm', 'ApplicationIdentifier', 'DomainName'\n"
     "Get-SettingOverride | Where-Object { $_.ComponentName -eq 'Global' -and $_.SectionName -eq "
     "'ExchangeOnpremAsThirdPartyAppId' } |\n"
+    "    Format-List -Property 'Name', 'ComponentName', 'SectionName', 'Parameters', 'Server'\n"
+    "Get-SettingOverride | Where-Object { $_.ComponentName -eq 'SettingOverride' -and $_.SectionName -eq "
+    "'RouteThroughMSGraph' } |\n"
     "    Format-List -Property 'Name', 'ComponentName', 'SectionName', 'Parameters', 'Server'")
+RESET_SAFE_FORM = (".\\ConfigureExchangeHybridApplication.ps1 -ResetFirstPartyServicePrincipalKeyCredentials "
+                   "-CertificateInformation <Exchange auth certificate thumbprint>")
 CLOUD_MAILBOX_TEST = ("Test-CsExStorageConnectivity -SipUri (Read-Host -Prompt 'SIP address of a user whose mailbox "
                       "is in Exchange Online (sip:user@domain)') -Verbose")
 EXCHANGE_SERVICE_ID = "00000002-0000-0ff1-ce00-000000000000"
@@ -119,10 +124,27 @@ def test_cases_decide_the_microsoft_exchange_and_dedicated_app_steps(topology):
 
 
 @pytest.mark.parametrize("topology", ALL_TOPOLOGIES, ids=topology_id)
-def test_no_step_uploads_to_the_shared_exchange_online_principal(topology):
-    for step in build_playbook(scenario_for(topology)):
-        if "-KeyCredentials" in step.command:
+def test_only_sfb_servers_certificate_goes_to_the_shared_exchange_online_principal(topology):
+    """Exchange's auth certificate never goes to 00000002 (the dedicated hybrid app replaced that); SfB Server's
+    OAuthTokenIssuer does, as Microsoft's SfB hybrid procedure repeats it, where mailboxes are in Exchange Online."""
+    scenario = scenario_for(topology)
+    t = scenario.topology
+    uploads = [s for s in build_playbook(scenario) if "-KeyCredentials" in s.command]
+    for step in uploads:
+        if step.id != "hybrid.upload-sfb-oauth-certificate":
             assert EXCHANGE_SERVICE_ID not in step.command, step.id
+    sfb = [s for s in uploads if s.id == "hybrid.upload-sfb-oauth-certificate"]
+    if sfb:
+        both = cases.sfb_server_with_exchange_online_mailboxes(t)
+        principals = ("@('00000004-0000-0ff1-ce00-000000000000', '00000002-0000-0ff1-ce00-000000000000')" if both
+                      else "@('00000004-0000-0ff1-ce00-000000000000')")
+        assert f"foreach ($appId in {principals})" in sfb[0].command
+        assert f"foreach ($appId in {principals})" in sfb[0].undo
+        if both:
+            assert "-CertificateInformation <Exchange auth certificate thumbprint>" in sfb[0].note
+            assert "removes every key there, this one included" in sfb[0].note
+        else:
+            assert "this step does not, because every mailbox is on Exchange Server" in sfb[0].note
 
 
 def test_exchange_hybrid_with_sfb_server_keeps_on_premises_autodiscover_and_trusts_exchange_online():
@@ -156,7 +178,8 @@ def test_exchange_hybrid_with_sfb_server_keeps_on_premises_autodiscover_and_trus
     assert ("New-CsOAuthServer -Identity microsoft.sts -MetadataUrl "
             "'https://accounts.accesscontrol.windows.net/3a1c9b2e-5d4f-4e6a-8b7c-0d9e8f7a6b5c/metadata/json/1'") \
         in steps["oauth.microsoft-sts"].command
-    assert "@('00000004-0000-0ff1-ce00-000000000000')" in steps["hybrid.upload-sfb-oauth-certificate"].command
+    assert ("@('00000004-0000-0ff1-ce00-000000000000', '00000002-0000-0ff1-ce00-000000000000')"
+            in steps["hybrid.upload-sfb-oauth-certificate"].command)
     assert HOSTING_PROVIDER in steps["hybrid.exchange-online-hosting-provider"].command
     test = steps["hybrid.exchange-online-mailbox-test"]
     assert test.command == CLOUD_MAILBOX_TEST
@@ -191,6 +214,22 @@ def test_exchange_hybrid_checks_the_dedicated_app_read_only_and_points_to_the_to
         assert parameter in step.note, parameter
     assert "31 October 2025" in step.why and f"({EXCHANGE_SERVICE_ID})" in step.note
     assert "Do not restore free/busy" in step.note
+    # The reset switch only in its safe form, with the default's danger said.
+    assert f"use the safe form {RESET_SAFE_FORM}: it removes that certificate and the expired ones only" in step.note
+    assert ("Without -CertificateInformation the switch removes every key credential of the Office 365 Exchange "
+            f"Online principal ({EXCHANGE_SERVICE_ID}), including the OAuthTokenIssuer certificate") in step.note
+    # Since October 2026: the EWS allow list or the Graph flow, each fact labelled by what it rests on.
+    assert "SettingOverride / RouteThroughMSGraph override with Enabled=true" in step.check
+    assert "the dedicated app's application ID must be in that list, or the Graph flow enabled" in step.check
+    assert "dates from third-party summaries of Microsoft's announcements" in step.check
+    assert "an application not in the list is blocked" in step.check
+    assert ("EnableRouteThroughMSGraphFeature (Component SettingOverride, Section RouteThroughMSGraph, "
+            "Enabled=true)") in step.note
+    assert "(Microsoft's script text)" in step.note
+    assert "tenant-wide admin consent" in step.note
+    assert "May 2026 hotfix update" in step.note and "rests on third-party summaries" in step.note
+    assert "EnableRouteThroughMSGraphFeature setting override" in step.source
+    assert "third-party runbooks" in step.source and "third-party summaries of Microsoft's EWS" in step.source
     assert "Deploy dedicated Exchange hybrid app" in step.source and "ConfigureExchangeHybridApplication" in step.source
 
 
@@ -200,6 +239,7 @@ def test_exchange_2013_hybrid_is_told_it_cannot_have_the_dedicated_app(version):
     assert step.shell is Shell.BROWSER and step.command == ""
     assert "Exchange Server 2013 (out of support since 11 April 2023) has no such update" in step.why
     assert "Do not restore free/busy" in step.note
+    assert RESET_SAFE_FORM in step.note and "Without -CertificateInformation" in step.note
 
 
 def test_exchange_2010_hybrid_has_nothing_to_pair_and_says_why():
@@ -273,3 +313,42 @@ def test_several_pools_and_servers_in_an_exchange_hybrid_still_parse():
     assert ids["hybrid.sfb-service-principal-name"].shell is Shell.BROWSER
     assert "'https://accounts.accesscontrol.windows.net/fabrikam.onmicrosoft.com/metadata/json/1'" in ids[
         "oauth.microsoft-sts"].command
+
+
+def test_teams_only_verification_leaves_out_the_skype_for_business_era_checks():
+    teams = by_id(scenario_for(("server", "2019", "teams", "")))["verification.sfb-online-features"]
+    assert teams.check == ("The Teams Calendar shows the user's on-premises meetings; a Teams call to a user with an "
+                           "active Out of Office voicemail greeting plays that greeting and the voicemail arrives in "
+                           "the mailbox.")
+    assert ("Microsoft's article also lists two checks that come from its Skype for Business Online version: "
+            "conversation history from mobile clients in Outlook's Conversation History folder, and archived chats "
+            "in the Purges folder. They do not apply to Teams-only users") in teams.note
+    assert "How Exchange and Microsoft Teams interact" in teams.source
+    hybrid = by_id(scenario_for(("server", "se", "hybrid", "se")))["verification.sfb-online-features"]
+    assert ("; for the Skype for Business Server users: conversation history from mobile clients shows in Outlook's "
+            "Conversation History folder; archived chats land in the on-premises mailbox's Purges folder (EWSEditor "
+            "shows it).") in hybrid.check
+    assert "they apply to the Skype for Business Server users here, not to Teams users" in hybrid.note
+
+
+def test_microsoft_exchange_note_says_what_the_help_lists_and_how_se_is_read():
+    step = by_id(scenario_for(("hybrid", "se", "hybrid", "se")))["partner-applications.sfb-trusts-exchange-online"]
+    assert ("(New-/Set-CsPartnerApplication: the help lists Lync Server 2013 to Skype for Business Server 2019; SE "
+            "is treated as 2019)") in step.note
+    assert "2019 and SE)" not in step.note
+
+
+@pytest.mark.parametrize("topology", [("server", "2019", "teams", ""), ("hybrid", "se", "server", "se"),
+                                      ("hybrid", "2016", "teams", "")])
+def test_public_autodiscover_record_with_a_tenant_points_at_the_published_name(topology):
+    step = by_id(scenario_for(topology))["autodiscover.dns-cname"]
+    assert ("In the public zone the record must point at the name Exchange is published under on the internet (the "
+            "reverse proxy's or load balancer's external name), not at the internal server name exch01.contoso.com"
+            ) in step.note
+    assert "Create the same record in the public zone" not in step.note
+
+
+def test_public_autodiscover_record_without_a_tenant_is_the_same_record():
+    step = by_id(scenario_for(("server", "2019", "server", "2019")))["autodiscover.dns-cname"]
+    assert "Create the same record in the public zone for clients outside the network." in step.note
+    assert "reverse proxy" not in step.note

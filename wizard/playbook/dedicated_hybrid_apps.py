@@ -5,7 +5,9 @@ owns (ExchangeServerApp-<organisation GUID>) instead of the shared Office 365 Ex
 principal (00000002); EWS through the shared principal has been blocked since 31 October 2025.
 The Hybrid Configuration Wizard or ConfigureExchangeHybridApplication.ps1 sets it up; the step here
 only reads what HealthChecker reads (the evoSTS auth server's ApplicationIdentifier and the
-ExchangeOnpremAsThirdPartyAppId setting override), so it never repeats the deprecated path.
+ExchangeOnpremAsThirdPartyAppId setting override) and the RouteThroughMSGraph override of the later
+script's Graph flow, so it never repeats the deprecated path. Since October 2026 the application also
+needs Exchange Online's EWS allow list or the Graph flow; the step says so and on what it rests.
 
 Skype for Business Server: an August 2025 update reportedly brings a dedicated application of its
 own. No Microsoft text was found, so that step says what is reported and by whom, and runs nothing.
@@ -30,17 +32,47 @@ OVERRIDE_SECTION = "ExchangeOnpremAsThirdPartyAppId"
 # April 2025 hotfix update for 2016 CU23 and 2019 CU14/CU15, and in SE); 2010 and 2013 got no such update.
 DEDICATED_APP_VERSIONS = (ExchangeVersion.V2016, ExchangeVersion.V2019, ExchangeVersion.SE)
 
+RESET_SAFE_FORM = (f".\\{EXCHANGE_APP_SCRIPT} -ResetFirstPartyServicePrincipalKeyCredentials -CertificateInformation "
+                   "<Exchange auth certificate thumbprint>")
+
+RESET_KEYS_NOTE = (
+    f"To remove the Exchange auth certificate from the shared principal, use the safe form {RESET_SAFE_FORM}: it "
+    "removes that certificate and the expired ones only. Without -CertificateInformation the switch removes every "
+    f"key credential of the Office 365 Exchange Online principal ({EXCHANGE_SERVICE_ID}), including the "
+    "OAuthTokenIssuer certificate that Skype for Business Server's hybrid procedure uploads there, if it did.")
+
 SHARED_PRINCIPAL_NOTE = (
     f"Do not restore free/busy, MailTips or photos by uploading the Exchange auth certificate to the shared Office "
     f"365 Exchange Online principal ({EXCHANGE_SERVICE_ID}), the fix older guides give: EWS through the shared "
-    "principal has been blocked since 31 October 2025, and the script even offers "
-    "-ResetFirstPartyServicePrincipalKeyCredentials to remove such keys.")
+    f"principal has been blocked since 31 October 2025. {RESET_KEYS_NOTE}")
+
+GRAPH_OVERRIDE_SECTION = "RouteThroughMSGraph"
+
+EWS_OR_GRAPH = (
+    "From 1 October 2026 EWS in Exchange Online is being switched off tenant by tenant, except for the application "
+    "IDs a tenant lists in EwsAllowedAppIDs with EwsEnabled $true (dates from third-party summaries of Microsoft's "
+    "announcements; Get-OrganizationConfig | Format-List EwsEnabled in Exchange Online PowerShell shows your "
+    "tenant's state). So the dedicated app's application ID must be in that list, or the Graph flow enabled. "
+    "Add it with Set-OrganizationConfig -EwsAllowedAppIDs, keeping every ID already listed: an application not "
+    "in the list is blocked.")
+
+GRAPH_FLOW_NOTE = (
+    f"The Graph flow: a later {EXCHANGE_APP_SCRIPT} than the April 2026 CSS-Exchange snapshot (Microsoft's script "
+    "text) offers, after the dedicated application is set up and only with your consent, to create the setting "
+    f"override EnableRouteThroughMSGraphFeature (Component SettingOverride, Section {GRAPH_OVERRIDE_SECTION}, "
+    "Enabled=true), which routes these lookups through Microsoft Graph; it warns that this needs tenant-wide "
+    "admin consent for all the application's required permissions, and it checks that Graph is reachable from "
+    "the server first. That it needs Exchange SE with the May 2026 hotfix update, and that some lookups (cloud "
+    "archive, most MailTips) stay on EWS, rests on third-party summaries, not on a Microsoft document read here.")
 
 _EVO_STS = ("Get-AuthServer | Where-Object { $_.Type -eq 'AzureAD' } |\n"
             "    Format-List -Property 'Name', 'Type', 'Enabled', 'Realm', 'ApplicationIdentifier', 'DomainName'")
 _OVERRIDE = ("Get-SettingOverride | Where-Object { $_.ComponentName -eq 'Global' -and $_.SectionName -eq "
              f"'{OVERRIDE_SECTION}' }} |\n"
              "    Format-List -Property 'Name', 'ComponentName', 'SectionName', 'Parameters', 'Server'")
+_GRAPH_OVERRIDE = ("Get-SettingOverride | Where-Object { $_.ComponentName -eq 'SettingOverride' -and "
+                   f"$_.SectionName -eq '{GRAPH_OVERRIDE_SECTION}' }} |\n"
+                   "    Format-List -Property 'Name', 'ComponentName', 'SectionName', 'Parameters', 'Server'")
 
 
 def exchange_hybrid_app(t: Topology) -> Step:
@@ -59,15 +91,19 @@ def _exchange_hybrid_app_check() -> Step:
         phase=PHASE,
         title="Check the dedicated Exchange hybrid application (the tenant's own app, not the shared Exchange "
               "Online principal)",
-        why="Free/busy, MailTips and photos between on-premises and Exchange Online mailboxes work only through the "
-            "dedicated Exchange hybrid application since 31 October 2025. These read-only commands show whether "
-            "Exchange uses it.",
+        why="Since 31 October 2025 Exchange Server calls Exchange Online for free/busy, MailTips and photos only "
+            "as the dedicated Exchange hybrid application, and from October 2026 (as third-party summaries of "
+            "Microsoft's announcements date it) Exchange Online must also admit that application over EWS, unless "
+            "the Graph flow is on. These read-only commands show whether "
+            "Exchange uses the application and whether the Graph flow is on.",
         shell=Shell.EXCHANGE,
-        command=block(_EVO_STS, _OVERRIDE),
+        command=block(_EVO_STS, _OVERRIDE, _GRAPH_OVERRIDE),
         check="The enabled AzureAD (evoSTS) auth server has an ApplicationIdentifier that is a GUID, the dedicated "
               f"app's application ID (not empty, not {EXCHANGE_SERVICE_ID}), and exactly one setting override "
-              f"in Global / {OVERRIDE_SECTION} has Parameters Enabled=true. HealthChecker reports the same two "
-              "objects under 'Dedicated Exchange Hybrid Application'.",
+              f"in Global / {OVERRIDE_SECTION} has Parameters Enabled=true (HealthChecker reports these two under "
+              f"'Dedicated Exchange Hybrid Application'). The third command shows a SettingOverride / "
+              f"{GRAPH_OVERRIDE_SECTION} override with Enabled=true where the Graph flow is on; without it the "
+              f"lookups go over Exchange Online's EWS. {EWS_OR_GRAPH}",
         note="If either is missing, run the current Hybrid Configuration Wizard, or download "
              f"{EXCHANGE_APP_SCRIPT} from Microsoft's CSS-Exchange releases and run it on an Exchange server in "
              f"the Exchange Management Shell: .\\{EXCHANGE_APP_SCRIPT} -FullyConfigureExchangeHybridApplication "
@@ -78,9 +114,11 @@ def _exchange_hybrid_app_check() -> Step:
              "-RemoteRoutingDomain on Exchange. After renewing the Auth Certificate, run it with "
              "-UpdateCertificate. Every Exchange server needs the April 2025 hotfix update or later (2016 CU23, "
              "2019 CU14 or CU15) or Exchange SE; servers on older builds keep using the shared principal. "
-             + SHARED_PRINCIPAL_NOTE,
+             f"{GRAPH_FLOW_NOTE} {SHARED_PRINCIPAL_NOTE}",
         source=f"{sources.DEDICATED_EXCHANGE_HYBRID_APP}; {sources.CONFIGURE_EXCHANGE_HYBRID_APP}; "
-               f"{sources.HEALTHCHECKER_HYBRID_APP}; {sources.SET_AUTHSERVER_HELP}",
+               f"{sources.CONFIGURE_EXCHANGE_HYBRID_APP_GRAPH}; {sources.HEALTHCHECKER_HYBRID_APP}; "
+               f"{sources.SET_AUTHSERVER_HELP}; {sources.SET_ORGANIZATION_CONFIG_EWS}; "
+               f"{sources.EWS_RETIREMENT_REPORTS}; {sources.GRAPH_FLOW_REPORTS}",
     )
 
 

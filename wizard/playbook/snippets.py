@@ -22,6 +22,7 @@ __all__ = [
     "graph_remove_certificate",
     "graph_upload_certificate",
     "if_",
+    "if_else",
     "if_not",
     "iis_certificate",
     "indent",
@@ -46,6 +47,11 @@ def if_(condition: str, body: str) -> str:
 
 def if_not(condition: str, body: str) -> str:
     return f"if (-not ({condition})) {{\n{indent(body)}\n}}"
+
+
+def if_else(condition: str, body: str, otherwise: str) -> str:
+    """if (condition) { body } else { otherwise }, with else on the closing brace's line as PowerShell needs."""
+    return f"if ({condition}) {{\n{indent(body)}\n}} else {{\n{indent(otherwise)}\n}}"
 
 
 def zone_and_name(fqdn: str, zones: Iterable[str]) -> tuple[str, str]:

@@ -86,6 +86,18 @@ DEDICATED_EXCHANGE_HYBRID_APP = ('Microsoft Learn, "Deploy dedicated Exchange hy
 CONFIGURE_EXCHANGE_HYBRID_APP = ('Microsoft CSS-Exchange, "ConfigureExchangeHybridApplication" (script and parameters; '
                                  "https://github.com/microsoft/CSS-Exchange/blob/main/docs/Hybrid/"
                                  "ConfigureExchangeHybridApplication.md)")
+CONFIGURE_EXCHANGE_HYBRID_APP_GRAPH = (
+    'Microsoft CSS-Exchange, ConfigureExchangeHybridApplication.ps1, a version later than the April 2026 main branch '
+    "(the EnableRouteThroughMSGraphFeature setting override; https://github.com/microsoft/CSS-Exchange/releases)")
+GRAPH_FLOW_REPORTS = ("third-party runbooks and update summaries on the Graph flow of the dedicated Exchange hybrid "
+                      "application (Exchange SE with the May 2026 hotfix update); no Microsoft text on the builds "
+                      "was read")
+SET_ORGANIZATION_CONFIG_EWS = ('Microsoft Learn, "Set-OrganizationConfig" (EwsEnabled, EwsAllowedAppIDs: applications '
+                               f"not listed are blocked; {LEARN}/powershell/module/exchangepowershell/"
+                               "set-organizationconfig)")
+EWS_RETIREMENT_REPORTS = ("third-party summaries of Microsoft's EWS retirement announcements for Exchange Online "
+                          "(message center post MC1227454, February 2026, and the June 2026 EWSAllowedAppIDs update, "
+                          "as republished)")
 HEALTHCHECKER_HYBRID_APP = ('Microsoft CSS-Exchange HealthChecker, "Dedicated Exchange Hybrid Application" check '
                             "(https://github.com/microsoft/CSS-Exchange/blob/main/docs/Diagnostics/HealthChecker/"
                             "ExchangeHybridApplicationCheck.md)")

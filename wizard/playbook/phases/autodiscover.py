@@ -45,7 +45,7 @@ def cname_record(scenario: Settled) -> Step:
         note=("Several Exchange servers: point the CNAME at your load-balanced name instead "
               f"(the other servers: {', '.join(more)})." if more else
               "If a record of that name already exists, the script leaves it alone; check where it points.")
-        + " Create the same record in the public zone for clients outside the network."
+        + _public_zone_note(scenario.topology, target)
         + _cloud_note(scenario.topology),
         source=f"{sources.PLAN_INTEGRATION}; {sources.FIELD_GUIDE}" + _cloud_sources(scenario.topology),
     )
@@ -87,6 +87,15 @@ def current_internal_uri(scenario: Settled) -> Step:
         note=_version_note(scenario.topology),
         source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}",
     )
+
+
+def _public_zone_note(t: Topology, target: str) -> str:
+    """Where the public autodiscover record points: with a tenant, the internet must reach it, not the server name."""
+    if not t.involves_tenant:
+        return " Create the same record in the public zone for clients outside the network."
+    return (" In the public zone the record must point at the name Exchange is published under on the internet "
+            f"(the reverse proxy's or load balancer's external name), not at the internal server name {target}: "
+            "the Microsoft cloud services reach autodiscover from the internet.")
 
 
 def _cloud_note(t: Topology) -> str:

@@ -6,7 +6,8 @@ Skype for Business (00000004), Teams Scheduler and Cloud Voicemail principals wi
 (MSOnline stopped working in spring 2025), merging keys because Update-MgServicePrincipal
 -KeyCredentials replaces the whole list. An Exchange hybrid gets the read-only check of its
 dedicated Exchange hybrid application. SfB Server with the tenant uploads its OAuthTokenIssuer
-certificate to 00000004 and adds its external web name as an SPN; with Exchange Online mailboxes
+certificate to 00000004 (and, with Exchange Online mailboxes, to Exchange's 00000002, as Microsoft's
+hybrid procedure repeats it) and adds its external web name as an SPN; with Exchange Online mailboxes
 (all, or some in an Exchange hybrid) it shares the SIP address space with exap.um.outlook.com and
 tests a cloud mailbox.
 """
@@ -37,7 +38,7 @@ from wizard.playbook.wellknown import (
     TEAMS_SCHEDULER_APP_ID,
 )
 from wizard.settled import Settled
-from wizard.topology import ExchangeVersion, Phase
+from wizard.topology import ExchangeVersion, Phase, Topology
 
 PHASE = Phase.HYBRID
 
@@ -159,23 +160,53 @@ def export_sfb_certificate() -> Step:
     )
 
 
+def sfb_certificate_principals(t: Topology) -> tuple[str, ...]:
+    """The principals that get the OAuthTokenIssuer key: 00000004, and 00000002 where mailboxes are in Exchange Online.
+
+    Microsoft's hybrid server-to-server procedure repeats the upload for Exchange's principal; that principal only
+    matters here when Skype for Business Server reaches mailboxes in Exchange Online.
+    """
+    if cases.sfb_server_with_exchange_online_mailboxes(t):
+        return SFB_SERVICE_ID, EXCHANGE_SERVICE_ID
+    return (SFB_SERVICE_ID,)
+
+
 def upload_sfb_certificate(scenario: Settled) -> Step:
     tenant = cases.tenant_reference(scenario)
     path, exported = _sfb_certificate_file(scenario)
+    principals = sfb_certificate_principals(scenario.topology)
+    both = EXCHANGE_SERVICE_ID in principals
+    where = (f"the Skype for Business ({SFB_SERVICE_ID}) and Exchange Online ({EXCHANGE_SERVICE_ID}) service "
+             "principals" if both else f"the Skype for Business service principal ({SFB_SERVICE_ID})")
+    exchange_note = (
+        "Microsoft's procedure repeats the upload with the AppPrincipalId of Exchange (the page still says Exchange "
+        "2013): this step does both, since mailboxes are in Exchange Online. The {EXCHANGE_SERVICE_ID} principal also "
+        "holds Exchange's own keys: "
+        "ConfigureExchangeHybridApplication.ps1 -ResetFirstPartyServicePrincipalKeyCredentials without "
+        "-CertificateInformation removes every key there, this one included; use it only with "
+        "-CertificateInformation <Exchange auth certificate thumbprint>, or upload this certificate again afterwards."
+        if both else
+        f"Microsoft's procedure repeats the upload for Exchange's principal ({EXCHANGE_SERVICE_ID}); this step "
+        "does not, because every mailbox is on Exchange Server: Skype for Business Server reaches them through "
+        "the Exchange partner application built from Exchange's metadata, not through Exchange Online (the "
+        "wizard's reading; Microsoft's text gives no reason for the second upload). Add it if mailboxes move to "
+        "Exchange Online.")
     return Step(
         id="hybrid.upload-sfb-oauth-certificate",
         phase=PHASE,
-        title=f"Upload the OAuthTokenIssuer certificate to the Skype for Business service principal ({SFB_SERVICE_ID})",
+        title=f"Upload the OAuthTokenIssuer certificate to {where}",
         why="Exchange Online and the online services trust tokens from Skype for Business Server only when its "
-            "signing certificate is a key of the 00000004 service principal.",
+            f"signing certificate is a key of {'these service principals' if both else 'the 00000004 principal'}.",
         shell=Shell.GRAPH,
-        command=graph_upload_certificate(tenant, path, (SFB_SERVICE_ID,)),
-        check="The script reports 'certificate added' or 'already there'.",
-        undo=graph_remove_certificate(tenant, path, (SFB_SERVICE_ID,)),
+        command=graph_upload_certificate(tenant, path, principals),
+        check="The script reports 'certificate added' or 'already there'"
+              + (" for each principal." if both else "."),
+        undo=graph_remove_certificate(tenant, path, principals),
         note=("Uses the certificate exported in the previous step. " if exported else
               f"Uses the certificate file from the scenario ({scenario.oauth_certificate}). ")
-        + f"{MSONLINE_NOTE} {GRAPH_MERGE_NOTE}",
-        source=f"{sources.SFB_HYBRID_S2S}; {sources.MSONLINE_RETIRED}",
+        + f"{exchange_note} {MSONLINE_NOTE} {GRAPH_MERGE_NOTE}",
+        source=f"{sources.SFB_HYBRID_S2S}; {sources.MSONLINE_RETIRED}"
+        + (f"; {sources.CONFIGURE_EXCHANGE_HYBRID_APP}" if both else ""),
     )
 
 

@@ -4,18 +4,21 @@ On premises (Jeff Schertz's field guide, Microsoft's partner-application procedu
 Configure-EnterprisePartnerApplication.ps1 against the pool's metadata, SfB runs
 New-CsPartnerApplication against Exchange's. Exchange Server with Teams users (Microsoft's June
 2025 Teams procedure) gets the TeamsScheduler and CloudVoicemail applications and keeps the legacy
-SfBOnline one with its linked mail user. Whenever SfB Server trusts the tenant (Exchange Online,
-an Exchange hybrid, or SfB Server with Teams) it also trusts microsoft.exchange through the online
-STS, as Microsoft's hybrid server-to-server script does. OWA IM's trusted application (KB 2614242)
-closes the on-premises case.
+SfBOnline one with its linked mail user. The TeamsScheduler account needs New-MailUser
+-ApplicationAccount (2025 updates): the script asks the cmdlet for it and warns instead of stopping,
+and Exchange 2013, which never got it, gets a plain step saying what cannot be created. Whenever
+SfB Server trusts the tenant (Exchange Online, an Exchange hybrid, or SfB Server with Teams) it also
+trusts microsoft.exchange through the online STS, as Microsoft's hybrid server-to-server script
+does. OWA IM's trusted application (KB 2614242) closes the on-premises case.
 """
 
 from __future__ import annotations
 
+from wizard.lifecycle import EXCHANGE_SUPPORT
 from wizard.playbook import cases, sources
 from wizard.playbook.owa import owa_steps
 from wizard.playbook.phases.autodiscover import iis_reset
-from wizard.playbook.snippets import block, if_, if_not, q
+from wizard.playbook.snippets import block, if_, if_else, if_not, q
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import (
     CLOUD_VOICEMAIL_APP_ID,
@@ -24,7 +27,7 @@ from wizard.playbook.wellknown import (
     TEAMS_SCHEDULER_APP_ID,
 )
 from wizard.settled import Settled
-from wizard.topology import Phase, Topology
+from wizard.topology import ExchangeVersion, Phase, Topology
 
 PHASE = Phase.PARTNER_APPLICATIONS
 
@@ -207,32 +210,79 @@ def sfb_online_partner(scenario: Settled) -> Step:
     )
 
 
+APPLICATION_ACCOUNT_GUARD = "(Get-Command -Name New-MailUser).Parameters.ContainsKey('ApplicationAccount')"
+
+NO_APPLICATION_ACCOUNT = (
+    "This Exchange build has no New-MailUser -ApplicationAccount: the TeamsScheduler account is not created and the "
+    "TeamsScheduler role and partner application are skipped. Install the current Exchange update, then run this "
+    "script again.")
+
+NO_SCHEDULER_ACCOUNT = ("{what} is skipped: there is no TeamsScheduler mail user (the account step cannot create it "
+                        "on this Exchange build).")
+
+APPLICATION_ACCOUNT_NOTE = (
+    "New-MailUser -ApplicationAccount comes with the 2025 Exchange updates (Exchange SE, or the latest 2016/2019 "
+    "updates); the published cmdlet help does not list it yet. The script asks the cmdlet whether it has the "
+    "parameter: on an older build it warns, creates nothing and goes on (the role and the TeamsScheduler partner "
+    "application are skipped with a warning too, CloudVoicemail is still created); update Exchange and run it again.")
+
+
+def _scheduler_user(dc: str) -> str:
+    return _user("TeamsScheduler", dc, optional=True)
+
+
 def teams_scheduler_account(scenario: Settled) -> Step:
+    if scenario.topology.exchange_version is ExchangeVersion.V2013:
+        return _teams_scheduler_account_2013(scenario)
     dc = scenario.dc_fqdn
     address = f"TeamsScheduler-ApplicationAccount@{scenario.effective_verified_domain}"
     return Step(
         id="partner-applications.teams-scheduler-account",
         phase=PHASE,
-        title="Create the hidden TeamsScheduler application account",
+        title="Create the hidden TeamsScheduler application account (where this Exchange build can)",
         why="Since 2025 the Teams Calendar Scheduler Service has its own partner application, linked to this "
             "application account, hidden from the address lists.",
         shell=Shell.EXCHANGE,
         command=block(
-            _user("TeamsScheduler", dc, optional=True),
-            if_("-not $user",
+            _scheduler_user(dc),
+            if_("-not $user", if_else(
+                APPLICATION_ACCOUNT_GUARD,
                 f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)}"
-                f"{_dc(dc)}"),
-            f"Set-MailUser -Identity $user.Identity -HiddenFromAddressListsEnabled $true{_dc(dc)}",
+                f"{_dc(dc)}",
+                f"Write-Warning {q(NO_APPLICATION_ACCOUNT)}")),
+            if_("$user", f"Set-MailUser -Identity $user.Identity -HiddenFromAddressListsEnabled $true{_dc(dc)}"),
         ),
         check="Get-MailUser -Identity TeamsScheduler | Format-List -Property 'ExternalEmailAddress', "
-              f"'HiddenFromAddressListsEnabled' shows {address} and True.",
-        undo=block(_user("TeamsScheduler", dc, optional=True),
+              f"'HiddenFromAddressListsEnabled' shows {address} and True. A warning instead means this build "
+              "lacks New-MailUser -ApplicationAccount.",
+        undo=block(_scheduler_user(dc),
                    if_("$user", f"Remove-MailUser -Identity $user.Identity{_dc(dc)} -Confirm:$false")),
-        note="New-MailUser -ApplicationAccount needs a recent Exchange cumulative or security update (Exchange SE, "
-             "or the latest 2016/2019 updates); the published cmdlet help does not list it yet. If the parameter "
-             "is unknown, update Exchange first (Exchange 2013 is out of support and gets no such update). "
-             + DC_NOTE,
+        note=f"{APPLICATION_ACCOUNT_NOTE} {DC_NOTE}",
         source=sources.TEAMS_2025,
+    )
+
+
+def _teams_scheduler_account_2013(scenario: Settled) -> Step:
+    support = EXCHANGE_SUPPORT[ExchangeVersion.V2013]
+    ended = f" (out of support since {support.end.day} {support.end:%B %Y})" if support.end else ""
+    return Step(
+        id="partner-applications.teams-scheduler-account",
+        phase=PHASE,
+        title="Exchange 2013: the TeamsScheduler application account cannot be created",
+        why="Microsoft's June 2025 Teams procedure links the TeamsScheduler partner application to a mail user made "
+            f"with New-MailUser -ApplicationAccount, a parameter of the 2025 Exchange updates; Exchange 2013{ended} "
+            "got none, so neither the account, its TeamsSchedulerRole nor the TeamsScheduler partner application "
+            "is created here. The other steps of the script run as usual.",
+        shell=Shell.BROWSER,
+        command="",
+        check="Nothing to run. Get-Command -Name New-MailUser -Syntax on Exchange 2013 shows no -ApplicationAccount. "
+              "Microsoft's procedure gives this account to the Teams scheduling application for calendar delegation; "
+              "for that, move the mailboxes to Exchange SE or Exchange Online.",
+        note="The procedure says it applies to \"any supported version of Exchange Server\"; its earlier version "
+             "for the retired Skype for Business Online, written for Exchange Server 2013 through 2019, had only "
+             "the SfBOnline "
+             "application that the steps above create. CloudVoicemail needs no linked account and is still created.",
+        source=f"{sources.TEAMS_2025}; {sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}",
     )
 
 
@@ -248,21 +298,23 @@ def teams_scheduler_role(scenario: Settled) -> Step:
             "grants exactly that.",
         shell=Shell.EXCHANGE,
         command=block(
-            if_not(role_exists, f"New-ManagementRole -Name TeamsSchedulerRole -Parent UserApplication{_dc(dc)}"),
-            f"Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*'{_dc(dc)} |",
-            "    Where-Object { $_.Name -ne 'GetDelegate' } |",
-            f"    Remove-ManagementRoleEntry{_dc(dc)} -Confirm:$false",
-            _user("TeamsScheduler", dc),
-            assignment[0],
+            _scheduler_user(dc),
+            if_else("$user", block(
+                if_not(role_exists, f"New-ManagementRole -Name TeamsSchedulerRole -Parent UserApplication{_dc(dc)}"),
+                f"Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*'{_dc(dc)} |",
+                "    Where-Object { $_.Name -ne 'GetDelegate' } |",
+                f"    Remove-ManagementRoleEntry{_dc(dc)} -Confirm:$false",
+                assignment[0]),
+                f"Write-Warning {q(NO_SCHEDULER_ACCOUNT.format(what='TeamsSchedulerRole'))}"),
         ),
         check="Get-ManagementRoleEntry -Identity 'TeamsSchedulerRole\\*' lists only GetDelegate; "
               "Get-ManagementRoleAssignment -Role TeamsSchedulerRole lists TeamsScheduler.",
         undo=block(
-            _user("TeamsScheduler", dc, optional=True),
+            _scheduler_user(dc),
             if_("$user", assignment[1]),
             if_(role_exists, "Remove-ManagementRole -Identity TeamsSchedulerRole -Confirm:$false"),
         ),
-        note=DC_NOTE,
+        note=f"Runs only when the TeamsScheduler account exists (the previous step). {DC_NOTE}",
         source=sources.TEAMS_2025,
     )
 
@@ -271,6 +323,30 @@ def teams_partner_applications(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     scheduler = "Get-PartnerApplication -Identity TeamsScheduler -ErrorAction SilentlyContinue"
     voicemail = "Get-PartnerApplication -Identity CloudVoicemail -ErrorAction SilentlyContinue"
+    create_voicemail = if_not(voicemail, f"New-PartnerApplication -Name CloudVoicemail -ApplicationIdentifier "
+                                         f"{CLOUD_VOICEMAIL_APP_ID} -Enabled $true")
+    undo_voicemail = if_(voicemail, "Remove-PartnerApplication -Identity CloudVoicemail -Confirm:$false")
+    legacy = (f"The legacy SfBOnline ({SFB_SERVICE_ID}) application stays alongside (out-of-office voicemail "
+              "greetings). Check Cloud Voicemail as the procedure does: call a user with an active out-of-office "
+              "greeting from Teams; the out-of-office greeting plays only when CloudVoicemail works.")
+    if scenario.topology.exchange_version is ExchangeVersion.V2013:
+        return Step(
+            id="partner-applications.teams-partner-applications",
+            phase=PHASE,
+            title="Create the CloudVoicemail partner application (no TeamsScheduler on Exchange 2013)",
+            why="Cloud Voicemail calls Exchange with its own application ID since 2025; Exchange accepts it only "
+                "through this partner application, which needs no linked account.",
+            shell=Shell.EXCHANGE,
+            command=create_voicemail,
+            check="Get-PartnerApplication -Identity CloudVoicemail shows ApplicationIdentifier "
+                  f"{CLOUD_VOICEMAIL_APP_ID} and Enabled True.",
+            undo=undo_voicemail,
+            note="The TeamsScheduler partner application needs the TeamsScheduler application account, which "
+                 "Exchange 2013 cannot create (see that step). Microsoft's 2025 procedure covers supported Exchange "
+                 "versions only, so that Cloud Voicemail uses this application with Exchange 2013 is not documented "
+                 f"by Microsoft (New-PartnerApplication itself exists in Exchange 2013). {legacy}",
+            source=sources.TEAMS_2025,
+        )
     return Step(
         id="partner-applications.teams-partner-applications",
         phase=PHASE,
@@ -280,21 +356,22 @@ def teams_partner_applications(scenario: Settled) -> Step:
         shell=Shell.EXCHANGE,
         command=block(
             if_not(scheduler, block(
-                _user("TeamsScheduler", dc),
-                f"New-PartnerApplication -Name TeamsScheduler -ApplicationIdentifier {TEAMS_SCHEDULER_APP_ID} "
-                "-Enabled $true -LinkedAccount $user.Identity")),
-            if_not(voicemail, f"New-PartnerApplication -Name CloudVoicemail -ApplicationIdentifier "
-                              f"{CLOUD_VOICEMAIL_APP_ID} -Enabled $true"),
+                _scheduler_user(dc),
+                if_else("$user",
+                        f"New-PartnerApplication -Name TeamsScheduler -ApplicationIdentifier {TEAMS_SCHEDULER_APP_ID} "
+                        "-Enabled $true -LinkedAccount $user.Identity",
+                        f"Write-Warning {q(NO_SCHEDULER_ACCOUNT.format(what='The TeamsScheduler partner application'))}"
+                        ))),
+            create_voicemail,
         ),
         check="Get-PartnerApplication | Format-Table -Property 'Name', 'ApplicationIdentifier', 'Enabled' lists "
               f"TeamsScheduler ({TEAMS_SCHEDULER_APP_ID}) and CloudVoicemail ({CLOUD_VOICEMAIL_APP_ID}), enabled.",
         undo=block(
-            if_(voicemail, "Remove-PartnerApplication -Identity CloudVoicemail -Confirm:$false"),
+            undo_voicemail,
             if_(scheduler, "Remove-PartnerApplication -Identity TeamsScheduler -Confirm:$false"),
         ),
-        note=f"The legacy SfBOnline ({SFB_SERVICE_ID}) application stays alongside them (out-of-office voicemail "
-             "greetings). Check Cloud Voicemail as the procedure does: call a user with an active out-of-office "
-             "greeting from Teams; the out-of-office greeting plays only when CloudVoicemail works.",
+        note="TeamsScheduler is created only when its application account exists (linked account); CloudVoicemail "
+             f"needs none. {legacy}",
         source=sources.TEAMS_2025,
     )
 
@@ -331,8 +408,8 @@ def sfb_trusts_exchange_online(t: Topology) -> Step:
         undo=if_(exists, "Remove-CsPartnerApplication -Identity microsoft.exchange -Confirm:$false"),
         note=f"{beside}Needs the microsoft.sts OAuth server from the OAuth phase. The script is Microsoft's: an "
              "existing microsoft.exchange with another ApplicationIdentifier is replaced, a matching one set to "
-             "full trust with -UseOAuthServer (New-/Set-CsPartnerApplication, Lync Server 2013 to Skype for "
-             "Business Server 2019 and SE).",
+             "full trust with -UseOAuthServer (New-/Set-CsPartnerApplication: the help lists Lync Server 2013 to "
+             "Skype for Business Server 2019; SE is treated as 2019).",
         source=f"{sources.SFB_HYBRID_S2S}; {sources.NEW_CS_PARTNER_APPLICATION_HELP}",
     )
 
@@ -358,7 +435,7 @@ def steps(scenario: Settled) -> list[Step]:
             sfb_online_roles(scenario),
             sfb_online_partner(scenario),
             teams_scheduler_account(scenario),
-            teams_scheduler_role(scenario),
+            *([] if t.exchange_version is ExchangeVersion.V2013 else [teams_scheduler_role(scenario)]),
             teams_partner_applications(scenario),
         ]
     if cases.sfb_trusts_exchange_online(t):

@@ -76,7 +76,23 @@ def owa_im_events() -> Step:
     )
 
 
+SFB_ERA_CHECKS = ("conversation history from mobile clients shows in Outlook's Conversation History folder; "
+                  "archived chats land in the on-premises mailbox's Purges folder (EWSEditor shows it)")
+
+
 def sfb_online_features(scenario: Settled) -> Step:
+    sfb_users = scenario.topology.sfb_on_prem
+    base = ("The Teams Calendar shows the user's on-premises meetings; a Teams call to a user with an active "
+            "Out of Office voicemail greeting plays that greeting and the voicemail arrives in the mailbox")
+    check = (f"{base}; for the Skype for Business Server users: {SFB_ERA_CHECKS}." if sfb_users else f"{base}.")
+    era = ("The conversation-history and Purges checks are Skype for Business ones: they apply to the Skype for "
+           "Business Server users here, not to Teams users (\"How Exchange and Microsoft Teams interact\": retention "
+           "uses a shadow mailbox for the online user)." if sfb_users else
+           "Microsoft's article also lists two checks that come from its Skype for Business Online version: "
+           "conversation history from mobile clients in Outlook's Conversation History folder, and archived "
+           "chats in the Purges folder. They do not apply to Teams-only users, who have no Skype for Business "
+           "client and whose Teams chats are retained in the cloud (\"How Exchange and Microsoft Teams interact\": "
+           "retention uses a shadow mailbox for the online user), so they are left out here.")
     return Step(
         id="verification.sfb-online-features",
         phase=PHASE,
@@ -86,15 +102,12 @@ def sfb_online_features(scenario: Settled) -> Step:
             "archiving); the Teams calendar it enables needs the same OAuth trust.",
         shell=Shell.BROWSER,
         command="",
-        check="The Teams Calendar shows the user's on-premises meetings; a Teams call to a user with an active "
-              "Out of Office voicemail greeting plays that greeting and the voicemail arrives in the mailbox; "
-              "conversation history from mobile clients shows in Outlook's Conversation History folder; archived "
-              "chats land in the on-premises mailbox's Purges folder (EWSEditor shows it).",
-        note=f"A network trace of the OAuth handshake shows issuers such as {TEAMS_SCHEDULER_APP_ID}@<realm>, "
+        check=check,
+        note=f"{era} A network trace of the OAuth handshake shows issuers such as {TEAMS_SCHEDULER_APP_ID}@<realm>, "
              f"{CLOUD_VOICEMAIL_APP_ID}@<realm> or the legacy {SFB_SERVICE_ID}@<realm>, and no user name or "
              "password. Microsoft's 2022 version of the article (for Skype for Business Online) checked only "
              "the greeting, conversation history and archiving.",
-        source=f"{sources.TEAMS_2025}; {sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}",
+        source=f"{sources.TEAMS_2025}; {sources.SFB_ONLINE_EXCHANGE_OAUTH_2022}; {sources.TEAMS_EXCHANGE_INTERACT}",
     )
 
 
