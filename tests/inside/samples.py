@@ -182,7 +182,7 @@ def sfb_doc(now: datetime, computer: str, topology: str = "hybrid") -> dict[str,
     }
 
 
-def graph_doc(now: datetime) -> dict[str, Any]:
+def graph_doc(now: datetime, topology: str = "hybrid") -> dict[str, Any]:
     def key(thumbprint: str, subject: str, days_left: int) -> dict[str, Any]:
         return {"KeyId": hashlib.md5(thumbprint.encode()).hexdigest(),
                 "Type": "AsymmetricX509Cert", "Usage": "Verify", "DisplayName": subject,
@@ -193,7 +193,9 @@ def graph_doc(now: datetime) -> dict[str, Any]:
     sfb_key = key(SFB_OAUTH, "CN=contoso.com", 600)
     principals = {
         SFB_ID: ("Skype for Business Online", [exchange_key, sfb_key]),
-        EXCHANGE_ID: ("Office 365 Exchange Online", []),  # the dedicated application holds Exchange's key
+        # The dedicated application holds Exchange's key; with Exchange Online mailboxes SfB Server's key is here too
+        # (Microsoft's SfB hybrid server-to-server procedure repeats the upload for Exchange's principal).
+        EXCHANGE_ID: ("Office 365 Exchange Online", [sfb_key] if topology == "exchange-hybrid" else []),
         TEAMS_SCHEDULER_ID: ("Teams Calendar Scheduler Service", [exchange_key]),
         CLOUD_VOICEMAIL_ID: ("Cloud Voicemail", [exchange_key]),
     }
@@ -231,7 +233,7 @@ def healthy(now: datetime = FIXED_NOW, topology: str = "hybrid") -> Docs:
     docs = {"exchange": exchange_doc(now, topology), "sfb-fe01": sfb_doc(now, "FE01", topology),
             "sfb-fe02": sfb_doc(now, "FE02", topology)}
     if topology in ("hybrid", "exchange-hybrid"):
-        docs["graph"] = graph_doc(now)
+        docs["graph"] = graph_doc(now, topology)
     if topology == "exchange-hybrid":
         docs["exo"] = exo_doc(now)
     return docs

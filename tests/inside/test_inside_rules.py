@@ -365,6 +365,21 @@ def test_missing_teams_principal_is_not_a_problem_but_a_missing_sfb_principal_is
     assert by_id(analyse(docs), "inside.tenant-service-principal-keys").status is Status.FAIL
 
 
+def test_exchange_hybrid_wants_sfb_servers_certificate_on_exchange_onlines_principal_too() -> None:
+    """Microsoft's SfB hybrid procedure repeats the OAuthTokenIssuer upload for 00000002 (mailboxes in the cloud)."""
+    docs = samples.healthy(topology="exchange-hybrid")
+    scenario = samples.scenario("exchange-hybrid")
+    assert by_id(analyse(docs, scenario=scenario), "inside.tenant-service-principal-keys").status is Status.PASS
+    for sp in docs["graph"]["service_principals"]:
+        if sp["AppId"] == samples.EXCHANGE_ID:
+            sp["KeyCredentials"] = []
+    result = by_id(analyse(docs, scenario=scenario), "inside.tenant-service-principal-keys")
+    assert result.status is Status.FAIL
+    assert (f"Office 365 Exchange Online ({samples.EXCHANGE_ID}) lacks the SfB OAuthTokenIssuer certificate "
+            f"{samples.SFB_OAUTH[:8]}") in result.detail
+    assert "hybrid.upload-sfb-oauth-certificate" in result.remediation
+
+
 def test_tenant_rule_skips_without_graph_data() -> None:
     docs = {k: v for k, v in samples.healthy().items() if k != "graph"}
     assert by_id(analyse(docs), "inside.tenant-service-principal-keys").status is Status.SKIP

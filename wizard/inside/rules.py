@@ -34,6 +34,7 @@ from wizard.inside.findings import expiry, finding, fix, short
 from wizard.inside.published import PublishedKeys
 from wizard.playbook import psquote
 from wizard.playbook.build import build_playbook
+from wizard.playbook.phases.hybrid import sfb_certificate_principals
 from wizard.playbook.step import Shell
 from wizard.policy import (
     CLOUD_VOICEMAIL_APP_ID,
@@ -177,7 +178,9 @@ def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
         # application since 2025 (rule exchange-hybrid-app), and Microsoft's script removes the certificate there.
         wanted["exchange-auth"] = [SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID, CLOUD_VOICEMAIL_APP_ID]
     if topology.sfb_on_prem and topology.involves_tenant:
-        wanted["sfb-oauth"] = [SFB_SERVICE_ID]
+        # 00000004, and Exchange Online's 00000002 where mailboxes are in Exchange Online: Microsoft's SfB hybrid
+        # server-to-server procedure repeats the upload there (the playbook's upload step decides, not a copy here).
+        wanted["sfb-oauth"] = list(sfb_certificate_principals(topology))
     return wanted
 
 
