@@ -245,3 +245,13 @@ def test_manual_steps_are_described_not_scripted() -> None:
     assert manual and all(s.shell is Shell.BROWSER and not s.command for s in manual)
     for text in render_scripts(plan).values():
         assert "Hybrid Configuration Wizard" not in parse(text).commands
+
+
+def test_sfb_rotation_in_an_exchange_hybrid_adds_the_new_key_to_exchange_online_too() -> None:
+    """Microsoft's hybrid server-to-server procedure puts the OAuthTokenIssuer key on 00000002 as well."""
+    plan = plan_of(samples.healthy(topology="exchange-hybrid"), "exchange-hybrid")
+    rotation = next(r for r in plan.rotations if r.key == "sfb-oauth")
+    upload = next(s for s in rotation.steps if s.title.startswith("Add the new certificate"))
+    assert upload.title == ("Add the new certificate to Skype for Business (00000004-0000-0ff1-ce00-000000000000) and "
+                            "Exchange Online (00000002-0000-0ff1-ce00-000000000000) service principals")
+    assert "00000002-0000-0ff1-ce00-000000000000" in upload.command

@@ -26,7 +26,12 @@ from wizard.inside.rules import (
     sfb_token_issuer,
 )
 from wizard.playbook import cases
-from wizard.playbook.phases.hybrid import EXCHANGE_APP_IDS, EXCHANGE_CERT_FILE, SFB_CERT_FILE
+from wizard.playbook.phases.hybrid import (
+    EXCHANGE_APP_IDS,
+    EXCHANGE_CERT_FILE,
+    SFB_CERT_FILE,
+    sfb_certificate_principals,
+)
 from wizard.playbook.psquote import array, literal
 from wizard.playbook.snippets import graph_upload_certificate
 from wizard.playbook.step import Shell
@@ -238,11 +243,14 @@ def _sfb_rotation(ctx: RuleContext) -> CertificateRotation | None:
     steps.append((Shell.SFB, "Check the new certificate" + (" and export its public part" if tenant else ""),
                   "It must be in this Front End's store and outlive its effective date.", "\n".join(check)))
     if tenant:
-        steps.append((Shell.GRAPH, f"Add the new certificate to the Skype for Business service principal "
-                      f"({SFB_SERVICE_ID})",
+        principals = sfb_certificate_principals(ctx.topology)
+        names = {SFB_SERVICE_ID: "Skype for Business", EXCHANGE_SERVICE_ID: "Exchange Online"}
+        whom = (f"the Skype for Business service principal ({SFB_SERVICE_ID})" if principals == (SFB_SERVICE_ID,) else
+                " and ".join(f"{names.get(p, p)} ({p})" for p in principals) + " service principals")
+        steps.append((Shell.GRAPH, f"Add the new certificate to {whom}",
                       "Copy the exported .cer to the same path on this computer first. Existing keys are kept, so "
                       "the current certificate keeps working until the roll.",
-                      graph_upload_certificate(cases.tenant_reference(ctx.scenario), SFB_CERT_FILE, (SFB_SERVICE_ID,))))
+                      graph_upload_certificate(cases.tenant_reference(ctx.scenario), SFB_CERT_FILE, principals)))
     steps.append((Shell.SFB, "Roll the OAuthTokenIssuer certificate",
                   "Run once, on one Front End: the Central Management Store replicates it, and every Front End "
                   "switches at the effective date.",

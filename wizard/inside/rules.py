@@ -1018,8 +1018,10 @@ def _hybrid_app_in_tenant(ctx: RuleContext, exchange: ExchangeCollection, app_id
     shared = graph.principal(EXCHANGE_SERVICE_ID)
     if shared is not None and any(k.thumbprint in wanted for k in shared.key_credentials):
         leftover = (" The auth certificate is still a key credential of the shared Exchange Online service principal; "
-                    "ConfigureExchangeHybridApplication.ps1 -ResetFirstPartyServicePrincipalKeyCredentials removes it "
-                    "there, as the script's documentation describes.")
+                    "ConfigureExchangeHybridApplication.ps1 -ResetFirstPartyServicePrincipalKeyCredentials "
+                    "-CertificateInformation <thumbprint> removes it there (without -CertificateInformation the switch "
+                    "removes every key of the principal, including Skype for Business Server's OAuthTokenIssuer "
+                    "certificate), as the script's documentation describes.")
     if lacking:
         current = bool(config and config.current_thumbprint in lacking)
         return result(Status.FAIL if current else Status.WARN,
