@@ -126,6 +126,11 @@ def exchange_doc(now: datetime, topology: str = "hybrid") -> dict[str, Any]:
         "client_access": [{"Name": s.split(".")[0].upper(), "Fqdn": s,
                            "AutoDiscoverServiceInternalUri": "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"}
                           for s in servers],
+        # Both servers publish EWS on mail.contoso.com (ExternalUrl as the cmdlet shows it).
+        "web_services": [{"Server": s.split(".")[0].upper(),
+                          "Identity": f"{s.split('.')[0].upper()}\\EWS (Default Web Site)",
+                          "InternalUrl": f"https://{s}/EWS/Exchange.asmx",
+                          "ExternalUrl": "https://mail.contoso.com/EWS/Exchange.asmx"} for s in servers],
         "certificates": certs,
         "auth_servers": [
             {"Name": f"EvoSts - {TENANT_ID}", "Type": "AzureAD", "ApplicationIdentifier": HYBRID_APP_ID,
@@ -199,12 +204,15 @@ def graph_doc(now: datetime, topology: str = "hybrid") -> dict[str, Any]:
         TEAMS_SCHEDULER_ID: ("Teams Calendar Scheduler Service", [exchange_key]),
         CLOUD_VOICEMAIL_ID: ("Cloud Voicemail", [exchange_key]),
     }
+    # The Hybrid Configuration Wizard registers the published Exchange URLs as SPNs of Exchange's principal.
+    spns = {EXCHANGE_ID: [EXCHANGE_ID, f"{EXCHANGE_ID}/outlook.office365.com", "https://mail.contoso.com/",
+                          "https://autodiscover.contoso.com/"]}
     return {
         **_envelope("graph", "ADMINPC", now),
         "tenant_id": TENANT_ID,
         "service_principals": [
             {"AppId": app_id, "Found": True, "Id": hashlib.md5(app_id.encode()).hexdigest(),
-             "DisplayName": name, "AccountEnabled": True, "ServicePrincipalNames": [app_id],
+             "DisplayName": name, "AccountEnabled": True, "ServicePrincipalNames": spns.get(app_id, [app_id]),
              "KeyCredentials": copy.deepcopy(keys)}
             for app_id, (name, keys) in principals.items()],
         "applications": [
@@ -390,6 +398,16 @@ def _cas_server_name(docs: Docs, now: datetime) -> None:
         "https://ex02.contoso.com/Autodiscover/Autodiscover.xml")
 
 
+def _teams_apps_missing(docs: Docs, now: datetime) -> None:
+    _exchange_app(TEAMS_SCHEDULER_ID, None)(docs, now)
+    _exchange_app(CLOUD_VOICEMAIL_ID, None)(docs, now)
+
+
+def _ews_spn_missing(docs: Docs, now: datetime) -> None:
+    principal = next(s for s in docs["graph"]["service_principals"] if s["AppId"] == EXCHANGE_ID)
+    principal["ServicePrincipalNames"].remove("https://mail.contoso.com/")
+
+
 def _collector_error(docs: Docs, now: datetime) -> None:
     docs["exchange"]["errors"].append({"Source": "Get-PartnerApplication", "Message": "Access is denied."})
 
@@ -409,9 +427,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("exchange-partner-missing", _exchange_app(SFB_ID, None), (("inside.exchange-partner-sfb", "fail"),)),
     Fault("exchange-partner-disabled", _exchange_app(SFB_ID, {"Enabled": False}),
           (("inside.exchange-partner-sfb", "fail"),)),
-    Fault("teams-apps-missing",
-          lambda d, n: (_exchange_app(TEAMS_SCHEDULER_ID, None)(d, n), _exchange_app(CLOUD_VOICEMAIL_ID, None)(d, n)),
-          (("inside.teams-partner-apps", "warn"),)),
+    Fault("teams-apps-missing", _teams_apps_missing, (("inside.teams-partner-apps", "warn"),)),
     Fault("token-issuer-differs", _fe02_other_cert, (("inside.sfb-token-issuer-consistency", "fail"),)),
     Fault("front-end-not-collected", _fe03_in_pool, (("inside.sfb-token-issuer-consistency", "warn"),)),
     Fault("token-issuer-expiring", _sfb_cert_days(45), (("inside.sfb-token-issuer-expiry", "warn"),)),
@@ -431,6 +447,7 @@ FAULTS: tuple[Fault, ...] = (
           (("inside.tenant-service-principal-keys", "fail"),)),
     Fault("realm-not-sip-domain", _realm("fabrikam.com"), (("inside.oauth-realm", "fail"),)),
     Fault("sfb-service-name-empty", _sfb_service_name, (("inside.oauth-service-names", "fail"),)),
+    Fault("ews-spn-missing", _ews_spn_missing, (("inside.exchange-ews-spns", "fail"),)),
     Fault("collector-error", _collector_error, (("inside.collection-health", "warn"),)),
 )
 FAULT_BY_NAME = {f.name: f for f in FAULTS}

@@ -73,10 +73,10 @@ def test_exchange_collector_runs_exactly_these_commands() -> None:
         "Get-Location", "Get-ExchangeServer", "Where-Object", "ForEach-Object", "Get-AuthConfig",
         "Get-PartnerApplication", "ForEach-Object", "Get-AuthServer", "ForEach-Object", "ForEach-Object",
         "Get-SettingOverride", "Where-Object", "ForEach-Object", "ForEach-Object", "ForEach-Object",
-        "Get-ClientAccessService", "ForEach-Object", "ForEach-Object",
-        "Where-Object", "Get-ExchangeCertificate", "ForEach-Object", "Get-OrganizationConfig", "ForEach-Object",
-        "ForEach-Object", "Get-CASMailbox", "Select-Object", "ForEach-Object", "ForEach-Object", "Get-Date",
-        "ConvertTo-Json")
+        "Get-ClientAccessService", "ForEach-Object", "Get-WebServicesVirtualDirectory", "ForEach-Object",
+        "ForEach-Object", "Where-Object", "Get-ExchangeCertificate", "ForEach-Object", "Get-OrganizationConfig",
+        "ForEach-Object", "ForEach-Object", "Get-CASMailbox", "Select-Object", "ForEach-Object", "ForEach-Object",
+        "Get-Date", "ConvertTo-Json")
 
 
 def test_exchange_2013_collector_uses_get_clientaccessserver() -> None:

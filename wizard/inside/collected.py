@@ -6,6 +6,7 @@ truncated or foreign file raises CollectedFileError with a one-line reason and n
 Windows PowerShell writes UTF-16 LE (Out-File) or UTF-8 with a BOM; both are read.
 Schema 2 added the dedicated hybrid application and the EWS access settings; a schema 1 file is still
 read, and what it could not hold is None ("not collected"), never an empty list ("none exist").
+The EWS virtual directories (web_services) came later within schema 2; a file without them gives None.
 """
 
 from __future__ import annotations
@@ -75,6 +76,16 @@ class ClientAccess:
     name: str
     fqdn: str
     internal_uri: str
+
+
+@dataclass(frozen=True)
+class WebServicesDirectory:
+    """Get-WebServicesVirtualDirectory: the EWS URLs of one server (empty text where none is set)."""
+
+    server: str
+    identity: str
+    internal_url: str
+    external_url: str
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,7 @@ class ExchangeCollection:
     setting_overrides: tuple[SettingOverride, ...] | None = None
     organization_ews: EwsPolicy | None = None
     cas_mailboxes: tuple[CasMailbox, ...] | None = None
+    web_services: tuple[WebServicesDirectory, ...] | None = None  # None: an older file (not collected)
 
     def failed(self, cmdlet: str) -> bool:
         """Whether the collector reported that cmdlet as failed (its data is then missing, not empty)."""
@@ -469,7 +481,8 @@ def _merge_exchange(items: list[ExchangeCollection]) -> ExchangeCollection | Non
         servers=newest.servers, auth_config=newest.auth_config, partner_applications=newest.partner_applications,
         client_access=newest.client_access, certificates=tuple(certificates), errors=errors,
         auth_servers=newest.auth_servers, setting_overrides=newest.setting_overrides,
-        organization_ews=newest.organization_ews, cas_mailboxes=newest.cas_mailboxes)
+        organization_ews=newest.organization_ews, cas_mailboxes=newest.cas_mailboxes,
+        web_services=newest.web_services)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -665,8 +678,14 @@ def _exchange(r: _Reader, doc: dict[str, Any]) -> ExchangeCollection:
             for o, w in _numbered(r.items(doc, "setting_overrides", "file"), "setting_overrides"))
     organization = _ews_policy(r, doc, "organization_config") if "organization_config" in doc else None
     mailboxes = _cas_mailboxes(r, doc) if "cas_mailboxes" in doc else None
+    web_services = None
+    if "web_services" in doc:
+        web_services = tuple(
+            WebServicesDirectory(r.text(v, "Server", w), r.text(v, "Identity", w, optional=True),
+                                 r.text(v, "InternalUrl", w, optional=True), r.text(v, "ExternalUrl", w, optional=True))
+            for v, w in _numbered(r.items(doc, "web_services", "file"), "web_services"))
     return ExchangeCollection(r.source, computer, collected_at, servers, auth, apps, cas, certs, _errors(r, doc),
-                              auth_servers, overrides, organization, mailboxes)
+                              auth_servers, overrides, organization, mailboxes, web_services)
 
 
 def _ews_policy(r: _Reader, doc: dict[str, Any], key: str) -> EwsPolicy | None:

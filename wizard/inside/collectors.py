@@ -234,7 +234,8 @@ def _exchange(scenario: Scenario) -> CollectorScript:
     client_access = "Get-ClientAccessService" if topology.uses_client_access_service else "Get-ClientAccessServer"
     reads = "Get-ExchangeServer, " + (
         "Get-AuthConfig, Get-PartnerApplication, Get-AuthServer, Get-SettingOverride, " if topology.exchange_has_oauth
-        else "") + f"{client_access}, Get-ExchangeCertificate, Get-OrganizationConfig, Get-CASMailbox"
+        else "") + (f"{client_access}, Get-WebServicesVirtualDirectory, Get-ExchangeCertificate, "
+                    "Get-OrganizationConfig, Get-CASMailbox")
     text = _header(
         "Read-only collector: the Exchange side of the Skype for Business / Lync integration.",
         Shell.EXCHANGE, reads, "exchange-collected.json",
@@ -342,6 +343,22 @@ try {{
     {_problem(psquote.literal(client_access))}
 }}
 
+# The EWS URLs as Active Directory holds them (-ADPropertiesOnly: no IIS metabase read on each server); Teams
+# needs the external ones as SPNs of the Exchange service principal in the tenant.
+$webServices = @()
+try {{
+    $webServices = @(Get-WebServicesVirtualDirectory -ADPropertiesOnly | ForEach-Object {{
+        [ordered]@{{
+            Server = [string]$_.Server
+            Identity = [string]$_.Identity
+            InternalUrl = [string]$_.InternalUrl
+            ExternalUrl = [string]$_.ExternalUrl
+        }}
+    }})
+}} catch {{
+    {_problem("'Get-WebServicesVirtualDirectory'")}
+}}
+
 # Every server gets its own Get-ExchangeCertificate: the auth certificate must exist on each one.
 $serverNames = @($servers | ForEach-Object {{ $_.Fqdn }} | Where-Object {{ $_ }})
 foreach ($name in $expectedServers) {{
@@ -376,6 +393,7 @@ foreach ($server in $serverNames) {{
     auth_servers = $authServers
     setting_overrides = $settingOverrides
     client_access = $clientAccess
+    web_services = $webServices
     certificates = $certificates
     organization_config = $organizationEws
     cas_mailboxes = $casMailboxes

@@ -499,6 +499,106 @@ def rule_teams_partner_apps(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
 
 
 # ----------------------------------------------------------------------------------------------
+# EWS URLs as service principal names of the Exchange service principal (Teams, mailboxes on premises)
+# ----------------------------------------------------------------------------------------------
+TEAMS_EXCHANGE_SOURCE = ("Microsoft Learn \u201cHow Exchange and Microsoft Teams interact\u201d "
+                         "(https://learn.microsoft.com/microsoftteams/exchange-teams-interact)")
+
+
+def _valid_host(url: str) -> str:
+    """The host of a collected URL when it is a valid DNS name, else ''."""
+    try:
+        return validation.fqdn(_host(url), min_labels=1).lower() if _host(url) else ""
+    except InvalidValue:
+        return ""
+
+
+def spn_host(spn: str) -> str:
+    """The host of a service principal name written as https://host or https://host/, else ''."""
+    try:
+        parts = urlsplit(spn.strip())
+        if (parts.scheme.lower() != "https" or parts.path not in ("", "/") or parts.query or parts.fragment
+                or parts.port is not None or parts.username is not None):
+            return ""
+        return (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def ews_spn_hosts(ctx: RuleContext) -> tuple[list[str], str]:
+    """The host names whose https:// URL must be an SPN of 00000002, and where they come from.
+
+    The external EWS URLs when the Exchange collector read them, else the autodiscover name; ([], '') when neither
+    is known.
+    """
+    exchange = ctx.collected.exchange
+    directories = exchange.web_services if exchange is not None else None
+    if directories:
+        hosts = sorted({host for d in directories if (host := _valid_host(d.external_url))})
+        if hosts:
+            return hosts, "the ExternalUrl of Get-WebServicesVirtualDirectory"
+    name = _valid_host(f"https://{ctx.scenario.effective_autodiscover_fqdn}/")
+    if not name:
+        return [], ""
+    if directories:
+        return [name], "the scenario's autodiscover name (no EWS virtual directory has an ExternalUrl)"
+    return [name], "the scenario's autodiscover name (the EWS virtual directories were not collected)"
+
+
+@declare("exchange-ews-spns", Phase.HYBRID, "EWS URLs as SPNs of the Exchange service principal")
+def rule_exchange_ews_spns(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    """Teams with mailboxes on Exchange Server: the external EWS URLs must be SPNs of 00000002 in the tenant."""
+    rule, phase, title = spec
+    topology = ctx.topology
+    if not (topology.exchange_on_prem and topology.teams_users and topology.exchange_has_oauth):
+        return []
+    graph = ctx.collected.graph
+    if graph is None:
+        return [finding(rule, phase, Status.SKIP, title, "No Microsoft Graph collector output was loaded.",
+                        "Connect-MgGraph -Scopes Application.Read.All, run graph-collect.ps1 and load the file.",
+                        tags=("tenant",))]
+    principal = graph.principal(EXCHANGE_SERVICE_ID)
+    if principal is None:
+        return [finding(rule, phase, Status.SKIP, title,
+                        f"The Microsoft Graph collector did not read the Exchange service principal "
+                        f"({EXCHANGE_SERVICE_ID}); see the collected data's errors.", tags=("tenant",))]
+    hosts, source = ews_spn_hosts(ctx)
+    if not hosts:
+        return [finding(rule, phase, Status.SKIP, title,
+                        "The EWS URLs are unknown: no external EWS URL was collected and the scenario names no "
+                        "autodiscover name.",
+                        "Run exchange-collect.ps1 in the Exchange Management Shell and load the file.",
+                        tags=("tenant",))]
+    name = f"{principal.display_name or 'The Exchange service principal'} ({EXCHANGE_SERVICE_ID})"
+    requirement = (f"{TEAMS_EXCHANGE_SOURCE} lists among the requirements for mailboxes on Exchange Server that, for "
+                   "calendar app support and the Teams Outlook add-in for Mac, the Exchange Web Services URLs are "
+                   "configured as SPNs in the tenant's Microsoft Entra ID for the Exchange service principal; the "
+                   "Hybrid Configuration Wizard adds them.")
+    registered = {spn_host(n) for n in principal.service_principal_names} - {""}
+    missing = [h for h in hosts if h not in registered] if principal.found else list(hosts)
+    evidence = tuple(Evidence(f"https://{h}/", "missing" if h in missing else "an SPN") for h in hosts)
+    if missing:
+        urls = [f"https://{h}/" for h in missing]
+        problem = (f"{name} lacks {', '.join(urls)} among its service principal names" if principal.found else
+                   f"The Exchange service principal ({EXCHANGE_SERVICE_ID}) was not found in the tenant, so "
+                   f"{', '.join(urls)} cannot be among its service principal names")
+        command = (f"$principal = Get-MgServicePrincipal -Filter \"AppId eq '{EXCHANGE_SERVICE_ID}'\"; "
+                   "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -ServicePrincipalNames "
+                   f"(@($principal.ServicePrincipalNames) + {psquote.array(urls)})")
+        return [finding(rule, phase, Status.FAIL, title,
+                        f"{problem} (URLs from {source}). {requirement} Without them Teams cannot use the calendar "
+                        "of mailboxes on Exchange Server.",
+                        "Re-run the Hybrid Configuration Wizard with a full hybrid configuration: it adds the URLs. "
+                        "Or, in Microsoft Graph PowerShell after Connect-MgGraph -Scopes Application.ReadWrite.All: "
+                        f"{command}. -ServicePrincipalNames replaces the whole list: pass the existing names plus the "
+                        "new URLs (merge), never the new URLs alone. Source: " + TEAMS_EXCHANGE_SOURCE + ".",
+                        evidence=evidence, target=urls[0], tags=("tenant",))]
+    return [finding(rule, phase, Status.PASS, title,
+                    f"{name} lists {', '.join(f'https://{h}/' for h in hosts)} among its service principal names "
+                    f"(URLs from {source}).", evidence=evidence, tags=("tenant",))]
+
+
+# ----------------------------------------------------------------------------------------------
 # SfB OAuthTokenIssuer certificate
 # ----------------------------------------------------------------------------------------------
 @declare("sfb-token-issuer-consistency", Phase.CERTIFICATES, "OAuthTokenIssuer on every Front End")
