@@ -34,15 +34,22 @@ UCWA_USER_PATH = f"{AUTODISCOVER_ROOT}/oauth/user"
 ONLINE_SUFFIX = ".online.lync.com"
 
 
-def _challenge_evidence(response: HttpResponse, challenge: Challenge | None) -> list[Evidence]:
+def challenge_evidence(response: HttpResponse, challenge: Challenge | None, *, schemes: bool = False,
+                       headers: tuple[str, ...] = ("X-MS-Server-Fqdn",)) -> list[Evidence]:
+    """A 401's evidence: the answer, (the schemes offered,) the Bearer parameters, x-ms-diagnostics, and the
+    named response headers that are present."""
     items = [Evidence("answer", f"HTTP {response.status} {response.reason}".rstrip())]
+    if schemes:
+        offered = [c.scheme for c in parse_challenges(response.header_all("WWW-Authenticate"))]
+        items.append(Evidence("WWW-Authenticate schemes", ", ".join(offered) or "(none)"))
     if challenge is not None:
         items.append(Evidence("client_id", challenge.param("client_id") or "(none)"))
         items.append(Evidence("trusted_issuers", challenge.param("trusted_issuers") or "(none)"))
     for index, value in enumerate(response.header_all("x-ms-diagnostics")[:2], 1):
         items.append(Evidence("x-ms-diagnostics" if index == 1 else f"x-ms-diagnostics {index}", value))
-    if response.header("X-MS-Server-Fqdn"):
-        items.append(Evidence("X-MS-Server-Fqdn", response.header("X-MS-Server-Fqdn") or ""))
+    for name in headers:
+        if response.header(name):
+            items.append(Evidence(name, response.header(name) or ""))
     return items
 
 
@@ -60,7 +67,7 @@ def _exchange_issuers(scenario: Scenario) -> list[str]:
 def judge_sfb_challenge(response: HttpResponse, scenario: Scenario) -> Finding:
     """Does a UCWA user-link answer show that SfB trusts Exchange tokens?"""
     challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
-    evidence = _challenge_evidence(response, challenge)
+    evidence = challenge_evidence(response, challenge)
     realm = scenario.effective_realm
     register = (f"On a Front End: New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl "
                 f"'{scenario.exchange_metadata_url}'")
@@ -111,7 +118,7 @@ def _reaches_user_resource(response: HttpResponse, trail: tuple[Evidence, ...]) 
     """The discovery chain ends at a UCWA user resource that asks for an OAuth token (on-premises pools:
     what the pool trusts is the pool check's finding, not repeated here)."""
     challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
-    evidence = (*trail, *_challenge_evidence(response, challenge))
+    evidence = (*trail, *challenge_evidence(response, challenge))
     if response.status != 401 or challenge is None:
         return failed(f"{response.url} answered HTTP {response.status} without a Bearer challenge; the UCWA user "
                       "resource of a working pool asks for an OAuth token.",
@@ -197,7 +204,7 @@ class ExchangeAcceptsOAuthProbe(BaseProbe):
             body = soap_request(probe_address(scenario), self.target)
         response = Net(ctx).http.fetch(self.target, method="POST", headers=headers, body=body)
         challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
-        evidence = _challenge_evidence(response, challenge)
+        evidence = challenge_evidence(response, challenge)
         diagnostics = " ".join(response.header_all("x-ms-diagnostics"))
         metadata = scenario.sfb_metadata_url or "https://<pool>/metadata/json/1"
         enable = ('On Exchange, register SfB: & "$env:ExchangeInstallPath\\Scripts\\'

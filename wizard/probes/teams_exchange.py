@@ -16,6 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from wizard.policy import ACS_SERVICE_ID
 from wizard.probes.base import BaseProbe, Finding, Net, skipped
+from wizard.probes.challenges import challenge_evidence
 from wizard.probes.context import DEFAULT_AUTODISCOVER_V2_BASE_URL, ProbeContext
 from wizard.probes.formats.autodiscover_v2 import NotAutodiscoverV2Error, autodiscover_v2_url, is_ews_url, parse_v2
 from wizard.probes.formats.challenge import Challenge, bearer, parse_challenges
@@ -262,18 +263,25 @@ def ews_challenge(net: Net, url: str) -> HttpResponse:
                           follow_redirects=False)
 
 
-def challenge_evidence(response: HttpResponse, challenge: Challenge | None) -> list[Evidence]:
-    evidence = [Evidence("answer", f"HTTP {response.status} {response.reason}".rstrip())]
-    schemes = [c.scheme for c in parse_challenges(response.header_all("WWW-Authenticate"))]
-    evidence.append(Evidence("WWW-Authenticate schemes", ", ".join(schemes) or "(none)"))
-    if challenge is not None:
-        evidence.append(Evidence("client_id", challenge.param("client_id") or "(none)"))
-        evidence.append(Evidence("trusted_issuers", challenge.param("trusted_issuers") or "(none)"))
-    for index, value in enumerate(response.header_all("x-ms-diagnostics")[:2], 1):
-        evidence.append(Evidence("x-ms-diagnostics" if index == 1 else f"x-ms-diagnostics {index}", value))
-    if response.header("Location"):
-        evidence.append(Evidence("Location", response.header("Location") or ""))
-    return evidence
+@dataclass(frozen=True)
+class EwsAnswer:
+    """What the external EWS URL answered to an empty Bearer token, with its evidence."""
+
+    url: str
+    response: HttpResponse
+    challenge: Challenge | None
+    evidence: tuple[Evidence, ...]
+
+
+def ews_answer(net: Net, ctx: ProbeContext, scenario: Scenario) -> Finding | EwsAnswer:
+    """Find the external EWS URL through Autodiscover v2 and ask it; a Finding when the URL is not found."""
+    found = on_prem_ews(net, ctx, scenario)
+    if isinstance(found, Finding):
+        return found
+    response = ews_challenge(net, found.ews_url)
+    challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
+    evidence = challenge_evidence(response, challenge, schemes=True, headers=("Location",))
+    return EwsAnswer(found.ews_url, response, challenge, tuple(evidence))
 
 
 class TeamsEwsBearerProbe(BaseProbe):
@@ -288,14 +296,10 @@ class TeamsEwsBearerProbe(BaseProbe):
         self.tags = ("teams", "exchange", "oauth")
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
-        net = Net(ctx)
-        found = on_prem_ews(net, ctx, scenario)
-        if isinstance(found, Finding):
-            return found
-        url = found.ews_url
-        response = ews_challenge(net, url)
-        challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
-        evidence = tuple(challenge_evidence(response, challenge))
+        answer = ews_answer(Net(ctx), ctx, scenario)
+        if isinstance(answer, Finding):
+            return answer
+        url, response, challenge, evidence = answer.url, answer.response, answer.challenge, answer.evidence
         location = urljoin(url, response.header("Location") or "") if response.header("Location") else ""
         if response.status in REDIRECT_STATUSES and location:
             login = " a sign-in page at" if _login_page(location) else ""
@@ -385,13 +389,11 @@ class TeamsEwsIssuersProbe(BaseProbe):
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
-        found = on_prem_ews(net, ctx, scenario)
-        if isinstance(found, Finding):
-            return found
-        url = found.ews_url
-        response = ews_challenge(net, url)
-        challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
-        evidence = challenge_evidence(response, challenge)
+        answer = ews_answer(net, ctx, scenario)
+        if isinstance(answer, Finding):
+            return answer
+        url, response, challenge = answer.url, answer.response, answer.challenge
+        evidence = list(answer.evidence)
         if response.status != 401 or challenge is None:
             return skipped(f"Not checked: {url} sent no Bearer challenge (see the pre-authentication check).",
                            *evidence)
