@@ -129,9 +129,9 @@ def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) 
         print(text, file=stream)  # at the terminal, because this is where an escape sequence would act
 
     line(f"Verifying {clean_line(scenario.topology_or_default.label)}")
-    for advisory in advisories(scenario.topology_or_default):
-        if advisory.attention:
-            line(f"  Note: {advisory.headline}")
+    notes = [a for a in advisories(scenario.topology_or_default) if a.attention]
+    for advisory in notes:
+        line(f"  Note: {advisory.headline}")
     causes = root_causes(results)
     if causes:
         line(f"\nRoot causes ({len(causes)})")
@@ -162,7 +162,6 @@ def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) 
                 line(f"{pad}{indented_block(result.detail, pad)}")
                 if result.remediation:
                     line(f"{pad}Fix: {indented_block(result.remediation, pad + '     ')}")
-    notes = [a for a in advisories(scenario.topology_or_default) if a.attention]
     if notes:
         line("\nSupport and service changes")
         for advisory in notes:
