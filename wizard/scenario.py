@@ -294,14 +294,12 @@ class Scenario(Derived):
 
 
 def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
-    """Read an older file's values as they are meant today (version 1: SfB 'online' is Teams; the old
-    defaults for versions it left out)."""
+    """Read an older file's values as they are meant today: version 1 left out versions it took as 2016 and
+    2015. (Its SfB 'online' becomes 'teams' through the field's aliases, as a flag does.)"""
     migrated = dict(body)
     if version < 2:
         for name, default in V1_DEFAULTS.items():
             migrated.setdefault(name, default)
-        if migrated.get("sfb") == "online":
-            migrated["sfb"] = SfbKind.TEAMS.value
     return migrated
 
 
