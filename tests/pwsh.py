@@ -91,3 +91,45 @@ def command_names(text: str) -> list[str]:
     parsed = parse(text)
     assert parsed.ok, "\n".join(parsed.errors)
     return list(parsed.commands)
+
+
+RUNTIME_COMMANDS = frozenset({"Add-IntegrationRecord", "Get-IntegrationRecord", "Complete-IntegrationRecord",
+                              "Stop-IntegrationStep", "Assert-NativeSuccess"})
+
+
+def step_command_names(text: str) -> list[str]:
+    """The commands of an exported script's steps, in order: each step's banner (Write-Host) and the commands
+    of its try block, leaving out the shared runtime (preamble, needs check, record calls, final line)."""
+    parsed = parse(text)
+    assert parsed.ok, "\n".join(parsed.errors)
+    source = text.removeprefix("\ufeff").encode("utf-8")
+    tree = _parser().parse(source)
+    names: list[str] = []
+    lists = [c for c in tree.root_node.children if c.type == "statement_list"]
+    statements = lists[0].children if lists else []
+    for index, node in enumerate(statements):
+        if node.type != "try_statement":
+            continue
+        catch = next((c for c in node.children if c.type == "catch_clauses"), None)
+        if catch is None or b"Stop-IntegrationStep" not in source[catch.start_byte:catch.end_byte]:
+            continue
+        banner = statements[index - 1] if index else None
+        if banner is not None and source[banner.start_byte:banner.end_byte].startswith(b"Write-Host"):
+            names.append("Write-Host")
+        body = next(c for c in node.children if c.type == "statement_block")
+        stack = [body]
+        while stack:
+            current = stack.pop()
+            stack.extend(reversed(current.children))
+            if current.type == "command":
+                name = next((c for c in current.children if c.type == "command_name"), None)
+                if name is not None:
+                    text_name = source[name.start_byte:name.end_byte].decode()
+                    if text_name not in RUNTIME_COMMANDS:
+                        names.append(text_name)
+    return names
+
+
+def body_command_names(text: str) -> list[str]:
+    """The commands of one step's PowerShell (a Step.command or Step.undo), without the shared runtime's."""
+    return [name for name in command_names(text) if name not in RUNTIME_COMMANDS]

@@ -23,6 +23,9 @@ class Derived:
     smtp_domain: str
     verified_domain: str
     exchange_fqdns: Sequence[str]
+    exchange_lb_fqdn: str
+    test_sip_uri: str
+    test_mailbox: str
     autodiscover_fqdn: str
     exchange_autodiscover_url: str
     pool_fqdns: Sequence[str]
@@ -39,6 +42,18 @@ class Derived:
     @property
     def effective_verified_domain(self) -> str:
         return self.verified_domain or self.smtp_domain
+
+    @property
+    def exchange_service_fqdn(self) -> str:
+        """The name Exchange is reached by: the load-balanced name, or the only server's own name."""
+        return self.exchange_lb_fqdn or (self.exchange_fqdns[0] if self.exchange_fqdns else "")
+
+    @property
+    def test_mailbox_address(self) -> str:
+        """The test user's SMTP address: given, or the SIP address's user@domain (same when SIP = SMTP)."""
+        if self.test_mailbox:
+            return self.test_mailbox
+        return self.test_sip_uri.removeprefix("sip:") if self.test_sip_uri else ""
 
     @property
     def effective_autodiscover_fqdn(self) -> str:

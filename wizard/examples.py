@@ -22,7 +22,8 @@ def example_for(topology: Topology, *, mode: str = "setup") -> Scenario:
     }
     if topology.exchange_version is not None:
         values.update({"exchange_version": topology.exchange_version.value,
-                       "exchange_fqdns": [f"ex01.{DOMAIN}", f"ex02.{DOMAIN}"]})
+                       "exchange_fqdns": [f"ex01.{DOMAIN}", f"ex02.{DOMAIN}"],
+                       "exchange_lb_fqdn": f"mail.{DOMAIN}"})
     if topology.sfb_version is not None:
         values.update({"sfb_version": topology.sfb_version.value,
                        "pool_fqdns": [f"pool01.{DOMAIN}", f"pool02.{DOMAIN}"], "sfb_site": "Redmond"})
@@ -30,7 +31,7 @@ def example_for(topology: Topology, *, mode: str = "setup") -> Scenario:
         values.update({"tenant_domain": "fabrikam.onmicrosoft.com",
                        "tenant_id": "6babcaad-604b-40ac-a9d7-9fd97c0b779f", "dc_fqdn": f"dc01.{DOMAIN}"})
     if topology.sfb_on_prem and topology.involves_tenant:
-        values["pool_external_web_fqdn"] = f"webext.{DOMAIN}"
+        values["pool_external_web_fqdns"] = [f"webext01.{DOMAIN}", f"webext02.{DOMAIN}"]
     problems = scenario.update(values)
     problems.update(scenario.errors())
     if problems:

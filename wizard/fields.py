@@ -121,6 +121,10 @@ FIELDS: tuple[FieldSpec, ...] = (
               "The Exchange servers (Client Access / Mailbox) that run autodiscover and EWS.",
               Phase.PREREQUISITES, validation.fqdn, required=_ex_onprem, relevant=_ex_onprem,
               placeholder="exch01.contoso.com"),
+    FieldSpec("exchange_lb_fqdn", "Exchange load-balanced FQDN", Kind.TEXT,
+              "The name the Exchange servers share behind a load balancer; required with two or more servers "
+              "(the autodiscover record and SfB's trusted application pool for OWA use it).",
+              Phase.PREREQUISITES, validation.fqdn, relevant=_ex_onprem, placeholder="mail.contoso.com"),
     FieldSpec("autodiscover_fqdn", "Autodiscover FQDN", Kind.TEXT,
               "Defaults to autodiscover.<SMTP domain>.", Phase.AUTODISCOVER, validation.fqdn,
               relevant=_autodiscover_relevant, placeholder="autodiscover.contoso.com"),
@@ -139,6 +143,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("test_sip_uri", "Test user SIP address", Kind.TEXT,
               "An SfB-enabled user with a mailbox, for Test-CsExStorageConnectivity.",
               Phase.VERIFICATION, validation.sip_uri, placeholder="sip:user@contoso.com"),
+    FieldSpec("test_mailbox", "Test user mailbox (SMTP address)", Kind.TEXT,
+              "The same user's primary SMTP address, when it differs from the SIP address (split SIP and SMTP "
+              "domains); defaults to the SIP address without sip:.",
+              Phase.VERIFICATION, validation.email, placeholder="user@contoso.com"),
     FieldSpec("tenant_domain", "Tenant domain", Kind.TEXT,
               "The tenant's initial domain (contoso.onmicrosoft.com) or any domain verified in it.",
               Phase.HYBRID, validation.domain, required=_tenant, relevant=_tenant,
@@ -157,8 +165,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               "The topology site of the pool, for the OWA trusted application pool (default: Site1).",
               Phase.PARTNER_APPLICATIONS, lambda v: validation.ps_identity(v, what="site name"),
               relevant=_sfb_onprem),
-    FieldSpec("pool_external_web_fqdn", "Pool external web FQDN", Kind.TEXT,
-              "The pool's external web services name, added to the 00000004 service principal in a hybrid.",
+    FieldSpec("pool_external_web_fqdns", "Pool external web FQDN(s)", Kind.LIST,
+              "Each pool's external web services name, added to the 00000004 service principal in a hybrid.",
               Phase.HYBRID, validation.fqdn, relevant=lambda t: t.sfb_on_prem and t.involves_tenant),
 )
 

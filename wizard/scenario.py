@@ -34,7 +34,7 @@ from wizard.validation import InvalidValue
 __all__ = ["EXCHANGE_ONLINE_AUTODISCOVER_URL", "Scenario", "ScenarioFileError", "ScenarioInvalid", "Settled"]
 
 SCHEMA = "sfb-exchange-wizard/scenario"
-SCHEMA_VERSION = 2  # 2: Exchange hybrid and the Subscription Editions; SfB 'online' became 'teams'
+SCHEMA_VERSION = 3  # 2: Exchange hybrid and the Subscription Editions; SfB 'online' became 'teams'; 3: pool external web names are a list
 # What a version-1 file meant by a value it left out (the defaults of that version).
 V1_DEFAULTS = {"exchange_version": "2016", "sfb_version": "2015"}
 MAX_FILE_BYTES = 1024 * 1024
@@ -77,18 +77,20 @@ class Scenario(Derived):
     smtp_domain: str = ""
     verified_domain: str = ""
     exchange_fqdns: list[str] = field(default_factory=list)
+    exchange_lb_fqdn: str = ""
     autodiscover_fqdn: str = ""
     exchange_autodiscover_url: str = ""
     pool_fqdns: list[str] = field(default_factory=list)
     dc_fqdn: str = ""
     test_sip_uri: str = ""
+    test_mailbox: str = ""
     tenant_domain: str = ""
     tenant_id: str = ""
     oauth_certificate: str = ""
     oauth_certificate_thumbprint: str = ""
     oauth_realm: str = ""
     sfb_site: str = ""
-    pool_external_web_fqdn: str = ""
+    pool_external_web_fqdns: list[str] = field(default_factory=list)
     _listeners: list[Callable[[str], None]] = field(default_factory=list, repr=False, compare=False)
 
     # ----- change notification (the Qt adapter mirrors the model through this) -----
@@ -172,6 +174,13 @@ class Scenario(Derived):
             host = self.test_sip_uri.rpartition("@")[2]
             if host not in self.sip_domains:
                 return f"The test user's domain {host} is not one of the SIP domains."
+        if name == "exchange_lb_fqdn" and not self.exchange_lb_fqdn and len(self.exchange_fqdns) > 1 and (
+                FIELD_BY_NAME[name].relevant(self.topology_or_default)):
+            return ("With several Exchange servers, give the load-balanced name they share: the autodiscover "
+                    "record and SfB's trusted application pool for OWA point at it, not at one server.")
+        if name == "exchange_lb_fqdn" and self.exchange_lb_fqdn and self.exchange_lb_fqdn in self.exchange_fqdns \
+                and len(self.exchange_fqdns) > 1:
+            return "The load-balanced name must differ from the servers' own names."
         if name == "oauth_realm" and self.oauth_realm and self.sip_domains and (
                 self.oauth_realm not in self.sip_domains):
             return "The OAuth realm should be one of the SIP domains (normally the default one)."
@@ -300,6 +309,9 @@ def migrate(body: dict[str, Any], version: int) -> dict[str, Any]:
     if version < 2:
         for name, default in V1_DEFAULTS.items():
             migrated.setdefault(name, default)
+    if version < 3 and "pool_external_web_fqdn" in migrated:  # one name became one per pool
+        single = migrated.pop("pool_external_web_fqdn")
+        migrated["pool_external_web_fqdns"] = [single] if single else []
     return migrated
 
 

@@ -33,18 +33,20 @@ class Settled(Derived):
     smtp_domain: str
     verified_domain: str
     exchange_fqdns: tuple[str, ...]
+    exchange_lb_fqdn: str
     autodiscover_fqdn: str
     exchange_autodiscover_url: str
     pool_fqdns: tuple[str, ...]
     dc_fqdn: str
     test_sip_uri: str
+    test_mailbox: str
     tenant_domain: str
     tenant_id: str
     oauth_certificate: str
     oauth_certificate_thumbprint: str
     oauth_realm: str
     sfb_site: str
-    pool_external_web_fqdn: str
+    pool_external_web_fqdns: tuple[str, ...]
 
     def _topology_for_derived(self) -> Topology:
         return self.topology
@@ -75,9 +77,10 @@ class Settled(Derived):
             topology=scenario.topology, mode=Mode(scenario.mode), exchange=scenario.exchange,
             sip_domains=tuple(scenario.sip_domains), smtp_domain=scenario.smtp_domain,
             verified_domain=scenario.verified_domain, exchange_fqdns=tuple(scenario.exchange_fqdns),
+            exchange_lb_fqdn=scenario.exchange_lb_fqdn, test_mailbox=scenario.test_mailbox,
             autodiscover_fqdn=scenario.autodiscover_fqdn, exchange_autodiscover_url=scenario.exchange_autodiscover_url,
             pool_fqdns=tuple(scenario.pool_fqdns), dc_fqdn=scenario.dc_fqdn, test_sip_uri=scenario.test_sip_uri,
             tenant_domain=scenario.tenant_domain, tenant_id=scenario.tenant_id,
             oauth_certificate=scenario.oauth_certificate,
             oauth_certificate_thumbprint=scenario.oauth_certificate_thumbprint, oauth_realm=scenario.oauth_realm,
-            sfb_site=scenario.sfb_site, pool_external_web_fqdn=scenario.pool_external_web_fqdn)
+            sfb_site=scenario.sfb_site, pool_external_web_fqdns=tuple(scenario.pool_external_web_fqdns))

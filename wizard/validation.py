@@ -110,6 +110,20 @@ def sip_uri(value: str) -> str:
     return f"sip:{user}@{fqdn(host, what='SIP domain')}"
 
 
+def email(value: str) -> str:
+    """An SMTP address such as adele@contoso.com (a pasted mailto: or SMTP: prefix is dropped)."""
+    text = visible(value.strip(), what="e-mail address")
+    for prefix in ("mailto:", "smtp:"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix):]
+    user, at, host = text.partition("@")
+    if not at or not user:
+        raise InvalidValue("An e-mail address looks like user@contoso.com.")
+    if not _LOCAL_PART.match(user) or user.startswith(".") or user.endswith(".") or ".." in user:
+        raise InvalidValue(f"{_quoted(user)} is not a valid user part of an e-mail address.")
+    return f"{user}@{fqdn(host, what='e-mail domain')}"
+
+
 def https_url(value: str, *, what: str = "URL") -> str:
     """An absolute https:// URL on a valid host name, with no credentials, query or fragment."""
     text = visible(value.strip(), what=what)

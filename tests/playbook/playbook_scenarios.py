@@ -29,7 +29,7 @@ CONTOSO: dict[str, Any] = {
     "test_sip_uri": "sip:kenmyer@contoso.com",
     "tenant_domain": "contoso.onmicrosoft.com",
     "tenant_id": "3a1c9b2e-5d4f-4e6a-8b7c-0d9e8f7a6b5c",
-    "pool_external_web_fqdn": "webext.contoso.com",
+    "pool_external_web_fqdns": ["webext.contoso.com"],
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from expected_commands import expected_script
 from playbook_scenarios import TOPOLOGIES, scenario_for, topology_id
-from pwsh import command_names, parse
+from pwsh import command_names, parse, step_command_names
 
 from wizard.playbook.build import build_playbook
 from wizard.playbook.export import SCRIPT_SHELLS, render_script
@@ -26,7 +26,7 @@ def test_every_script_parses_and_runs_exactly_the_expected_commands(topology, un
     assert shells, "every topology has at least one script"
     for shell in shells:
         script = render_script(scenario, shell, steps, undo=undo)
-        assert command_names(script) == expected_script(steps, scenario, shell, undo=undo), (shell, undo)
+        assert step_command_names(script) == expected_script(steps, scenario, shell, undo=undo), (shell, undo)
 
 
 @pytest.mark.parametrize("topology", TOPOLOGIES, ids=topology_id)
@@ -52,7 +52,7 @@ def test_scripts_with_several_servers_and_domains_parse():
             assert parsed.ok, parsed.errors
     for shell in SCRIPT_SHELLS:
         for undo in (False, True):
-            assert command_names(render_script(scenario, shell, steps, undo=undo)) == expected_script(
+            assert step_command_names(render_script(scenario, shell, steps, undo=undo)) == expected_script(
                 steps, scenario, shell, undo=undo)
     sfb = command_names(render_script(scenario, Shell.SFB, steps))
     assert sfb.count("New-CsTrustedApplicationComputer") == 2

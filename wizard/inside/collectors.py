@@ -51,6 +51,9 @@ class CollectorScript:
     text: str
 
 
+COLLECTOR_FILE_NAMES = ("exchange-collect.ps1", "sfb-collect.ps1", "graph-collect.ps1", "exo-collect.ps1")
+
+
 def collector_scripts(scenario: Scenario) -> list[CollectorScript]:
     """The collectors this scenario's topology needs, in the order to run them."""
     scenario.require_valid()

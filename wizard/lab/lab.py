@@ -116,6 +116,8 @@ class Lab:
             "exchange_fqdns": list(self.deployment.exchange_fqdns),
             "autodiscover_fqdn": AUTODISCOVER, "test_sip_uri": f"sip:{TEST_USER}@{DOMAIN}",
         }
+        if len(self.deployment.exchange_fqdns) > 1:  # the lab's autodiscover name stands for the load balancer
+            values["exchange_lb_fqdn"] = AUTODISCOVER
         if self.deployment.sfb_on_prem:
             values.update({"sfb": "hybrid" if self.topology == "hybrid" else "server", "sfb_version": "se",
                            "pool_fqdns": list(self.deployment.pool_fqdns),
@@ -125,7 +127,7 @@ class Lab:
         if self.deployment.has_tenant:
             values["tenant_domain"] = TENANT_DOMAIN
         if self.topology == "hybrid":
-            values["pool_external_web_fqdn"] = EXTERNAL_WEB
+            values["pool_external_web_fqdns"] = [EXTERNAL_WEB]
         if self.config.scenario_autodiscover_path:
             values["exchange_autodiscover_url"] = f"https://{AUTODISCOVER}{self.config.scenario_autodiscover_path}"
         scenario = Scenario()

@@ -1,9 +1,11 @@
-"""Turn the playbook into files: one setup and one undo script per shell, plus the runbook (.md and .html).
+"""Turn the playbook into files: per shell a setup and an undo script (verify mode: one read-only script),
+the collectors, and the runbook (.md and .html).
 
-Scripts are what Windows PowerShell 5.1 reads best: UTF-8 with a BOM (without it a non-ASCII
-character in a quoted value is read as ANSI) and CRLF line ends. They stop at the first error, and
-every step reads before it writes, so running a script twice is safe. The bundle is written to a
-temporary folder beside the destination and moved into place only when complete.
+Setup scripts record what they change (wizard.playbook.runtime) and stop at the first failing step;
+undo scripts revert only what that record lists. Verify mode exports only read-only steps. Every
+script's header gives the order across shells and servers, and each script first checks what it
+needs from the others. The bundle is written to a temporary folder beside the destination and
+moved into place only when complete; the window and `export` write the same bundle.
 """
 
 from __future__ import annotations
@@ -12,23 +14,28 @@ import contextlib
 import os
 import secrets
 import shutil
-import textwrap
 from pathlib import Path
 
-from wizard import __version__
 from wizard.lifecycle import support_lines, support_warning
 from wizard.playbook.build import build_playbook
 from wizard.playbook.psquote import literal
 from wizard.playbook.runbook import render_runbook_html, render_runbook_markdown
-from wizard.playbook.step import Shell, Step
-from wizard.safe_text import clean_block
+from wizard.playbook.runtime import STOP_FUNCTION, preamble, read_only_preamble, record_file_pattern
+from wizard.playbook.script_file import BOM, COMMENT_WIDTH, RULE, comment, encode_script, title_line
+from wizard.playbook.snippets import indent
+from wizard.playbook.step import Need, Shell, Step
 from wizard.scenario import Scenario
+from wizard.settled import Mode, Settled
+
+__all__ = ["BOM", "COMMENT_WIDTH", "RULE", "SCRIPT_SHELLS", "SHELL_ORDER", "bundle_file_names", "bundle_files",
+           "comment", "encode_script", "export_bundle", "exported_steps", "render_script", "script_order",
+           "setup_file_name", "undo_file_name", "verify_file_name"]
 
 SCRIPT_SHELLS: tuple[Shell, ...] = tuple(s for s in Shell if s is not Shell.BROWSER)
+# The order across machines: DNS first (names the others resolve), Exchange before SfB (SfB's storage
+# test needs Exchange to trust it), the tenant last (it uploads the certificates the servers exported).
+SHELL_ORDER: tuple[Shell, ...] = (Shell.DNS, Shell.EXCHANGE, Shell.SFB, Shell.GRAPH, Shell.EXO)
 RUNBOOK_FILES = ("runbook.md", "runbook.html")
-BOM = "\ufeff"
-COMMENT_WIDTH = 110
-RULE = "# " + "-" * 100
 
 
 def setup_file_name(shell: Shell) -> str:
@@ -39,50 +46,89 @@ def undo_file_name(shell: Shell) -> str:
     return f"{shell.value}-undo.ps1"
 
 
+def verify_file_name(shell: Shell) -> str:
+    return f"{shell.value}-verify.ps1"
+
+
 def bundle_file_names() -> set[str]:
     """Every name export_bundle may write (to clear a previous export's leftovers for another topology)."""
+    from wizard.inside.collectors import COLLECTOR_FILE_NAMES
+
     names = {setup_file_name(s) for s in SCRIPT_SHELLS} | {undo_file_name(s) for s in SCRIPT_SHELLS}
-    return names | set(RUNBOOK_FILES)
+    names |= {verify_file_name(s) for s in SCRIPT_SHELLS}
+    return names | set(RUNBOOK_FILES) | set(COLLECTOR_FILE_NAMES)
 
 
-def comment(text: str, label: str = "", *, hang: int = 0) -> list[str]:
-    """Text as PowerShell line comments: every line break in it starts a new '#' line, so no value escapes.
-
-    Hidden characters (controls, bidi overrides, zero-width) are removed first, so a comment reads as
-    what it says. `label` goes before the first line and aligns the rest; `hang` indents continuation lines.
-    """
-    prefix = f"{label} ".ljust(8) if label else ""
-    lines: list[str] = []
-    for paragraph in clean_block(text).splitlines() or [""]:
-        wrapped = textwrap.wrap(paragraph, COMMENT_WIDTH - len(prefix), subsequent_indent=" " * hang) or [""]
-        for piece in wrapped:
-            lines.append(f"# {prefix}{piece}".rstrip())
-            prefix = " " * len(prefix)
-    return lines
+def _settled(scenario: Scenario | Settled) -> Settled:
+    return scenario if isinstance(scenario, Settled) else scenario.settle()
 
 
-def _domains(scenario: Scenario) -> str:
+def exported_steps(scenario: Scenario | Settled) -> list[Step]:
+    """The steps the bundle holds: all of them to set up; only the read-only ones to verify."""
+    settled = _settled(scenario)
+    steps = build_playbook(settled)
+    return [s for s in steps if s.read_only] if settled.mode is Mode.VERIFY else steps
+
+
+def script_order(steps: list[Step]) -> list[Shell]:
+    """The shells that have steps, in the order their scripts run (SHELL_ORDER)."""
+    used = {s.shell for s in steps}
+    return [shell for shell in SHELL_ORDER if shell in used]
+
+
+def script_name(settled: Settled, shell: Shell, *, undo: bool = False) -> str:
+    if settled.mode is Mode.VERIFY:
+        return verify_file_name(shell)
+    return undo_file_name(shell) if undo else setup_file_name(shell)
+
+
+def _domains(scenario: Settled) -> str:
     parts = [f"SIP domain(s): {', '.join(scenario.sip_domains)}", f"SMTP domain: {scenario.smtp_domain}"]
     if scenario.topology.involves_tenant and scenario.tenant_domain:
         parts.append(f"tenant: {scenario.tenant_domain}")
     return "; ".join(parts)
 
 
-def _header(scenario: Scenario, shell: Shell, steps: list[Step], *, undo: bool, skipped: list[Step]) -> list[str]:
-    label = scenario.topology.label
-    what = (f"reverses the {len(steps)} step(s) below, newest first; each removal first checks with Get-... that "
-            "there is something to remove." if undo else
-            f"{len(steps)} step(s) of the integration that run here, in order (runbook.md lists every step). "
-            "Each step reads before it creates, so running the script again is safe.")
-    lines = [f"# SfB-Exchange integration wizard {__version__}: {'undo' if undo else 'setup'} script", "#"]
-    lines += comment(what, "What:")
+def _what(settled: Settled, shell: Shell, count: int, *, undo: bool) -> str:
+    record = record_file_pattern(shell)
+    if settled.mode is Mode.VERIFY:
+        return (f"{count} read-only step(s) that verify an existing integration from here: they read and test, "
+                "and change nothing.")
+    if undo:
+        return (f"reverts what {setup_file_name(shell)} recorded on this computer in {record}, newest first, and "
+                "nothing else: an object that was already there when setup ran was not recorded and is left alone. "
+                "Without a record it changes nothing. Objects other integrations rely on are kept unless you "
+                "pass -RemoveSharedObjects.")
+    return (f"{count} step(s) of the integration that run here, in order (runbook.md lists every step). Each step "
+            f"reads before it changes; each change is recorded in {record} beside this script (-RecordFolder "
+            f"moves it) so that {undo_file_name(shell)} can revert exactly that. A failing step stops the script; "
+            "running it again continues where it stopped.")
+
+
+def _order_lines(settled: Settled, shell: Shell, order: list[Shell], *, undo: bool) -> list[str]:
+    if len(order) < 2:
+        return []
+    sequence = list(reversed(order)) if undo else order
+    names = [f"{n}. {script_name(settled, s, undo=undo)} ({s.title})" + ("  <- this script" if s is shell else "")
+             for n, s in enumerate(sequence, 1)]
+    what = ("Undo runs in the reverse order of setup:" if undo else
+            "Run the scripts in this order; each checks first that what it needs from the earlier ones is there:")
+    return comment(what + "\n" + "\n".join(names), "Order:", hang=3)
+
+
+def _header(settled: Settled, shell: Shell, steps: list[Step], order: list[Shell], *, undo: bool,
+            skipped: list[Step]) -> list[str]:
+    kind = "verify script" if settled.mode is Mode.VERIFY else ("undo script" if undo else "setup script")
+    lines = [title_line(kind), "#"]
+    lines += comment(_what(settled, shell, len(steps), undo=undo), "What:")
     lines += comment(shell.title, "Where:")
-    lines += comment(label, "For:")
-    lines += comment(_domains(scenario), "")
-    support = support_lines(scenario.topology)
+    lines += comment(settled.topology.label, "For:")
+    lines += comment(_domains(settled), "")
+    lines += _order_lines(settled, shell, order, undo=undo)
+    support = support_lines(settled.topology)
     if support:
         lines += comment("\n".join(support), "Support:")
-    warning = support_warning(scenario.topology)
+    warning = support_warning(settled.topology)
     if warning:
         lines += comment(warning, "Warning:")
     lines.append("#")
@@ -91,9 +137,40 @@ def _header(scenario: Scenario, shell: Shell, steps: list[Step], *, undo: bool, 
         lines += comment(f"{number:>2}. [{step.phase.title}] {step.title}", hang=4)
     if skipped:
         lines.append("#")
-        lines.append("# Not reversed by this script (see each step's note in the runbook):")
+        lines.append("# Not reverted by this script (see each step's note in the runbook):")
         for step in skipped:
             lines += comment(f"- [{step.phase.title}] {step.title}", hang=2)
+    return lines
+
+
+def _needs_block(steps: list[Step]) -> list[str]:
+    """Check up front what the script needs from other scripts and machines; stop before any change if missing."""
+    needs: dict[str, Need] = {}
+    for step in steps:
+        for need in step.needs:
+            needs.setdefault(need.what, need)
+    if not needs:
+        return []
+    lines = ["", RULE, "# Before anything runs: what this script needs from the other scripts and machines.",
+             "$IntegrationMissing = @()"]
+    for need in needs.values():
+        lines += [
+            "try {",
+            f"    $met = [bool]({need.condition})",
+            "} catch {",
+            "    $met = $false",
+            "}",
+            f"if (-not $met) {{ $IntegrationMissing += {literal(f'{need.what}: {need.first}')} }}",
+        ]
+    lines += [
+        "if ($IntegrationMissing.Count -gt 0) {",
+        "    Write-Host 'Not started: this script needs what the earlier scripts or servers provide.' "
+        "-ForegroundColor Red",
+        "    foreach ($missing in $IntegrationMissing) { Write-Host \"  - $missing\" }",
+        "    Write-Host 'Nothing was changed.'",
+        "    exit 1",
+        "}",
+    ]
     return lines
 
 
@@ -108,47 +185,63 @@ def _step_block(number: int, total: int, step: Step, *, undo: bool) -> list[str]
         lines += comment(step.note, "Note:")
     if step.source:
         lines += comment(step.source, "Source:")
-    lines.append(f"Write-Host {literal(f'[{number}/{total}] ' + ('Undo: ' if undo else '') + step.title)}")
-    lines += (step.undo if undo else step.command).splitlines()
-    return lines
+    label = f"[{number}/{total}] " + ("Undo: " if undo else "") + step.title
+    lines.append(f"Write-Host {literal(label)}")
+    body = step.undo if undo else step.command
+    lines += ["try {", indent(body), "} catch {",
+              f"    {STOP_FUNCTION} -Step {literal(label)} -ErrorRecord $_", "}",
+              f"$IntegrationDone.Add({literal(str(number))})"]
+    return "\n".join(lines).split("\n")
 
 
-def render_script(scenario: Scenario, shell: Shell, steps: list[Step], *, undo: bool = False) -> str:
-    """The setup (or undo) script for one shell from the given steps (others' steps are ignored).
+def render_script(scenario: Scenario | Settled, shell: Shell, steps: list[Step], *, undo: bool = False) -> str:
+    """The setup (or undo, or verify-mode) script for one shell from the given steps (others' steps are ignored).
 
     Lines end in \\n here; encode_script() turns the text into the file's bytes (BOM, CRLF).
     """
     if shell is Shell.BROWSER:
         raise ValueError("browser steps are manual checks, not a script")
-    mine = [s for s in steps if s.shell is shell]
+    settled = _settled(scenario)
+    verify = settled.mode is Mode.VERIFY
+    if verify and undo:
+        raise ValueError("verify mode changes nothing, so it has no undo script")
+    mine = [s for s in steps if s.shell is shell and (s.read_only or not verify)]
     if undo:
         chosen = [s for s in reversed(mine) if s.undo]
-        skipped = [s for s in mine if not s.undo]
+        skipped = [s for s in mine if not s.undo and not s.read_only]
     else:
         chosen, skipped = mine, []
-    lines = _header(scenario, shell, chosen, undo=undo, skipped=skipped)
-    lines += ["", "$ErrorActionPreference = 'Stop'"]
+    name = script_name(settled, shell, undo=undo)
+    lines = _header(settled, shell, chosen, script_order(steps), undo=undo, skipped=skipped)
+    lines.append("")
+    lines += (read_only_preamble(shell, name) if verify else
+              preamble(shell, name, setup_file_name(shell), undo=undo))
+    if not undo:
+        lines += _needs_block(chosen)
     if not chosen:
         lines += ["", "# Nothing to do here for this scenario."]
     for number, step in enumerate(chosen, 1):
         lines += _step_block(number, len(chosen), step, undo=undo)
+    lines += ["", f"Write-Host {literal(f'{name}: all {len(chosen)} step(s) finished.')} -ForegroundColor Green"]
     return "\n".join(lines) + "\n"
 
 
-def encode_script(text: str) -> bytes:
-    """The bytes of a .ps1 file: UTF-8 with BOM, CRLF line ends."""
-    body = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    return (BOM + body).encode("utf-8")
-
-
 def bundle_files(scenario: Scenario) -> dict[str, bytes]:
-    """File name -> content for the scenario's bundle (raises ScenarioInvalid for an invalid scenario)."""
-    steps = build_playbook(scenario)
+    """File name -> content for the scenario's bundle (raises ScenarioInvalid for an invalid scenario).
+
+    Scripts in run order (setup, then undo, per shell), the read-only collectors, then the runbook.
+    """
+    from wizard.inside.collectors import collector_scripts
+
+    settled = scenario.settle()
+    steps = exported_steps(settled)
     files: dict[str, bytes] = {}
-    for shell in SCRIPT_SHELLS:
-        if any(s.shell is shell for s in steps):
-            files[setup_file_name(shell)] = encode_script(render_script(scenario, shell, steps))
-            files[undo_file_name(shell)] = encode_script(render_script(scenario, shell, steps, undo=True))
+    for shell in script_order(steps):
+        files[script_name(settled, shell)] = encode_script(render_script(settled, shell, steps))
+        if settled.mode is Mode.SETUP:
+            files[undo_file_name(shell)] = encode_script(render_script(settled, shell, steps, undo=True))
+    for collector in collector_scripts(scenario):
+        files[collector.file_name] = encode_script(collector.text)
     files["runbook.md"] = render_runbook_markdown(scenario, steps).encode("utf-8")
     files["runbook.html"] = render_runbook_html(scenario, steps).encode("utf-8")
     return files

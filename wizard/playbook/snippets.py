@@ -1,4 +1,4 @@
-"""PowerShell building blocks the phase modules share: guards, DNS records, Graph key merging.
+"""PowerShell building blocks the phase modules share: guards, Graph key merging (DNS: dns_records).
 
 Every user value reaches PowerShell through `q()` (psquote.literal). Guards follow one rule: read
 with a Get- first and create only what is missing, so a script can run twice; removals in undo
@@ -13,10 +13,6 @@ from wizard.playbook.psquote import literal as q
 
 __all__ = [
     "block",
-    "dns_add_cname",
-    "dns_add_srv",
-    "dns_remove_cname",
-    "dns_remove_srv",
     "graph_certificate_dates",
     "graph_connect",
     "graph_remove_certificate",
@@ -61,46 +57,6 @@ def zone_and_name(fqdn: str, zones: Iterable[str]) -> tuple[str, str]:
             return zone, fqdn[: -len(zone) - 1]
     first, _, parent = fqdn.partition(".")
     return parent, first
-
-
-# ----- DNS (Windows DNS Server, DnsServer module) -----
-
-def _dns_get(zone: str, name: str, rr_type: str) -> str:
-    return (f"Get-DnsServerResourceRecord -ZoneName {q(zone)} -Name {q(name)} -RRType {rr_type} "
-            "-ErrorAction SilentlyContinue")
-
-
-def dns_add_cname(zone: str, name: str, target: str) -> str:
-    """Create name CNAME target unless the name already has a record of any type (a CNAME cannot share it)."""
-    return if_not(
-        f"Get-DnsServerResourceRecord -ZoneName {q(zone)} -Name {q(name)} -ErrorAction SilentlyContinue",
-        f"Add-DnsServerResourceRecordCName -ZoneName {q(zone)} -Name {q(name)} -HostNameAlias {q(target)}")
-
-
-def dns_remove_cname(zone: str, name: str, target: str) -> str:
-    """Remove the CNAME only if it still points where the setup script pointed it."""
-    return block(
-        f"$record = {_dns_get(zone, name, 'CName')} |",
-        f"    Where-Object {{ $_.RecordData.HostNameAlias.TrimEnd('.') -eq {q(target)} }}",
-        if_("$record", f"Remove-DnsServerResourceRecord -ZoneName {q(zone)} -InputObject $record -Force"),
-    )
-
-
-def dns_add_srv(zone: str, name: str, target: str, *, priority: int, weight: int, port: int) -> str:
-    return if_not(
-        f"{_dns_get(zone, name, 'Srv')} |\n"
-        f"    Where-Object {{ $_.RecordData.DomainName.TrimEnd('.') -eq {q(target)} }}",
-        f"Add-DnsServerResourceRecord -ZoneName {q(zone)} -Srv -Name {q(name)} -DomainName {q(target)} "
-        f"-Priority {priority} -Weight {weight} -Port {port}")
-
-
-def dns_remove_srv(zone: str, name: str, target: str, *, port: int) -> str:
-    return block(
-        f"$record = {_dns_get(zone, name, 'Srv')} |",
-        f"    Where-Object {{ $_.RecordData.DomainName.TrimEnd('.') -eq {q(target)} -and "
-        f"$_.RecordData.Port -eq {port} }}",
-        if_("$record", f"Remove-DnsServerResourceRecord -ZoneName {q(zone)} -InputObject $record -Force"),
-    )
 
 
 # ----- Exchange -----

@@ -38,6 +38,15 @@ SHELL_TITLES: dict[Shell, str] = {
 
 
 @dataclass(frozen=True)
+class Need:
+    """What a script needs from another script or machine before it changes anything (checked up front)."""
+
+    what: str  # shown when it is missing: "Exchange's auth metadata document answers"
+    condition: str  # PowerShell expression, true when the need is met (read-only)
+    first: str  # what to run or fix first: "run exchange-setup.ps1 on an Exchange server"
+
+
+@dataclass(frozen=True)
 class Step:
     id: str
     phase: Phase
@@ -46,6 +55,9 @@ class Step:
     shell: Shell
     command: str  # PowerShell text with every user value already quoted as a literal
     check: str  # how to see that it worked (text; may quote a command)
-    undo: str = ""  # PowerShell that reverses this step, guarded by a Get-… check; empty = nothing to undo
+    # PowerShell that reverts what setup recorded for this step (changes.undo_recorded); empty = nothing to undo
+    undo: str = ""
     note: str = ""  # where the current procedure differs from older documents, version caveats
     source: str = ""  # the public documents the step follows, by title and address (wizard.playbook.sources)
+    read_only: bool = False  # reads and shows only (Get-, Test-, a metadata fetch): the only steps verify mode exports
+    needs: tuple[Need, ...] = ()  # checked before the script's first step; a missing one stops it

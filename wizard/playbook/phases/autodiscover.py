@@ -8,9 +8,18 @@ Set-ClientAccessService. Jeff Schertz's field guide adds the CNAME and SRV recor
 
 from __future__ import annotations
 
-from wizard.playbook import sources
+from wizard.playbook import dns_records, sources
+from wizard.playbook.changes import (
+    IIS_NEEDS_RESET,
+    Record,
+    guarded,
+    iis_reset_if_needed,
+    left_alone,
+    stop,
+    undo_recorded,
+)
 from wizard.playbook.phases.prerequisites import exchange_online_autodiscover
-from wizard.playbook.snippets import dns_add_cname, dns_add_srv, dns_remove_cname, dns_remove_srv, q, zone_and_name
+from wizard.playbook.snippets import block, q, zone_and_name
 from wizard.playbook.step import Shell, Step
 from wizard.settled import Settled
 from wizard.topology import EXCHANGE_NAMES, ExchangeKind, Phase, Topology
@@ -29,22 +38,24 @@ def _zones(scenario: Settled) -> list[str]:
 
 def cname_record(scenario: Settled) -> Step:
     fqdn = scenario.effective_autodiscover_fqdn
-    target = scenario.exchange_fqdns[0]
+    target = scenario.exchange_service_fqdn
     zone, name = zone_and_name(fqdn, _zones(scenario))
-    more = scenario.exchange_fqdns[1:]
+    several = len(scenario.exchange_fqdns) > 1
+    step_id = "autodiscover.dns-cname"
     return Step(
-        id="autodiscover.dns-cname",
+        id=step_id,
         phase=PHASE,
         title=f"Create the CNAME record {fqdn} -> {target}",
         why="Autodiscover-aware clients and Skype for Business look up the well-known autodiscover name; it must "
             "resolve to the Exchange server.",
         shell=Shell.DNS,
-        command=dns_add_cname(zone, name, target),
+        command=dns_records.add_cname(step_id, zone, name, target),
         check=f"nslookup {fqdn} answers with {target} and lists {fqdn} under Aliases.",
-        undo=dns_remove_cname(zone, name, target),
-        note=("Several Exchange servers: point the CNAME at your load-balanced name instead "
-              f"(the other servers: {', '.join(more)})." if more else
-              "If a record of that name already exists, the script leaves it alone; check where it points.")
+        undo=dns_records.undo_cname(step_id),
+        note=(f"It points at the load-balanced name {target}, which the Exchange servers "
+              f"({', '.join(scenario.exchange_fqdns)}) share, not at one of them. " if several else "")
+        + "If a record of that name already exists (the usual case), the script shows it, leaves it alone and "
+          "does not record it, so the undo script leaves it too."
         + _public_zone_note(scenario.topology, target)
         + _cloud_note(scenario.topology),
         source=f"{sources.PLAN_INTEGRATION}; {sources.FIELD_GUIDE}" + _cloud_sources(scenario.topology),
@@ -55,16 +66,17 @@ def srv_record(scenario: Settled) -> Step:
     domain = scenario.smtp_domain
     target = scenario.effective_autodiscover_fqdn
     zone, name = zone_and_name(f"_autodiscover._tcp.{domain}", [domain])
+    step_id = "autodiscover.dns-srv"
     return Step(
-        id="autodiscover.dns-srv",
+        id=step_id,
         phase=PHASE,
         title=f"Create the SRV record _autodiscover._tcp.{domain} -> {target}:443",
         why="Clients that cannot use the autodiscover host name fall back to this service location record.",
         shell=Shell.DNS,
-        command=dns_add_srv(zone, name, target, priority=0, weight=0, port=443),
+        command=dns_records.add_srv(step_id, zone, name, target, priority=0, weight=0, port=443),
         check=f"nslookup -q=srv _autodiscover._tcp.{domain} shows priority 0, weight 0, port 443, "
               f"svr hostname {target}.",
-        undo=dns_remove_srv(zone, name, target, port=443),
+        undo=dns_records.undo_srv(step_id),
         note="Values as in Jeff Schertz's field guide (priority 0, weight 0, port 443, target the autodiscover "
              "name). RFC 2782 "
              "wants an SRV target with its own A record rather than a CNAME; Outlook accepts either."
@@ -83,8 +95,9 @@ def current_internal_uri(scenario: Settled) -> Step:
             "before Skype for Business can be pointed at it.",
         shell=Shell.EXCHANGE,
         command=f"Get-{noun} | Select-Object -Property 'Name', 'AutoDiscoverServiceInternalUri' | Format-List",
-        check="Each server shows AutoDiscoverServiceInternalUri; note the old value if you may want it back.",
+        check="Each server shows AutoDiscoverServiceInternalUri (the next step records the old value for undo).",
         note=_version_note(scenario.topology),
+        read_only=True,
         source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}",
     )
 
@@ -138,18 +151,51 @@ def _version_note(t: Topology) -> str:
 def set_internal_uri(scenario: Settled) -> Step:
     noun = client_access_noun(scenario.topology)
     uri = scenario.autodiscover_internal_uri
+    step_id = "autodiscover.internal-uri"
+    record_type = f"{noun}.AutoDiscoverServiceInternalUri"
+    command = block(
+        f"foreach ($server in @(Get-{noun} -ErrorAction Stop)) {{",
+        "    $name = [string]$server.Name",
+        "    $prior = [string]$server.AutoDiscoverServiceInternalUri",
+        "    " + guarded(
+            needed=f"$prior -ne {q(uri)}",
+            change=f"Set-{noun} -Identity $name -AutoDiscoverServiceInternalUri {q(uri)}",
+            read_back=f"[string](Get-{noun} -Identity $name -ErrorAction Stop).AutoDiscoverServiceInternalUri "
+                      f"-eq {q(uri)}",
+            record=Record(step_id, record_type, "changed", {"Server": "$name", "Value": q(uri)},
+                          {"AutoDiscoverServiceInternalUri": "$prior"}),
+            already=f"already {uri}: nothing to change.",
+            after=IIS_NEEDS_RESET,
+        ).replace("\n", "\n    "),
+        "}",
+    )
+    undo = undo_recorded(step_id, record_type, block(
+        f"$current = [string](Get-{noun} -Identity $entry.identity.Server -ErrorAction Stop)."
+        "AutoDiscoverServiceInternalUri",
+        "if ($current -ne $entry.identity.Value) {",
+        "    " + left_alone("AutoDiscoverServiceInternalUri was changed again since setup: left alone.").replace(
+            "\n", "\n    "),
+        "}",
+        "$value = $entry.prior.AutoDiscoverServiceInternalUri",
+        "if (-not $value) { $value = $null }",
+        stop(f"Set-{noun} -Identity $entry.identity.Server -AutoDiscoverServiceInternalUri $value"),
+        "Write-Host \"    $($entry.identity.Server): AutoDiscoverServiceInternalUri is '$value' again; run "
+        "iisreset /noforce on it.\"",
+    ))
     return Step(
-        id="autodiscover.internal-uri",
+        id=step_id,
         phase=PHASE,
         title=f"Set AutoDiscoverServiceInternalUri to {uri}",
         why="Exchange hands this URI to domain-joined clients and Skype for Business; it must use the "
             "autodiscover name that the certificate and DNS cover.",
         shell=Shell.EXCHANGE,
-        command=f"Get-{noun} | Set-{noun} -AutoDiscoverServiceInternalUri {q(uri)}",
+        command=command,
+        undo=undo,
         check=f"Get-{noun} | Select-Object -Property 'Name', 'AutoDiscoverServiceInternalUri' shows {uri} for "
               "every server.",
         note="Exchange's own URI ends in autodiscover.xml; Skype for Business needs autodiscover.svc (set in the "
-             "OAuth phase). Not undone by the undo script: set the old value shown by the previous step by hand. "
+             "OAuth phase). Each server's previous value is recorded, and the undo script puts it back where the "
+             "value is still the one set here. "
              + _version_note(scenario.topology),
         source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}",
     )
@@ -163,10 +209,11 @@ def iis_reset(step_id: str, phase: Phase, scenario: Settled, reason: str, source
         title="Restart IIS on the Exchange server",
         why=reason,
         shell=Shell.EXCHANGE,
-        command="iisreset /noforce",
+        command=iis_reset_if_needed(),
         check="iisreset prints 'Internet services successfully restarted'.",
-        note="/noforce does not kill worker processes that do not stop in time (Jeff Schertz's field guide "
-             "recommends it in production). Run it on every Exchange server"
+        note="The script restarts IIS only when one of its steps changed something IIS must reload, so running it "
+             "again restarts nothing. /noforce does not kill worker processes that do not stop in time (Jeff "
+             "Schertz's field guide recommends it in production). Run it on every Exchange server"
              + (f": {', '.join(servers)}." if len(servers) > 1 else "."),
         source=source,
     )

@@ -211,7 +211,7 @@ def upload_sfb_certificate(scenario: Settled) -> Step:
 
 
 def sfb_service_principal_name(scenario: Settled) -> Step:
-    fqdn = scenario.pool_external_web_fqdn
+    fqdn = scenario.pool_external_web_fqdns[0]
     tenant = cases.tenant_reference(scenario)
     spn = f"{SFB_SERVICE_ID}/{fqdn}"
     find = f"$principal = Get-MgServicePrincipal -Filter \"AppId eq '{SFB_SERVICE_ID}'\""
@@ -353,7 +353,7 @@ def steps(scenario: Settled) -> list[Step]:
         if _sfb_certificate_file(scenario)[1]:
             out.append(export_sfb_certificate())
         out.append(upload_sfb_certificate(scenario))
-        out.append(sfb_service_principal_name(scenario) if scenario.pool_external_web_fqdn
+        out.append(sfb_service_principal_name(scenario) if scenario.pool_external_web_fqdns
                    else sfb_service_principal_name_missing())
     if cases.sfb_trusts_exchange_online(t):
         out.append(exchange_online_principal(scenario))

@@ -8,13 +8,9 @@ RTCUniversalUserAdmins membership, fixed here before verification needs it.
 
 from __future__ import annotations
 
-from wizard.playbook import cases, sources
+from wizard.playbook import cases, dns_records, sources
 from wizard.playbook.snippets import (
     block,
-    dns_add_cname,
-    dns_add_srv,
-    dns_remove_cname,
-    dns_remove_srv,
     graph_connect,
     if_,
     if_not,
@@ -159,17 +155,18 @@ def lync_dns_on_prem(scenario: Settled) -> Step:
 def teams_federation_dns(domain: str) -> Step:
     """The one public record Microsoft still lists for a Teams-only tenant: SIP federation."""
     name, target, priority, weight, port = TEAMS_FEDERATION_SRV
+    step_id = f"prerequisites.teams-federation-dns.{domain}"
     return Step(
-        id=f"prerequisites.teams-federation-dns.{domain}",
+        id=step_id,
         phase=PHASE,
         title=f"Point the SIP federation record of {domain} at Microsoft Teams",
         why="With Teams only, federated organisations find the domain's users through this SRV record. Microsoft "
             "lists no other Skype for Business record for Teams-only tenants today.",
         shell=Shell.DNS,
-        command=dns_add_srv(domain, name, target, priority=priority, weight=weight, port=port),
+        command=dns_records.add_srv(step_id, domain, name, target, priority=priority, weight=weight, port=port),
         check=f"Resolve-DnsName -Name {q(name + '.' + domain)} -Type SRV answers {priority} {weight} {port} "
               f"{target}.",
-        undo=dns_remove_srv(domain, name, target, port=port),
+        undo=dns_records.undo_srv(step_id),
         note="The retired Skype for Business Online also needed lyncdiscover and sip CNAMEs and a _sip._tls SRV "
              "record (KB 2614242); Microsoft's \"External Domain Name System records for Microsoft 365\" no "
              "longer lists them for Teams-only tenants (its 2022 version still named lyncdiscover for management "
@@ -182,17 +179,18 @@ def teams_federation_dns(domain: str) -> Step:
 
 def exchange_online_autodiscover(scenario: Settled, phase: Phase) -> Step:
     zone, name = zone_and_name(f"autodiscover.{scenario.smtp_domain}", [scenario.smtp_domain])
+    step_id = f"{phase.value}.exchange-online-autodiscover-dns"
     return Step(
-        id=f"{phase.value}.exchange-online-autodiscover-dns",
+        id=step_id,
         phase=phase,
         title=f"Point autodiscover.{scenario.smtp_domain} at Exchange Online",
         why="Outlook and the Lync/SfB clients find the Exchange Online mailbox through the autodiscover record of "
             "the SMTP domain.",
         shell=Shell.DNS,
-        command=dns_add_cname(zone, name, EXCHANGE_ONLINE_AUTODISCOVER_TARGET),
+        command=dns_records.add_cname(step_id, zone, name, EXCHANGE_ONLINE_AUTODISCOVER_TARGET),
         check=f"Resolve-DnsName -Name {q('autodiscover.' + scenario.smtp_domain)} shows a CNAME for "
               f"{EXCHANGE_ONLINE_AUTODISCOVER_TARGET}.",
-        undo=dns_remove_cname(zone, name, EXCHANGE_ONLINE_AUTODISCOVER_TARGET),
+        undo=dns_records.undo_cname(step_id),
         note="Create it in the public zone (at your DNS host if it is not a Windows DNS server).",
         source=sources.EXO_DNS,
     )

@@ -1,0 +1,20 @@
+"""The commands of the verification phase's steps: step id -> (setup commands, undo commands or None).
+
+special() spells out the steps whose commands depend on the scenario (versions, counts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
+    "verification.exchange-storage": (["Test-CsExStorageConnectivity"], None),
+    "verification.exchange-partner-applications": (["Get-PartnerApplication", "Format-Table"], None),
+    "verification.owa-im-events": (["Get-WinEvent", "Format-List"], None),
+}
+
+
+def special(step: Any, scenario: Any) -> tuple[list[str], list[str] | None] | None:
+    if step.id == "verification.exchange-storage" and not scenario.test_sip_uri:
+        return ["Test-CsExStorageConnectivity", "Read-Host"], None
+    return None
