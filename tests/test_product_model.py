@@ -105,7 +105,7 @@ def test_a_version_1_file_with_sfb_online_opens_as_teams_with_its_old_default_ve
     assert scenario.sfb == "teams" and scenario.exchange_version == "2016"
     assert scenario.topology.label == "Exchange Server 2016 + Microsoft Teams"
     again = Scenario.from_json(scenario.to_json())
-    assert json.loads(scenario.to_json())["schema_version"] == 2 and again.to_dict() == scenario.to_dict()
+    assert json.loads(scenario.to_json())["schema_version"] == 3 and again.to_dict() == scenario.to_dict()
 
 
 def test_setting_the_old_name_online_stores_teams():
@@ -138,7 +138,7 @@ def _valid_scenario() -> Scenario:
     scenario = Scenario()
     assert not scenario.update({"exchange": "hybrid", "sfb": "hybrid", "sip_domains": ["fabrikam.com", "Fabrikam.NET"],
                                 "smtp_domain": "fabrikam.com",
-                                "exchange_fqdns": ["ex1.fabrikam.com", "ex2.fabrikam.com"],
+                                "exchange_fqdns": ["ex1.fabrikam.com", "ex2.fabrikam.com"], "exchange_lb_fqdn": "mail.fabrikam.com",
                                 "pool_fqdns": ["pool1.fabrikam.com"], "tenant_domain": "fabrikam.onmicrosoft.com"})
     return scenario
 

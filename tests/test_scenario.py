@@ -29,7 +29,8 @@ def hybrid() -> Scenario:
     assert not scenario.update({
         "exchange": "server", "exchange_version": "2019", "sfb": "hybrid", "sfb_version": "2019",
         "sip_domains": ["contoso.com", "fabrikam.com"], "smtp_domain": "contoso.com",
-        "exchange_fqdns": ["exch01.contoso.com", "exch02.contoso.com"], "pool_fqdns": ["pool01.contoso.com"],
+        "exchange_fqdns": ["exch01.contoso.com", "exch02.contoso.com"], "exchange_lb_fqdn": "mail.contoso.com",
+        "pool_fqdns": ["pool01.contoso.com"],
         "tenant_domain": "contoso.onmicrosoft.com", "tenant_id": "3A1C9B2E-5D4F-4E6A-8B7C-0D9E8F7A6B5C",
         "oauth_certificate_thumbprint": "ab:cd " * 10, "sfb_site": "Redmond Site",
         "oauth_certificate": "C:\\certs\\O\u2019Brien.cer", "test_sip_uri": "kenmyer@contoso.com",
@@ -282,3 +283,38 @@ def test_listeners_are_not_saved(tmp_path):
     path = Path(tmp_path) / "s.json"
     scenario.save(path)
     assert "_listeners" not in path.read_text(encoding="utf-8")
+
+
+def test_a_version_2_file_with_one_pool_external_web_name_opens_with_a_list(tmp_path):
+    """Schema 3 keeps one external web name per pool; a version-2 file's single name becomes a one-item list."""
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps({"schema": "sfb-exchange-wizard/scenario", "schema_version": 2, "scenario": {
+        "exchange": "server", "exchange_version": "se", "sfb": "hybrid", "sfb_version": "se",
+        "sip_domains": ["contoso.com"], "smtp_domain": "contoso.com", "exchange_fqdns": ["ex01.contoso.com"],
+        "pool_fqdns": ["pool01.contoso.com"], "tenant_domain": "contoso.onmicrosoft.com",
+        "pool_external_web_fqdn": "webext.contoso.com"}}))
+    scenario = Scenario.load(path)
+    assert scenario.pool_external_web_fqdns == ["webext.contoso.com"]
+    assert not scenario.errors()
+
+
+def test_several_exchange_servers_need_their_load_balanced_name():
+    scenario = Scenario()
+    scenario.update({"exchange": "server", "exchange_version": "se", "sfb": "server", "sfb_version": "se",
+                     "sip_domains": ["contoso.com"], "smtp_domain": "contoso.com",
+                     "exchange_fqdns": ["ex01.contoso.com", "ex02.contoso.com"], "pool_fqdns": ["pool01.contoso.com"]})
+    assert "load-balanced name" in scenario.errors()["exchange_lb_fqdn"]
+    scenario.set("exchange_lb_fqdn", "ex01.contoso.com")
+    assert "differ from the servers" in scenario.errors()["exchange_lb_fqdn"]
+    scenario.set("exchange_lb_fqdn", "mail.contoso.com")
+    assert not scenario.errors()
+    assert scenario.settle().exchange_service_fqdn == "mail.contoso.com"
+
+
+def test_the_test_mailbox_defaults_to_the_sip_address_and_can_differ():
+    scenario = Scenario()
+    scenario.update({"sip_domains": ["contoso-sip.com"], "test_sip_uri": "sip:ken@contoso-sip.com"})
+    assert scenario.test_mailbox_address == "ken@contoso-sip.com"
+    assert scenario.set("test_mailbox", "SMTP:kmyer@contoso.com") is None
+    assert scenario.test_mailbox == "kmyer@contoso.com" and scenario.test_mailbox_address == "kmyer@contoso.com"
+    assert scenario.set("test_mailbox", "not an address") is not None

@@ -55,12 +55,13 @@ def scenario(topology: str = "hybrid") -> Scenario:
     values: dict[str, Any] = {
         "exchange": "server", "exchange_version": "2016", "sfb": "server", "sfb_version": "2015",
         "sip_domains": ["contoso.com"], "smtp_domain": "contoso.com",
-        "exchange_fqdns": ["ex01.contoso.com", "ex02.contoso.com"], "autodiscover_fqdn": "autodiscover.contoso.com",
+        "exchange_fqdns": ["ex01.contoso.com", "ex02.contoso.com"], "exchange_lb_fqdn": "mail.contoso.com",
+        "autodiscover_fqdn": "autodiscover.contoso.com",
         "pool_fqdns": ["pool01.contoso.com"], "test_sip_uri": "sip:kenmyer@contoso.com",
     }
     if topology in ("hybrid", "exchange-hybrid"):
         values.update({"sfb": "hybrid", "tenant_domain": "contoso.onmicrosoft.com", "tenant_id": TENANT_ID,
-                       "pool_external_web_fqdn": "webext.contoso.com"})
+                       "pool_external_web_fqdns": ["webext.contoso.com"]})
     if topology == "exchange-hybrid":
         values.update({"exchange": "hybrid", "exchange_version": "se", "sfb_version": "se"})
     problems = s.update(values)

@@ -27,9 +27,9 @@ def _scenario(**changes: object) -> Scenario:
 TOPOLOGIES = {
     "hybrid-2016": {},
     "onprem-2013": {"sfb": "server", "exchange_version": "2013", "tenant_domain": "", "tenant_id": "",
-                    "pool_external_web_fqdn": ""},
+                    "pool_external_web_fqdns": []},
     "onprem-2010": {"sfb": "server", "exchange_version": "2010", "tenant_domain": "", "tenant_id": "",
-                    "pool_external_web_fqdn": ""},
+                    "pool_external_web_fqdns": []},
     "exchange-online": {"exchange": "online", "sfb": "server"},
     "sfb-online": {"sfb": "online", "dc_fqdn": "dc01.contoso.com"},
     "exchange-hybrid-se": {"exchange": "hybrid", "exchange_version": "se", "sfb_version": "se"},

@@ -157,7 +157,7 @@ def test_without_ews_urls_or_an_autodiscover_name_the_rule_skips() -> None:
 
 
 @pytest.mark.parametrize("changes", [
-    {"sfb": "server", "tenant_domain": "", "tenant_id": "", "pool_external_web_fqdn": ""},  # no Teams users
+    {"sfb": "server", "tenant_domain": "", "tenant_id": "", "pool_external_web_fqdns": []},  # no Teams users
     {"exchange": "online"},  # no mailboxes on Exchange Server
 ])
 def test_the_rule_does_not_apply_without_teams_users_and_exchange_server(changes: dict[str, object]) -> None:

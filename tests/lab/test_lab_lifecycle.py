@@ -172,7 +172,7 @@ def test_hybrid_scenario_names_the_tenant(hybrid_lab: Lab) -> None:
     assert s.errors() == {}
     assert s.sfb == "hybrid"
     assert s.tenant_domain == "contoso.onmicrosoft.com"
-    assert s.pool_external_web_fqdn == "webext.contoso.com"
+    assert s.pool_external_web_fqdns == ["webext.contoso.com"]
     assert hybrid_lab.tenant_id
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from playbook_scenarios import TOPOLOGIES, scenario_for, topology_id
-from pwsh import parse
+from pwsh import parse, step_command_names
 
+from wizard.inside.collectors import collector_scripts
 from wizard.playbook import export
 from wizard.playbook.build import build_playbook
 from wizard.playbook.export import SCRIPT_SHELLS, encode_script, export_bundle, render_script
@@ -27,7 +28,7 @@ def test_bundle_has_setup_and_undo_per_shell_and_both_runbooks(tmp_path, topolog
     shells = {s.shell for s in build_playbook(scenario)} - {Shell.BROWSER}
     written = export_bundle(scenario, tmp_path / "out")
     expected = {f"{s.value}-setup.ps1" for s in shells} | {f"{s.value}-undo.ps1" for s in shells} | {
-        "runbook.md", "runbook.html"}
+        "runbook.md", "runbook.html"} | {c.file_name for c in collector_scripts(scenario)}
     assert {p.name for p in written} == expected
     assert set(listing(tmp_path / "out")) == expected
     assert not [p for p in tmp_path.iterdir() if p.name != "out"], "no temporary folder left behind"
@@ -45,8 +46,11 @@ def test_scripts_are_utf8_with_bom_and_crlf(tmp_path):
 def test_script_header_says_what_where_and_for_which_scenario():
     scenario = example_scenario()
     text = render_script(scenario, Shell.SFB, build_playbook(scenario))
-    header = text.split("$ErrorActionPreference", 1)[0]
+    header = text.split("[CmdletBinding()]", 1)[0]
     assert "setup script" in header
+    assert "# Order:  Run the scripts in this order" in header
+    assert "2. exchange-setup.ps1" in header and "3. sfb-setup.ps1" in header and "<- this script" in header
+    assert "sfb-record-<COMPUTERNAME>.jsonl" in header
     assert "# Where:  Skype for Business Server Management Shell (on a Front End server)" in header
     assert "# For:    Exchange Server 2013 + Skype for Business Server 2015" in header
     assert "SIP domain(s): jdskype.net; SMTP domain: jdskype.net" in header
@@ -61,8 +65,10 @@ def test_undo_script_runs_removals_newest_first_and_lists_what_it_cannot_reverse
     titles = re.findall(r"^Write-Host '\[\d+/\d+\] Undo: (.*)'$", undo, flags=re.MULTILINE)
     with_undo = [s.title for s in steps if s.shell is Shell.SFB and s.undo]
     assert titles == list(reversed(with_undo))
-    assert "# Not reversed by this script" in undo
-    assert "Put the account that runs the tests in RTCUniversalUserAdmins" in undo
+    not_reverted = [s for s in steps if s.shell is Shell.SFB and not s.undo and not s.read_only]
+    assert ("# Not reverted by this script" in undo) == bool(not_reverted)
+    assert all(step.title in undo for step in not_reverted)
+    assert "no record of a setup run on this computer" in undo
 
 
 def test_every_creation_is_preceded_by_a_get_in_the_same_step():
@@ -179,4 +185,4 @@ def test_a_shell_without_steps_gets_a_script_that_does_nothing(shell):
     scenario = scenario_for(("online", "", "online", ""))
     text = render_script(scenario, shell, [s for s in build_playbook(scenario) if s.shell is not shell])
     assert "Nothing to do here" in text
-    assert parse(text).commands == ()
+    assert step_command_names(text) == []

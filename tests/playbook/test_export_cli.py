@@ -30,11 +30,22 @@ def test_example_exports_and_lists_what_was_written(run, tmp_path):
     code, out, err = run("--example", "--out", str(tmp_path / "bundle"))
     assert code == 0, err
     written = sorted(p.name for p in (tmp_path / "bundle").iterdir())
-    assert written == ["dns-setup.ps1", "dns-undo.ps1", "exchange-setup.ps1", "exchange-undo.ps1", "runbook.html",
-                       "runbook.md", "sfb-setup.ps1", "sfb-undo.ps1"]
+    assert written == ["dns-setup.ps1", "dns-undo.ps1", "exchange-collect.ps1", "exchange-setup.ps1",
+                       "exchange-undo.ps1", "runbook.html", "runbook.md", "sfb-collect.ps1", "sfb-setup.ps1",
+                       "sfb-undo.ps1"]
     for name in written:
         assert name in out
     assert "Exchange Server 2013 + Skype for Business Server 2015" in out
+
+
+def test_verify_mode_exports_only_read_only_scripts_and_no_undo(run, tmp_path):
+    code, out, err = run("--example", "--mode", "verify", "--out", str(tmp_path / "bundle"))
+    assert code == 0, err
+    written = sorted(p.name for p in (tmp_path / "bundle").iterdir())
+    assert not [n for n in written if n.endswith(("-setup.ps1", "-undo.ps1"))]
+    assert "exchange-verify.ps1" in written
+    runbook = (tmp_path / "bundle" / "runbook.md").read_text(encoding="utf-8")
+    assert "Verify mode: every script here only reads and tests" in runbook
 
 
 def test_value_flags_alone_describe_a_scenario(run, tmp_path):
@@ -54,7 +65,7 @@ def test_scenario_file_with_flag_override(run, tmp_path):
     code, _, err = run("--scenario", str(path), "--exchange-version", "2019", "--out", str(tmp_path / "b"))
     assert code == 0, err
     exchange = (tmp_path / "b" / "exchange-setup.ps1").read_text(encoding="utf-8-sig")
-    assert "Get-ClientAccessService | Set-ClientAccessService" in exchange
+    assert "Set-ClientAccessService -Identity $name -AutoDiscoverServiceInternalUri" in exchange
 
 
 def test_xml_autodiscover_url_is_exported_as_svc_with_a_warning(run, tmp_path):

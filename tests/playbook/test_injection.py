@@ -62,7 +62,8 @@ PLACEMENT: dict[str, tuple[tuple[str, str, str, str], dict[str, object]]] = {
     "dc_fqdn": (("server", "2016", "online", ""), {}),
     "tenant_domain": (("online", "", "server", "2015"), {"tenant_id": ""}),
     "tenant_id": (("online", "", "server", "2015"), {}),
-    "pool_external_web_fqdn": (("online", "", "server", "2015"), {}),
+    "pool_external_web_fqdns": (("online", "", "server", "2015"), {}),
+    "test_mailbox": (("server", "2016", "online", ""), {}),
     "oauth_certificate": (("online", "", "server", "2015"), {}),
     "oauth_realm": (("server", "2016", "hybrid", "2015"), {"sip_domains": ["contoso.com", "fabrikam.com"]}),
 }
@@ -71,7 +72,7 @@ DEFAULT_PLACEMENT = (("server", "2016", "hybrid", "2015"), {})
 # Fields whose accepted value appears verbatim (inside a literal) in the scripts of their placement.
 ECHOED = {"sip_domains", "smtp_domain", "verified_domain", "exchange_fqdns", "autodiscover_fqdn", "pool_fqdns",
           "dc_fqdn", "test_sip_uri", "tenant_domain", "tenant_id", "oauth_certificate_thumbprint", "sfb_site",
-          "pool_external_web_fqdn"}
+          "pool_external_web_fqdns", "exchange_lb_fqdn", "test_mailbox"}
 
 EVERY_FIELD = [spec.name for spec in FIELDS]
 

@@ -299,7 +299,7 @@ def test_missing_tenant_id_uses_the_tenant_domain_in_the_sts_url():
 
 
 def test_missing_external_web_fqdn_becomes_a_manual_step_that_says_how_to_find_it():
-    scenario = scenario_for(("online", "", "server", "2015"), pool_external_web_fqdn="")
+    scenario = scenario_for(("online", "", "server", "2015"), pool_external_web_fqdns=[])
     step = next(s for s in build_playbook(scenario) if s.id == "hybrid.sfb-service-principal-name")
     assert step.shell is Shell.BROWSER
     assert "Get-CsService -WebServer" in step.check

@@ -303,7 +303,7 @@ def test_several_pools_and_servers_in_an_exchange_hybrid_still_parse():
     scenario = scenario_for(("hybrid", "2019", "hybrid", "2019"), sip_domains=["contoso.com", "fabrikam.com"],
                             exchange_fqdns=["exch01.contoso.com", "exch02.contoso.com"],
                             pool_fqdns=["pool01.contoso.com", "pool02.fabrikam.com"], tenant_id="",
-                            tenant_domain="fabrikam.onmicrosoft.com", pool_external_web_fqdn="")
+                            tenant_domain="fabrikam.onmicrosoft.com", pool_external_web_fqdns=[])
     steps = build_playbook(scenario)
     for shell in SCRIPT_SHELLS:
         for undo in (False, True):

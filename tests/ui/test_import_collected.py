@@ -220,3 +220,19 @@ def test_command_view_save_writes_the_bundle_bytes_bom_and_crlf(qtbot, wizard, t
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     assert data.decode("utf-8-sig").replace("\r\n", "\n") == tab.editor.toPlainText()
+
+
+def test_window_export_is_byte_for_byte_the_cli_export(wizard, tmp_path) -> None:
+    """File > Export scripts and `python -m wizard export` write the same bundle for the same scenario."""
+    from wizard import cli
+
+    window_dir, cli_dir = tmp_path / "window", tmp_path / "cli"
+    written = wizard.exporter.export_scripts(window_dir)
+    scenario_file = tmp_path / "scenario.json"
+    wizard.model.scenario.save(scenario_file)
+    assert cli.main(["export", "--scenario", str(scenario_file), "--out", str(cli_dir)]) == 0
+    window_files = {p.name: p.read_bytes() for p in written}
+    cli_files = {p.name: p.read_bytes() for p in cli_dir.iterdir()}
+    assert window_files.keys() == cli_files.keys()
+    different = [name for name in window_files if window_files[name] != cli_files[name]]
+    assert not different

@@ -22,6 +22,14 @@ from wizard.playbook.psquote import literal
 from wizard.playbook.runbook import render_runbook_html, render_runbook_markdown
 from wizard.playbook.runtime import STOP_FUNCTION, preamble, read_only_preamble, record_file_pattern
 from wizard.playbook.script_file import BOM, COMMENT_WIDTH, RULE, comment, encode_script, title_line
+from wizard.playbook.script_order import (
+    SHELL_ORDER,
+    script_order,
+    setup_file_name,
+    undo_file_name,
+    verify_file_name,
+)
+from wizard.playbook.script_order import script_name as _script_name
 from wizard.playbook.snippets import indent
 from wizard.playbook.step import Need, Shell, Step
 from wizard.scenario import Scenario
@@ -32,22 +40,7 @@ __all__ = ["BOM", "COMMENT_WIDTH", "RULE", "SCRIPT_SHELLS", "SHELL_ORDER", "bund
            "setup_file_name", "undo_file_name", "verify_file_name"]
 
 SCRIPT_SHELLS: tuple[Shell, ...] = tuple(s for s in Shell if s is not Shell.BROWSER)
-# The order across machines: DNS first (names the others resolve), Exchange before SfB (SfB's storage
-# test needs Exchange to trust it), the tenant last (it uploads the certificates the servers exported).
-SHELL_ORDER: tuple[Shell, ...] = (Shell.DNS, Shell.EXCHANGE, Shell.SFB, Shell.GRAPH, Shell.EXO)
 RUNBOOK_FILES = ("runbook.md", "runbook.html")
-
-
-def setup_file_name(shell: Shell) -> str:
-    return shell.script_name
-
-
-def undo_file_name(shell: Shell) -> str:
-    return f"{shell.value}-undo.ps1"
-
-
-def verify_file_name(shell: Shell) -> str:
-    return f"{shell.value}-verify.ps1"
 
 
 def bundle_file_names() -> set[str]:
@@ -70,16 +63,8 @@ def exported_steps(scenario: Scenario | Settled) -> list[Step]:
     return [s for s in steps if s.read_only] if settled.mode is Mode.VERIFY else steps
 
 
-def script_order(steps: list[Step]) -> list[Shell]:
-    """The shells that have steps, in the order their scripts run (SHELL_ORDER)."""
-    used = {s.shell for s in steps}
-    return [shell for shell in SHELL_ORDER if shell in used]
-
-
 def script_name(settled: Settled, shell: Shell, *, undo: bool = False) -> str:
-    if settled.mode is Mode.VERIFY:
-        return verify_file_name(shell)
-    return undo_file_name(shell) if undo else setup_file_name(shell)
+    return _script_name(settled.mode, shell, undo=undo)
 
 
 def _domains(scenario: Settled) -> str:

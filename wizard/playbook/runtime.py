@@ -45,9 +45,11 @@ def _params(*, undo: bool) -> list[str]:
 _COMMON = r"""
 $ErrorActionPreference = 'Stop'
 # Windows PowerShell 5.1 offers TLS 1.0 by default; Microsoft 365 and current servers need TLS 1.2.
-[System.Net.ServicePointManager]::SecurityProtocol = [System.Net.ServicePointManager]::SecurityProtocol -bor [System.Net.SecurityProtocolType]::Tls12
+$IntegrationProtocols = [System.Net.ServicePointManager]::SecurityProtocol
+[System.Net.ServicePointManager]::SecurityProtocol = $IntegrationProtocols -bor [System.Net.SecurityProtocolType]::Tls12
 if (-not $RecordFolder) { $RecordFolder = (Get-Location).Path }
-$IntegrationRecordFile = Join-Path -Path $RecordFolder -ChildPath ($IntegrationShell + '-record-' + $env:COMPUTERNAME + '.jsonl')
+$IntegrationRecordName = $IntegrationShell + '-record-' + $env:COMPUTERNAME + '.jsonl'
+$IntegrationRecordFile = Join-Path -Path $RecordFolder -ChildPath $IntegrationRecordName
 $IntegrationDone = New-Object -TypeName 'System.Collections.Generic.List[string]'
 # Set by a change that IIS must reload; the IIS restart steps restart only then (a rerun restarts nothing).
 $IntegrationIisResetNeeded = $false
@@ -63,12 +65,16 @@ function Stop-IntegrationStep {
     Write-Host ''
     Write-Host "STOPPED at step $Step" -ForegroundColor Red
     Write-Host "  Error: $message"
-    if ($message -match 'unexpected error occurred on a send|SSL/TLS secure channel|underlying connection was closed') {
-        Write-Host '  This is how Windows PowerShell reports a TLS version or cipher it cannot agree on with the server (or a proxy in between), not a certificate it distrusts. This script turns TLS 1.2 on for itself; check that the server and any proxy offer TLS 1.2.'
+    $tlsFailure = 'unexpected error occurred on a send|SSL/TLS secure channel|underlying connection was closed'
+    if ($message -match $tlsFailure) {
+        Write-Host ('  This is how Windows PowerShell reports a TLS version or cipher it cannot agree on with the ' +
+            'server (or a proxy in between), not a certificate it distrusts. This script turns TLS 1.2 on for ' +
+            'itself; check that the server and any proxy offer TLS 1.2.')
     }
     Write-Host "  Steps finished in this run: $done"
     Write-Host "  Changes made so far are listed in $IntegrationRecordFile"
-    Write-Host "  Fix the cause and run $IntegrationScript again: finished steps find their work done and change nothing."
+    Write-Host "  Fix the cause and run $IntegrationScript again: finished steps find their work done and change"
+    Write-Host '  nothing.'
     exit 1
 }
 
@@ -116,7 +122,8 @@ try {
     [System.IO.File]::Open($IntegrationRecordFile, 'Append', 'Write').Dispose()
 } catch {
     Write-Host "Cannot write the record file $IntegrationRecordFile ($($_.Exception.Message))." -ForegroundColor Red
-    Write-Host "Copy the scripts to a local folder, or pass -RecordFolder with a folder you can write to. Nothing was changed."
+    Write-Host 'Copy the scripts to a local folder, or pass -RecordFolder with a folder you can write to.'
+    Write-Host 'Nothing was changed.'
     exit 1
 }
 Write-Host "Changes are recorded in $IntegrationRecordFile (undo reads it)."
@@ -140,7 +147,8 @@ function Get-IntegrationRecord {
     [array]::Reverse($open)
     foreach ($entry in $open) {
         if ($entry.shared -and -not $RemoveSharedObjects) {
-            Write-Host "    kept: $($entry.type) is shared with other integrations; run again with -RemoveSharedObjects to revert it too."
+            Write-Host ("    kept: $($entry.type) is shared with other integrations; run again with " +
+                '-RemoveSharedObjects to revert it too.')
             continue
         }
         $entry
@@ -159,7 +167,9 @@ function Complete-IntegrationRecord {
 }
 
 if (-not (Test-Path -LiteralPath $IntegrationRecordFile)) {
-    Write-Warning "There is no record of a setup run on this computer ($IntegrationRecordFile), so this script changes nothing: it reverts only what $IntegrationSetupScript recorded when it ran here. If setup ran from another folder, pass -RecordFolder."
+    Write-Warning ("There is no record of a setup run on this computer ($IntegrationRecordFile), so this script " +
+        "changes nothing: it reverts only what $IntegrationSetupScript recorded when it ran here. If setup ran " +
+        'from another folder, pass -RecordFolder.')
     exit 0
 }
 Write-Host "Reverting what $IntegrationRecordFile lists, newest first."

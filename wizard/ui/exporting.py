@@ -1,9 +1,9 @@
 """File > Export scripts / Export report / collector scripts / rotation plan: ask where, ask before
 replacing files, write, say what was written.
 
-The bundle's own writer (wizard.playbook.export.export_bundle) replaces a previous export atomically;
-the wizard only asks first when the folder already holds files of a bundle. The bundle also carries
-the read-only collector scripts, so one export holds everything an admin runs on the servers.
+The bundle's own writer (wizard.playbook.export.export_bundle) replaces a previous export atomically,
+in one batch; the wizard only asks first when the folder already holds files of a bundle. The bundle
+carries the read-only collector scripts too, and is byte for byte what `python -m wizard export` writes.
 """
 
 from __future__ import annotations
@@ -67,15 +67,13 @@ class Exporter:
         target = out_dir or self.services.dialogs.directory("Export the script bundle to", self.last_directory)
         if target is None:
             return []
-        from wizard.inside.collectors import collector_scripts, write_collectors
         from wizard.playbook.export import bundle_file_names, export_bundle
 
         scenario = self.services.model.scenario
-        if not self._replace_ok(target, bundle_file_names() | {s.file_name for s in collector_scripts(scenario)}):
+        if not self._replace_ok(target, bundle_file_names()):
             return []
         try:
             written = export_bundle(scenario, target)
-            written += write_collectors(scenario, target)
         except ScenarioInvalid as exc:
             self.services.dialogs.error("Export scripts", f"Fix the scenario first: {exc}")
             return []
