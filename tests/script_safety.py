@@ -6,7 +6,8 @@ a .NET call that writes a file. Inside the steps of a script (each step's try bl
 
 - setup: a change sits in the body of an `if` (its guard), carries -ErrorAction Stop (natives are
   followed by Assert-NativeSuccess), and is followed in that guarded block by Add-IntegrationRecord,
-  except the few kinds that leave nothing to revert (NOT_RECORDED);
+  except the few kinds that leave nothing to revert (NOT_RECORDED); a created object (New-, Add-) is
+  read back first: a `throw` between the change and its record entry;
 - undo: a change is reached only inside `foreach ($entry in @(Get-IntegrationRecord ...))`;
 - verify: there is no change at all.
 """
@@ -49,6 +50,7 @@ class Change:
     recorded: bool
     stops: bool
     via_record: bool
+    read_back: bool
 
     def where(self) -> str:
         return f"line {self.line}: {self.text}"
@@ -129,6 +131,26 @@ def _recorded_after(source: bytes, node: Node, guard: Node | None) -> bool:
     return False
 
 
+def _read_back(source: bytes, node: Node, guard: Node | None) -> bool:
+    """A `throw` after the change and before the next record entry, inside the guarded block."""
+    scope = guard if guard is not None else node.parent
+    if scope is None:
+        return False
+    record_at = None
+    throws: list[int] = []
+    stack = [scope]
+    while stack:
+        current = stack.pop()
+        stack.extend(current.children)
+        if current.start_byte <= node.end_byte:
+            continue
+        if current.type == "command" and _command_name(source, current) == "Add-IntegrationRecord":
+            record_at = current.start_byte if record_at is None else min(record_at, current.start_byte)
+        if current.type == "flow_control_statement" and _text(source, current).startswith("throw"):
+            throws.append(current.start_byte)
+    return any(record_at is None or at < record_at for at in throws)
+
+
 def _via_record(source: bytes, node: Node, limit: Node) -> bool:
     current = node
     while current.parent is not None and current is not limit:
@@ -169,7 +191,9 @@ def _changes_in(source: bytes, block: Node) -> list[Change]:
             name=name, line=node.start_point[0] + 1, text=_text(source, _statement(node))[:120],
             guarded=guard is not None,
             recorded=name.lower() in NOT_RECORDED or _recorded_after(source, node, guard),
-            stops=stops, via_record=_via_record(source, node, block)))
+            stops=stops, via_record=_via_record(source, node, block),
+            read_back=(not re.match(r"^(New|Add)-", name, re.IGNORECASE) or name.lower() in NOT_RECORDED
+                       or _read_back(source, node, guard))))
     return found
 
 
@@ -220,6 +244,8 @@ def setup_violations(text: str) -> list[str]:
             problems.append(f"change without a record entry after it, {change.where()}")
         if not change.stops:
             problems.append(f"change that does not stop on failure, {change.where()}")
+        if not change.read_back:
+            problems.append(f"created object not read back, {change.where()}")
     return problems + [f"change outside a step, {c}" for c in changes_outside_steps(text)]
 
 

@@ -57,12 +57,18 @@ def test_verify_mode_exports_only_read_only_scripts(topology: tuple[str, str, st
 
 
 def test_the_rules_catch_an_unguarded_unrecorded_change() -> None:
-    """The checker itself: a bare change in a step is reported three ways; a recorded, guarded one is not."""
+    """The checker itself: a bare change is reported four ways; a guarded, read-back, recorded one is not."""
     bad = ("try {\n    New-CsPartnerApplication -Identity 'x'\n} catch {\n"
            "    Stop-IntegrationStep -Step '1' -ErrorRecord $_\n}\n")
-    assert len(setup_violations(bad)) == 3
+    assert len(setup_violations(bad)) == 4
+    unread = ("try {\n    if (-not (Get-CsPartnerApplication -Identity 'x' -ErrorAction SilentlyContinue)) {\n"
+              "        New-CsPartnerApplication -Identity 'x' -ErrorAction Stop\n"
+              "        Add-IntegrationRecord -Step 's' -Type 't' -Action 'created' -Identity @{ Name = 'x' }\n"
+              "    }\n} catch {\n    Stop-IntegrationStep -Step '1' -ErrorRecord $_\n}\n")
+    assert [p.split(",")[0] for p in setup_violations(unread)] == ["created object not read back"]
     good = ("try {\n    if (-not (Get-CsPartnerApplication -Identity 'x' -ErrorAction SilentlyContinue)) {\n"
             "        New-CsPartnerApplication -Identity 'x' -ErrorAction Stop\n"
+            "        if (-not (Get-CsPartnerApplication -Identity 'x')) { throw 'not there' }\n"
             "        Add-IntegrationRecord -Step 's' -Type 't' -Action 'created' -Identity @{ Name = 'x' }\n"
             "    }\n} catch {\n    Stop-IntegrationStep -Step '1' -ErrorRecord $_\n}\n")
     assert setup_violations(good) == []
