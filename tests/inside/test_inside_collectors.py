@@ -163,7 +163,8 @@ def test_write_collectors_writes_one_bom_prefixed_script_per_shell(tmp_path) -> 
     paths = write_collectors(_scenario(), tmp_path)
     assert [p.name for p in paths] == ["exchange-collect.ps1", "sfb-collect.ps1", "graph-collect.ps1"]
     for path in paths:
-        assert path.read_bytes().startswith(b"\xef\xbb\xbf<#")
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf# SfB-Exchange integration wizard ")
+        assert b"\r\n<#\r\n.SYNOPSIS" in path.read_bytes()  # comment-based help may follow comment lines
 
 
 def test_collector_shells_match_the_playbook_shells() -> None:

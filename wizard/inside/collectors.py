@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.playbook import psquote
+from wizard.playbook.script_file import title_line, write_scripts
 from wizard.playbook.step import Shell
 from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
-from wizard.scenario import Scenario, atomic_write_text
+from wizard.scenario import Scenario
 from wizard.topology import SfbVersion
 
 # The setting override that switches Exchange Server to the dedicated hybrid application, and the name prefix
@@ -79,15 +80,9 @@ def test_addresses(scenario: Scenario) -> list[str]:
 
 
 def write_collectors(scenario: Scenario, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write every collector script (UTF-8 with BOM so Windows PowerShell 5.1 reads non-ASCII right)."""
+    """Write every collector script through the one .ps1 writer (UTF-8 with BOM, CRLF, each file atomically)."""
     scripts = collector_scripts(scenario)  # render everything before writing anything
-    target = Path(out_dir)
-    written = []
-    for script in scripts:
-        path = target / script.file_name
-        atomic_write_text(path, script.text, encoding="utf-8-sig")
-        written.append(path)
-    return written
+    return write_scripts(out_dir, {script.file_name: script.text for script in scripts})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -101,7 +96,8 @@ def _iso(expr: str) -> str:
 
 def _header(title: str, shell: Shell, reads: str, output: str, needs: str, scenario: Scenario,  # noqa: PLR0917
             params: str = "") -> str:
-    return f"""<#
+    return f"""{title_line(f"read-only collector, writes {output}")}
+<#
 .SYNOPSIS
     {title}
 

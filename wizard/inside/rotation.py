@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from wizard import __version__
 from wizard.inside.findings import short
 from wizard.inside.ics import Alarm, Event, render_calendar
 from wizard.inside.rules import (
@@ -26,6 +25,8 @@ from wizard.inside.rules import (
     sfb_token_issuer,
 )
 from wizard.playbook import cases
+from wizard.playbook import commands as cmd
+from wizard.playbook.commands import Expr
 from wizard.playbook.phases.hybrid import (
     EXCHANGE_APP_IDS,
     EXCHANGE_CERT_FILE,
@@ -33,10 +34,11 @@ from wizard.playbook.phases.hybrid import (
     sfb_certificate_principals,
 )
 from wizard.playbook.psquote import array, literal
+from wizard.playbook.script_file import comment, title_line, write_scripts
 from wizard.playbook.snippets import graph_upload_certificate
 from wizard.playbook.step import Shell
 from wizard.policy import EXCHANGE_SERVICE_ID, EXPIRY_REMINDER_DAYS, MIN_RSA_KEY_BITS, SFB_SERVICE_ID
-from wizard.safe_text import clean_block, clean_line, markdown_escape
+from wizard.safe_text import markdown_escape
 from wizard.scenario import atomic_write_bytes
 from wizard.topology import ExchangeKind
 from wizard.validation import InvalidValue, fqdn
@@ -45,7 +47,6 @@ REMINDERS = tuple(timedelta(days=days) for days in EXPIRY_REMINDER_DAYS)
 REMINDER_WORDS = " and ".join(str(days) for days in EXPIRY_REMINDER_DAYS)  # "60 and 30"
 CALENDAR_FILE = "certificate-rotation.ics"
 RUNBOOK_FILE = "certificate-rotation.md"
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,9 @@ def _verify(ctx: RuleContext) -> tuple[Shell, str, str, str] | None:
     if not (ctx.topology.sfb_on_prem and ctx.scenario.test_sip_uri):
         return None
     return (Shell.SFB, "Verify: Test-CsExStorageConnectivity",
-            "Writes and deletes an item in the test user's mailbox with OAuth; 'Test passed' means both sides "
-            "accept each other's tokens again.",
-            f"Test-CsExStorageConnectivity -SipUri {literal(ctx.scenario.test_sip_uri)} -Verbose")
+            "Writes and deletes (-DeleteItem) an item in the test user's mailbox with OAuth; 'Test passed' means "
+            "both sides accept each other's tokens again.",
+            cmd.ex_storage_connectivity(ctx.scenario.test_sip_uri))
 
 
 def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
@@ -143,9 +144,7 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
     tenant = topology.involves_tenant
     steps: list[tuple[Shell, str, str, str]] = []
     create = [
-        f"$newCertificate = New-ExchangeCertificate -KeySize {MIN_RSA_KEY_BITS} -PrivateKeyExportable $true "
-        "-SubjectName 'cn=Microsoft Exchange Server Auth Certificate' "
-        "-FriendlyName 'Microsoft Exchange Server Auth Certificate' -DomainName @()",
+        f"$newCertificate = {cmd.new_exchange_auth_certificate()}",
         "$newThumbprint = $newCertificate.Thumbprint",
         "'New auth certificate: ' + $newThumbprint",
     ]
@@ -173,16 +172,16 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
         (Shell.EXCHANGE, "Make it the next auth certificate",
          "Exchange warns when the effective date is less than 48 hours away; -Force accepts that, because the "
          "certificate is published in the next step.",
-         "Set-AuthConfig -NewCertificateThumbprint $newThumbprint -NewCertificateEffectiveDate (Get-Date) -Force"),
+         cmd.set_auth_config_next_certificate(Expr("$newThumbprint"), force=True)),
         (Shell.EXCHANGE, "Publish it", "Makes the next certificate the current one on every server.",
-         "Set-AuthConfig -PublishCertificate"),
+         cmd.set_auth_config_publish()),
         (Shell.EXCHANGE, "Clear the previous certificate", "The old certificate stops being accepted.",
-         "Set-AuthConfig -ClearPreviousCertificate"),
+         cmd.set_auth_config_clear_previous()),
         (Shell.EXCHANGE, "Restart the service host and IIS on every Exchange server",
          "MSExchangeServiceHost publishes the new certificate and IIS reloads it; publication can take up to an "
          "hour.",
          f"foreach ($server in {array(_exchange_servers(ctx))}) {{\n"
-         "    Get-Service -ComputerName $server -Name 'MSExchangeServiceHost' | Restart-Service\n"
+         f"    {cmd.restart_service_host(Expr('$server'))}\n"
          "    iisreset $server /noforce\n}"),
     ]
     if tenant and dedicated_hybrid_app_id(exchange, ctx.scenario.tenant_id):
@@ -202,10 +201,8 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
         steps.append((Shell.SFB, "Make Skype for Business re-read Exchange's metadata",
                       "Setting the metadata URL again downloads the document with the new key now instead of at the "
                       "next scheduled refresh.",
-                      "Get-CsPartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
-                      f"{literal(EXCHANGE_SERVICE_ID)} }} | ForEach-Object {{\n"
-                      "    Set-CsPartnerApplication -Identity $_.Identity -MetadataUrl "
-                      f"{literal(ctx.scenario.exchange_metadata_url)}\n}}"))
+                      cmd.each_cs_partner_application(EXCHANGE_SERVICE_ID, cmd.set_cs_partner_application(
+                          Expr("$_.Identity"), metadata_url=ctx.scenario.exchange_metadata_url))))
     verify = _verify(ctx)
     if verify:
         steps.append(verify)
@@ -254,19 +251,16 @@ def _sfb_rotation(ctx: RuleContext) -> CertificateRotation | None:
     steps.append((Shell.SFB, "Roll the OAuthTokenIssuer certificate",
                   "Run once, on one Front End: the Central Management Store replicates it, and every Front End "
                   "switches at the effective date.",
-                  "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint $NewThumbprint "
-                  "-EffectiveDate $EffectiveDate -Roll"))
+                  cmd.set_cs_oauth_token_issuer(Expr("$NewThumbprint"), effective_date=Expr("$EffectiveDate"))))
     steps.append((Shell.BROWSER, "Wait for the effective date",
-                  "Check on each Front End that Get-CsCertificate -Type OAuthTokenIssuer shows the new thumbprint "
+                  f"Check on each Front End that {cmd.get_cs_oauth_token_issuer()} shows the new thumbprint "
                   "(Get-CsManagementStoreReplicationStatus shows replication).", ""))
     exchange = ctx.collected.exchange
     if ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth and (
             exchange is None or any(a.auth_metadata_url for a in exchange_apps_for(exchange, SFB_SERVICE_ID))):
         steps.append((Shell.EXCHANGE, "Make Exchange re-read Skype for Business's metadata",
                       "Exchange caches the partner's metadata; refreshing it now picks up the new key.",
-                      "Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
-                      f"{literal(SFB_SERVICE_ID)} -and $_.AuthMetadataUrl }} | Set-PartnerApplication "
-                      "-RefreshAuthMetadata"))
+                      cmd.refresh_sfb_metadata()))
     verify = _verify(ctx)
     if verify:
         steps.append(verify)
@@ -282,28 +276,26 @@ def _sfb_rotation(ctx: RuleContext) -> CertificateRotation | None:
 # ----------------------------------------------------------------------------------------------
 # Rendering
 # ----------------------------------------------------------------------------------------------
-def _comment(text: str) -> list[str]:
-    """Text as '#' lines; hidden characters (controls, bidi, zero-width) are removed and every piece is
-    flattened, so no collected value can end the comment, start code or make it read backwards."""
-    return [f"# {clean_line(line).strip()}".rstrip() for line in clean_block(text).splitlines()] or ["#"]
-
-
 def _expires(rotation: CertificateRotation) -> str:
     return rotation.not_after.date().isoformat() if rotation.not_after else "an unknown date"
 
 
 def render_script(rotation: CertificateRotation, shell: Shell) -> str:
-    """One shell's steps of one rotation; it pauses where a step in another shell must come first."""
+    """One shell's steps of one rotation; it pauses where a step in another shell must come first.
+
+    Lines end in \\n here; the one .ps1 writer (wizard.playbook.script_file) makes the file's bytes (BOM, CRLF).
+    Comments go through script_file.comment(): no collected value (a subject) can end a comment line early.
+    """
     own = [s for s in rotation.steps if s.shell is shell]
     lines = [
-        f"# SfB-Exchange integration wizard {__version__}: rotation of the {rotation.title}",
+        title_line(f"rotation of the {rotation.title}"),
         "#",
-        *_comment(f"Replaces {rotation.thumbprint} ({rotation.subject or 'subject unknown'}), which expires on "
-                  f"{_expires(rotation)}."),
+        *comment(f"Replaces {rotation.thumbprint} ({rotation.subject or 'subject unknown'}), which expires on "
+                 f"{_expires(rotation)}."),
         "# THIS SCRIPT CHANGES CONFIGURATION. Read each step before running it.",
-        f"# Run in: {shell.title}.",
-        f"# Steps here: {', '.join(str(s.number) for s in own)} of {len(rotation.steps)} "
-        f"(certificate-rotation.md lists them all, in order).",
+        *comment(f"Run in: {shell.title}."),
+        *comment(f"Steps here: {', '.join(str(s.number) for s in own)} of {len(rotation.steps)} "
+                 f"({RUNBOOK_FILE} lists them all, in order)."),
     ]
     if rotation.parameters.get(shell):
         lines.append(rotation.parameters[shell])
@@ -314,12 +306,12 @@ def render_script(rotation: CertificateRotation, shell: Shell) -> str:
         if between:
             names = "; ".join(f"{s.number} ({rotation.script_name(s.shell) if not s.manual else 'manual'})"
                               for s in between)
-            lines += ["", *(_comment(f"Before step {step.number}, finish step(s) {names}:")),
-                      *(line for s in between for line in _comment(f"  {s.number}. {s.title}")),
+            lines += ["", *comment(f"Before step {step.number}, finish step(s) {names}:"),
+                      *(line for s in between for line in comment(f"{s.number}. {s.title}", hang=4)),
                       f"$null = Read-Host -Prompt {literal(f'Step(s) {names} done? Press Enter to continue')}"]
-        lines += ["", *_comment(f"Step {step.number}: {step.title}"), *_comment(step.why), step.command]
+        lines += ["", *comment(f"Step {step.number}: {step.title}"), *comment(step.why), step.command]
         previous = step.number
-    return "\r\n".join([*lines, ""]).replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+    return "\n".join([*lines, ""])
 
 
 def render_scripts(plan: RotationPlan) -> dict[str, str]:
@@ -363,13 +355,13 @@ def render_ics(plan: RotationPlan) -> str:
 
 
 def write_plan(plan: RotationPlan, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Scripts (UTF-8 with BOM, CRLF), the runbook and the calendar; everything rendered before anything is written."""
-    rendered: dict[str, bytes] = {name: (BOM + text).encode("utf-8") for name, text in render_scripts(plan).items()}
-    rendered[RUNBOOK_FILE] = render_runbook(plan).encode("utf-8")
-    rendered[CALENDAR_FILE] = render_ics(plan).encode("utf-8")
+    """Scripts (through the one .ps1 writer: UTF-8 with BOM, CRLF), the runbook and the calendar, each file
+    atomically; everything is rendered before anything is written."""
+    scripts = render_scripts(plan)
+    others = {RUNBOOK_FILE: render_runbook(plan).encode("utf-8"), CALENDAR_FILE: render_ics(plan).encode("utf-8")}
     target = Path(out_dir)
-    written = []
-    for name, data in rendered.items():
+    written = write_scripts(target, scripts)
+    for name, data in others.items():
         atomic_write_bytes(target / name, data)
         written.append(target / name)
     return written

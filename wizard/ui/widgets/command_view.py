@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.playbook.step import Shell, Step
-from wizard.scenario import Scenario, atomic_write_bytes, atomic_write_text
+from wizard.scenario import Scenario, atomic_write_text
 from wizard.ui.services import Services
 
 
@@ -92,10 +92,10 @@ class ShellTab(QWidget):
                                                        "Replace it?", yes="Replace", no="Cancel"):
             return
         try:
-            if suffix == "ps1":  # the bundle's own bytes: UTF-8 with BOM and CRLF, as Windows PowerShell 5.1 wants
-                from wizard.playbook.export import encode_script
+            if suffix == "ps1":  # through the one .ps1 writer: the bundle's own bytes (UTF-8 with BOM, CRLF)
+                from wizard.playbook.script_file import write_script
 
-                atomic_write_bytes(path, encode_script(self.editor.toPlainText()))
+                write_script(path, self.editor.toPlainText())
             else:
                 atomic_write_text(path, self.editor.toPlainText())
         except OSError as exc:
