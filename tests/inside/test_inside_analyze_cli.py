@@ -66,7 +66,7 @@ def test_faulty_sample_in_text_shows_the_fix(capsys, tmp_path, scenario_file) ->
                        "--scenario", scenario_file, *AS_OF)
     assert code == 1
     assert "FAIL   SfB ExchangeAutodiscoverUrl  [inside.autodiscover-url]" in out
-    assert "Fix: Playbook step \u201coauth.exchange-autodiscover-url\u201d (sfb-setup.ps1)" in out
+    assert "Fix: Playbook step \u201coauth.exchange-autodiscover-url\u201d (sfb-setup.ps1, step " in out
 
 
 def test_utf16_files_from_windows_powershell_are_read(capsys, tmp_path, scenario_file) -> None:

@@ -46,7 +46,7 @@ FAULT_TABLE = {
                                    "Subject Alternative Names"),
     "metadata-404": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL, "/metadata/json/1"),
     "wrong-realm": ("partner-applications.sfb-metadata:pool01.contoso.com", Status.FAIL,
-                    "Set-CsOAuthConfiguration -Realm 'contoso.com'"),
+                    "Set-CsOAuthConfiguration -Identity global -Realm 'contoso.com'"),
     "split-front-ends": ("certificates.oauth.same-on-front-ends:pool01.contoso.com", Status.FAIL,
                          "Set-CsCertificate -Identity global -Type OAuthTokenIssuer"),
     "exchange-auth-expired": ("certificates.exchange-auth", Status.FAIL, "Set-AuthConfig -NewCertificateThumbprint"),

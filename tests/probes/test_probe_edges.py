@@ -103,7 +103,7 @@ def test_bad_metadata_answers_give_a_clear_result(pool, reply, status, words):
 def test_metadata_with_wrong_realm_fails_with_realm_in_detail(pool):
     result = run_sfb_metadata(pool.healthy(realm="fabrikam.com"))
     assert result.status is Status.FAIL and "fabrikam.com" in result.detail
-    assert "Set-CsOAuthConfiguration -Realm 'contoso.com'" in result.remediation
+    assert "Set-CsOAuthConfiguration -Identity global -Realm 'contoso.com'" in result.remediation
 
 
 def test_oauth_realm_setting_changes_what_is_expected(pool):

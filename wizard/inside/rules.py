@@ -30,10 +30,10 @@ from wizard.inside.collected import (
     SfbPartnerApplication,
 )
 from wizard.inside.collectors import HYBRID_APP_OVERRIDE_SECTION
-from wizard.inside.findings import expiry, finding, fix, short
+from wizard.inside.findings import expiry, finding, short
 from wizard.inside.published import PublishedKeys
-from wizard.playbook import psquote
-from wizard.playbook.build import build_playbook
+from wizard.playbook import commands as cmd
+from wizard.playbook.commands import Expr, Placeholder, StepPlace
 from wizard.playbook.phases.hybrid import sfb_certificate_principals
 from wizard.playbook.step import Shell
 from wizard.policy import (
@@ -47,7 +47,6 @@ from wizard.probes.result import Cause, Evidence, ProbeResult, Status
 from wizard.scenario import (
     EXCHANGE_ONLINE_AUTODISCOVER_URL,
     Scenario,
-    ScenarioInvalid,
 )
 from wizard.topology import ExchangeKind, ExchangeVersion, Phase, SfbKind, SfbVersion, Topology
 from wizard.validation import InvalidValue
@@ -68,16 +67,16 @@ class RuleContext:
         return self.scenario.topology
 
     @cached_property
-    def playbook_step_ids(self) -> frozenset[str]:
-        """The ids of this scenario's playbook steps; a remediation names a step only when it exists."""
-        try:
-            return frozenset(step.id for step in build_playbook(self.scenario))
-        except ScenarioInvalid:
-            return frozenset()
+    def step_places(self) -> dict[str, StepPlace]:
+        """Where each scripted step sits in this scenario's exported bundle (commands.step_places)."""
+        return cmd.step_places(self.scenario)
 
     def fix(self, step_id: str, shell: Shell, command: str) -> str:
-        if step_id in self.playbook_step_ids:
-            return fix(step_id, shell, command)
+        """The fix, naming the exported script and step that performs it (commands.step_pointer's words), or the
+        shell to type it in when this scenario's bundle has no such step."""
+        place = self.step_places.get(step_id)
+        if place is not None:
+            return f"Playbook step \u201c{step_id}\u201d ({place}): {command}"
         return f"In the {shell.title}: {command}"
 
 
@@ -184,12 +183,17 @@ def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
     return wanted
 
 
+def host_value(value: str) -> str | Placeholder:
+    """A host name from a collected file as a builder value, or the <server> placeholder when it is not a valid name."""
+    try:
+        return validation.fqdn(value, min_labels=1)
+    except InvalidValue:
+        return Placeholder("server")
+
+
 def quoted_host(value: str) -> str:
     """A host name from a collected file as a PowerShell literal, or <server> when it is not a valid name."""
-    try:
-        return psquote.literal(validation.fqdn(value, min_labels=1))
-    except InvalidValue:
-        return "<server>"
+    return cmd.arg(host_value(value))
 
 
 def _host(url: str) -> str:
@@ -231,7 +235,7 @@ def rule_autodiscover_url(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]
     url = sfb.oauth_configuration.exchange_autodiscover_url
     wanted = ctx.scenario.oauth_autodiscover_url
     remedy = ctx.fix("oauth.exchange-autodiscover-url", Shell.SFB,
-                 f"Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl {psquote.literal(wanted)}")
+                     cmd.set_cs_oauth_configuration(exchange_autodiscover_url=wanted))
     evidence = (Evidence("ExchangeAutodiscoverUrl", url or "(empty)"), Evidence("expected", wanted))
     expected_host = _host(EXCHANGE_ONLINE_AUTODISCOVER_URL) if not ctx.topology.exchange_on_prem else (
         ctx.scenario.effective_autodiscover_fqdn.lower())
@@ -269,14 +273,13 @@ def rule_autodiscover_internal_uri(ctx: RuleContext, spec: RuleSpec) -> list[Pro
     if not exchange.client_access:
         return [finding(rule, phase, Status.SKIP, title, "No Client Access server was reported.")]
     wanted_host = ctx.scenario.effective_autodiscover_fqdn.lower()
-    cmdlet = "Set-ClientAccessService" if ctx.topology.uses_client_access_service else "Set-ClientAccessServer"
+    noun = "ClientAccessService" if ctx.topology.uses_client_access_service else "ClientAccessServer"
     odd = [c for c in exchange.client_access if not c.internal_uri or _host(c.internal_uri) != wanted_host]
     evidence = tuple(Evidence(c.name or c.fqdn, c.internal_uri or "(empty)") for c in exchange.client_access)
     if odd:
         names = ", ".join(f"{c.name or c.fqdn} ({c.internal_uri or 'empty'})" for c in odd)
         first = odd[0].fqdn or odd[0].name
-        command = (f"{cmdlet} -Identity {quoted_host(first)} -AutoDiscoverServiceInternalUri "
-                   f"{psquote.literal(ctx.scenario.autodiscover_internal_uri)}")
+        command = cmd.set_autodiscover_internal_uri(noun, host_value(first), ctx.scenario.autodiscover_internal_uri)
         return [finding(rule, phase, Status.WARN, title,
                         f"Not on {wanted_host}: {names}. Domain-joined clients and SfB servers find Exchange "
                         "through this URI; Jeff Schertz's \u201cExchange and Skype for Business Integration\u201d "
@@ -315,8 +318,7 @@ def rule_oauth_realm(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     return [finding(rule, phase, Status.FAIL, title,
                     f"Realm is {realm}, but the OAuth realm should be the default SIP domain {wanted}; partners "
                     f"validate tokens issued as {SFB_SERVICE_ID}@{realm} against the wrong realm.",
-                    ctx.fix("oauth.realm", Shell.SFB,
-                        f"Set-CsOAuthConfiguration -Identity global -Realm {psquote.literal(wanted)}"),
+                    ctx.fix("oauth.realm", Shell.SFB, cmd.set_cs_oauth_configuration(realm=wanted)),
                     evidence=evidence)]
 
 
@@ -328,15 +330,13 @@ def rule_oauth_service_names(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
     sfb = ctx.collected.sfb_primary
     if ctx.topology.sfb_on_prem and sfb is not None and sfb.oauth_configuration is not None:
         checks.append(("Skype for Business ServiceName", sfb.oauth_configuration.service_name, SFB_SERVICE_ID,
-                       ctx.fix("oauth.service-name", Shell.SFB,
-                           "Set-CsOAuthConfiguration -Identity global -ServiceName "
-                           + psquote.literal(SFB_SERVICE_ID))))
+                       ctx.fix("oauth.service-name", Shell.SFB, cmd.set_cs_oauth_service_name())))
     exchange = ctx.collected.exchange
     if (ctx.topology.exchange_on_prem and ctx.topology.exchange_has_oauth and exchange is not None
             and exchange.auth_config is not None):
         checks.append(("Exchange AuthConfig ServiceName", exchange.auth_config.service_name.lower(),
                        EXCHANGE_SERVICE_ID,
-                       "Set-AuthConfig -ServiceName " + psquote.literal(EXCHANGE_SERVICE_ID)
+                       cmd.set_auth_config_service_name()
                        + " (Exchange Management Shell; Exchange sets this itself, so a different value was set "
                          "by hand)"))
     if not checks:
@@ -368,11 +368,8 @@ def rule_sfb_partner_exchange(ctx: RuleContext, spec: RuleSpec) -> list[ProbeRes
     step_id = ("partner-applications.sfb-trusts-exchange-online" if exchange_online
                else "partner-applications.sfb-trusts-exchange")
     if not apps:
-        command = ("New-CsPartnerApplication -Identity microsoft.exchange -ApplicationIdentifier "
-                   f"{psquote.literal(EXCHANGE_SERVICE_ID)} -ApplicationTrustLevel Full -UseOAuthServer"
-                   if exchange_online else
-                   f"New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl "
-                   f"{psquote.literal(wanted_url)}")
+        command = (cmd.new_cs_partner_application_exchange_online() if exchange_online else
+                   cmd.new_cs_partner_application_exchange(wanted_url))
         return [finding(rule, phase, Status.FAIL, title,
                         "There is no partner application for Exchange (ApplicationIdentifier "
                         f"{EXCHANGE_SERVICE_ID}), so SfB rejects Exchange's tokens (UCS, archiving, OWA IM).",
@@ -382,12 +379,13 @@ def rule_sfb_partner_exchange(ctx: RuleContext, spec: RuleSpec) -> list[ProbeRes
     evidence = (Evidence("Identity", app.identity), Evidence("Enabled", str(app.enabled)),
                 Evidence("MetadataUrl", app.metadata_url or "(none)"),
                 Evidence("ApplicationTrustLevel", app.trust_level or "(unknown)"))
-    select = ("Get-CsPartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
-              f"{psquote.literal(EXCHANGE_SERVICE_ID)} }} | ForEach-Object {{ ")
+    def each(action: str) -> str:
+        return cmd.each_cs_partner_application(EXCHANGE_SERVICE_ID, action)
+
+    identity = Expr("$_.Identity")  # found by ApplicationIdentifier: a collected name never enters the command
     if not app.enabled:
         return [finding(rule, phase, Status.FAIL, title, f"The partner application {app.identity} is disabled.",
-                        ctx.fix(step_id, Shell.SFB,
-                            select + "Set-CsPartnerApplication -Identity $_.Identity -Enabled $true }"),
+                        ctx.fix(step_id, Shell.SFB, each(cmd.set_cs_partner_application(identity, enabled=True))),
                         evidence=evidence, target=app.identity, tags=("sfb",))]
     if not exchange_online and not _same_url(app.metadata_url, wanted_url):
         detail = (f"{app.identity} reads its keys from {app.metadata_url or '(no metadata URL)'}, not from "
@@ -397,14 +395,12 @@ def rule_sfb_partner_exchange(ctx: RuleContext, spec: RuleSpec) -> list[ProbeRes
                        "example.")
         return [finding(rule, phase, Status.FAIL, title, detail,
                         ctx.fix(step_id, Shell.SFB,
-                            select + f"Set-CsPartnerApplication -Identity $_.Identity -MetadataUrl "
-                            f"{psquote.literal(wanted_url)} }}"),
+                                each(cmd.set_cs_partner_application(identity, metadata_url=wanted_url))),
                         evidence=evidence, target=app.metadata_url, tags=("sfb",))]
     if app.trust_level and app.trust_level.lower() != "full":
         return [finding(rule, phase, Status.WARN, title,
                         f"{app.identity} has ApplicationTrustLevel {app.trust_level}; the documented value is Full.",
-                        ctx.fix(step_id, Shell.SFB,
-                            select + "Set-CsPartnerApplication -Identity $_.Identity -ApplicationTrustLevel Full }"),
+                        ctx.fix(step_id, Shell.SFB, each(cmd.set_cs_partner_application(identity, full_trust=True))),
                         evidence=evidence, tags=("sfb",))]
     where = "through the OAuth server" if exchange_online else f"from {app.metadata_url}"
     return [finding(rule, phase, Status.PASS, title, f"{app.identity} is enabled and trusts Exchange {where}.",
@@ -425,12 +421,12 @@ def rule_exchange_partner_sfb(ctx: RuleContext, spec: RuleSpec) -> list[ProbeRes
     step_id = "partner-applications.sfb-online-partner" if sfb_online else "partner-applications.exchange-trusts-sfb"
     if sfb_online:
         create = ctx.fix("partner-applications.sfb-online-partner", Shell.EXCHANGE,
-                     f"New-PartnerApplication -Name SfBOnline -ApplicationIdentifier {psquote.literal(SFB_SERVICE_ID)}"
-                     " -Enabled $true -LinkedAccount $user.Identity (after creating the application account)")
+                         cmd.new_partner_application("SfBOnline", SFB_SERVICE_ID,
+                                                     linked_account=Expr("$user.Identity"))
+                         + " (after creating the application account)")
     else:
         create = ctx.fix("partner-applications.exchange-trusts-sfb", Shell.EXCHANGE,
-                     '& "$env:ExchangeInstallPath\\Scripts\\Configure-EnterprisePartnerApplication.ps1" '
-                     f"-AuthMetadataUrl {psquote.literal(ctx.scenario.sfb_metadata_url)} -ApplicationType Lync")
+                         cmd.configure_enterprise_partner_application(ctx.scenario.sfb_metadata_url))
     if not apps:
         return [finding(rule, phase, Status.FAIL, title,
                         f"Exchange has no partner application for {SFB_SERVICE_ID}, so it answers SfB's requests "
@@ -439,8 +435,7 @@ def rule_exchange_partner_sfb(ctx: RuleContext, spec: RuleSpec) -> list[ProbeRes
     evidence = tuple(Evidence(a.name, f"Enabled={a.enabled}; AuthMetadataUrl={a.auth_metadata_url or '(none)'}")
                      for a in apps)
     if not enabled:
-        command = ("Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
-                   f"{psquote.literal(SFB_SERVICE_ID)} }} | Set-PartnerApplication -Enabled $true")
+        command = cmd.each_partner_application(SFB_SERVICE_ID, cmd.set_partner_application(enabled=True))
         return [finding(rule, phase, Status.FAIL, title,
                         f"The partner application {apps[0].name} for {SFB_SERVICE_ID} is disabled.",
                         ctx.fix(step_id, Shell.EXCHANGE, command),
@@ -477,12 +472,11 @@ def rule_teams_partner_apps(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
     if legacy and (missing or disabled):
         commands = []
         if "TeamsScheduler" in missing:
-            commands.append(f"New-PartnerApplication -Name 'TeamsScheduler' -ApplicationIdentifier "
-                            f"{psquote.literal(TEAMS_SCHEDULER_APP_ID)} -Enabled $true -LinkedAccount $user.Identity")
+            commands.append(cmd.new_partner_application("TeamsScheduler", TEAMS_SCHEDULER_APP_ID,
+                                                        linked_account=Expr("$user.Identity")))
         if "CloudVoicemail" in missing:
-            commands.append(f"New-PartnerApplication -Name 'CloudVoicemail' -ApplicationIdentifier "
-                            f"{psquote.literal(CLOUD_VOICEMAIL_APP_ID)} -Enabled $true")
-        commands += [f"Set-PartnerApplication -Identity {psquote.literal(name)} -Enabled $true" for name in disabled]
+            commands.append(cmd.new_partner_application("CloudVoicemail", CLOUD_VOICEMAIL_APP_ID))
+        commands += [cmd.set_partner_application(name, enabled=True) for name in disabled]
         parts = ([f"missing: {', '.join(missing)}"] if missing else []) + (
             [f"disabled: {', '.join(disabled)}"] if disabled else [])
         return [finding(rule, phase, Status.WARN, title,
@@ -582,9 +576,8 @@ def rule_exchange_ews_spns(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult
         problem = (f"{name} lacks {', '.join(urls)} among its service principal names" if principal.found else
                    f"The Exchange service principal ({EXCHANGE_SERVICE_ID}) was not found in the tenant, so "
                    f"{', '.join(urls)} cannot be among its service principal names")
-        command = (f"$principal = Get-MgServicePrincipal -Filter \"AppId eq '{EXCHANGE_SERVICE_ID}'\"; "
-                   "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -ServicePrincipalNames "
-                   f"(@($principal.ServicePrincipalNames) + {psquote.array(urls)})")
+        command = (f"$principal = {cmd.get_service_principal(EXCHANGE_SERVICE_ID)}; "
+                   + cmd.add_service_principal_names(urls))
         return [finding(rule, phase, Status.FAIL, title,
                         f"{problem} (URLs from {source}). {requirement} Without them Teams cannot use the calendar "
                         "of mailboxes on Exchange Server.",
@@ -601,6 +594,9 @@ def rule_exchange_ews_spns(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult
 # ----------------------------------------------------------------------------------------------
 # SfB OAuthTokenIssuer certificate
 # ----------------------------------------------------------------------------------------------
+_ROLL = cmd.set_cs_oauth_token_issuer(Placeholder("new"), effective_date=Placeholder("date"))
+
+
 @declare("sfb-token-issuer-consistency", Phase.CERTIFICATES, "OAuthTokenIssuer on every Front End")
 def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Every Front End must sign with the same OAuthTokenIssuer certificate (the global one)."""
@@ -610,15 +606,14 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[
     if not ctx.collected.sfb:
         return _no_sfb(rule, phase, title)
     pool_cert, _ = sfb_token_issuer(ctx)
-    remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
-                 "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint "
-                 + psquote.literal(pool_cert.thumbprint if pool_cert else "<thumbprint>")
-                 + " (once, on one Front End); then Get-CsManagementStoreReplicationStatus")
     if pool_cert is None:
         return [finding(rule, phase, Status.FAIL, title, "No OAuthTokenIssuer certificate is assigned.",
                         ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
-                            "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint>"),
+                                cmd.set_cs_oauth_token_issuer(Placeholder("thumbprint"))),
                         tags=("sfb",))]
+    remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
+                     cmd.set_cs_oauth_token_issuer(pool_cert.thumbprint)
+                     + " (once, on one Front End); then Get-CsManagementStoreReplicationStatus")
     problems: list[str] = []
     evidence: list[Evidence] = []
     for sfb in ctx.collected.sfb:
@@ -672,8 +667,7 @@ def rule_sfb_token_issuer_expiry(ctx: RuleContext, spec: RuleSpec) -> list[Probe
     if status is Status.PASS:
         return [finding(rule, phase, Status.PASS, title, detail, evidence=evidence, tags=("sfb",))]
     remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
-                 "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
-                 "-Roll (see the rotation plan: analyze --plan-out)")
+                     _ROLL + " (see the rotation plan: analyze --plan-out)")
     if status is Status.FAIL:
         detail += " Exchange and the tenant reject every token it signs."
     return [finding(rule, phase, status, title, detail, remedy, evidence=evidence, tags=("sfb",))]
@@ -697,10 +691,8 @@ def rule_sfb_token_issuer_properties(ctx: RuleContext, spec: RuleSpec) -> list[P
                                      or n.endswith(f":{domain}")) for n in names)
     evidence = (Evidence("Subject", cert.subject), Evidence("KeySize", str(size) if size else "(unknown)"))
     remedy = ctx.fix("certificates.sfb-oauth-token-issuer", Shell.SFB,
-                 f"request a new certificate ({MIN_RSA_KEY_BITS}-bit or larger, SIP domain in the subject) and roll "
-                 "it in with "
-                 "Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <new> -EffectiveDate <date> "
-                 "-Roll")
+                     f"request a new certificate ({MIN_RSA_KEY_BITS}-bit or larger, SIP domain in the subject) and "
+                     f"roll it in with {_ROLL}")
     if size is not None and size < MIN_RSA_KEY_BITS:
         return [finding(rule, phase, Status.FAIL, title,
                         f"The OAuthTokenIssuer key is {size} bits; at least {MIN_RSA_KEY_BITS} are required.", remedy,
@@ -737,10 +729,8 @@ def rule_sfb_token_issuer_published(ctx: RuleContext, spec: RuleSpec) -> list[Pr
                         f"the Front Ends sign with {short(cert.thumbprint)}; Exchange validates SfB's tokens against "
                         "the published key and rejects them.",
                         ctx.fix("partner-applications.exchange-trusts-sfb", Shell.EXCHANGE,
-                            "Get-PartnerApplication | Where-Object { $_.ApplicationIdentifier -eq "
-                            f"{psquote.literal(SFB_SERVICE_ID)} -and $_.AuthMetadataUrl }} | "
-                            "Set-PartnerApplication -RefreshAuthMetadata (after the Front Ends publish the "
-                            "certificate they sign with)"),
+                                cmd.refresh_sfb_metadata() + " (after the Front Ends publish the certificate they "
+                                                             "sign with)"),
                         evidence=evidence, tags=("sfb",))]
     note = f" The successor {short(successor.thumbprint)} is published too." if successor and all(
         successor.thumbprint in d.thumbprints for d in documents) else ""
@@ -769,9 +759,8 @@ def rule_exchange_auth_cert_expiry(ctx: RuleContext, spec: RuleSpec) -> list[Pro
     if config is None:
         return [finding(rule, phase, Status.SKIP, title, "Get-AuthConfig could not be read.")]
     renew = ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
-                "New-ExchangeCertificate … ; Set-AuthConfig -NewCertificateThumbprint <new> "
-                "-NewCertificateEffectiveDate (Get-Date) ; Set-AuthConfig -PublishCertificate ; "
-                "Set-AuthConfig -ClearPreviousCertificate (see the rotation plan: analyze --plan-out)")
+                    "; ".join(cmd.renew_exchange_auth_certificate(Placeholder("new")))
+                    + " (see the rotation plan: analyze --plan-out)")
     if not config.current_thumbprint:
         return [finding(rule, phase, Status.FAIL, title, "AuthConfig has no CurrentCertificateThumbprint.", renew,
                         tags=("exchange",))]
@@ -838,9 +827,10 @@ def rule_exchange_auth_cert_servers(ctx: RuleContext, spec: RuleSpec) -> list[Pr
         return [finding(rule, phase, Status.FAIL, title,
                         f"{text}. A server without the auth certificate cannot sign or validate tokens.",
                         ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
-                            f"Get-Service -ComputerName {quoted_host(server)} -Name MSExchangeServiceHost | "
-                            "Restart-Service (the service host copies the auth certificate), or Export-/Import-"
-                            "ExchangeCertificate it there; MonitorExchangeAuthCertificate.ps1 checks every server"),
+                                cmd.restart_service_host(host_value(server))
+                                + " (the service host copies the auth certificate), or Export-/Import-"
+                                  "ExchangeCertificate it there; MonitorExchangeAuthCertificate.ps1 checks every "
+                                  "server"),
                         evidence=evidence, tags=("exchange",))]
     if failed or not_seen:
         unknown = ", ".join(failed + not_seen)
@@ -875,8 +865,8 @@ def rule_exchange_auth_cert_published(ctx: RuleContext, spec: RuleSpec) -> list[
                         f"{', '.join(d.source for d in stale)} does not publish the current auth certificate "
                         f"{short(current)}; partners trust the published key and reject Exchange's tokens.",
                         ctx.fix("certificates.exchange-auth", Shell.EXCHANGE,
-                            "Set-AuthConfig -PublishCertificate; Restart-Service MSExchangeServiceHost; iisreset "
-                            "(publication can take up to an hour)"),
+                                f"{cmd.set_auth_config_publish()}; Restart-Service MSExchangeServiceHost; iisreset "
+                                "(publication can take up to an hour)"),
                         evidence=evidence, tags=("exchange",))]
     return [finding(rule, phase, Status.PASS, title, f"The metadata publishes {short(current)}.", evidence=evidence,
                     tags=("exchange",))]
@@ -1251,14 +1241,13 @@ def rule_exchange_ews_access(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
     if problems:
         commands = []
         if exchange.organization_ews.enabled is False:
-            commands.append("Set-OrganizationConfig -EwsEnabled $true (after finding out why it was turned off)")
+            commands.append(cmd.set_organization_ews(enabled=True) + " (after finding out why it was turned off)")
+        agent = "*" + TEAMS_EWS_AGENT + "*"
         if teams:
-            agent = psquote.literal("*" + TEAMS_EWS_AGENT + "*")
-            commands.append(f"Set-OrganizationConfig -EwsAllowList @{{Add={agent}}} where the organisation enforces "
+            commands.append(cmd.set_organization_ews(allow_list_add=agent) + " where the organisation enforces "
                             "an allow list")
-        commands += [f"Set-CASMailbox -Identity {psquote.literal(m.address)} "
-                     + ("-EwsEnabled $true" if m.policy.enabled is False else
-                        f"-EwsAllowList @{{Add={psquote.literal('*' + TEAMS_EWS_AGENT + '*')}}}")
+        commands += [cmd.set_mailbox_ews(m.address, enabled=True) if m.policy.enabled is False else
+                     cmd.set_mailbox_ews(m.address, allow_list_add=agent)
                      for m in exchange.cas_mailboxes or () if _ews_policy_problems("", m.policy, teams) and m.address]
         return [finding(rule, phase, Status.FAIL, title,
                         "; ".join(problems) + f". {users}Skype for Business Server reach mailboxes on Exchange Server "
@@ -1340,7 +1329,7 @@ def rule_exo_ews_retirement(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
     evidence += [Evidence(m.address or m.identity, _policy_text(m.policy)) for m in exo.cas_mailboxes]
     off_users = [m.address or m.identity for m in exo.cas_mailboxes if m.policy.enabled is False]
     wanted = ", ".join(sorted(set(policy.allowed_app_ids or ()) | set(clients)))
-    allow = (f"Set-OrganizationConfig -EwsEnabled $true -EwsAllowedAppIDs {psquote.literal(wanted)} "
+    allow = (f"{cmd.set_organization_ews(enabled=True, allowed_app_ids=wanted)} "
              "(Exchange Online PowerShell; the value replaces the list, so it keeps the IDs already there). Read "
              "Microsoft Learn 'Set-OrganizationConfig' first: with EwsEnabled True every application NOT in the "
              "list is blocked from EWS tenant-wide (backup, archiving, CRM…), so build the list from your EWS usage "
@@ -1356,7 +1345,7 @@ def rule_exo_ews_retirement(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResul
         return result(Status.FAIL, f"EwsEnabled is False for {', '.join(off_users)}: since April 2025 EWS needs both "
                       "the organisation and the mailbox to allow it (as third-party summaries of message center post "
                       "MC1015893 report).",
-                      "Set-CASMailbox -Identity <address> -EwsEnabled $true (Exchange Online PowerShell)")
+                      cmd.set_mailbox_ews(Placeholder("address"), enabled=True) + " (Exchange Online PowerShell)")
     if policy.enabled is None:
         late = ctx.now >= EWS_UNSET_OFF
         return result(Status.FAIL if late else Status.WARN,

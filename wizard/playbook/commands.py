@@ -16,8 +16,9 @@ Quoting. Every value goes through psquote.literal; nothing is quoted by hand. A 
   value is a plain ``str`` and is quoted like any other.
 
 Words of a cmdlet's own vocabulary that never vary (-Identity global, -Type OAuthTokenIssuer,
--ApplicationTrustLevel Full, -ApplicationType Lync, the partner application identities Exchange and
-microsoft.exchange that Microsoft's procedures name) are written bare, as Microsoft's documents write them.
+-ApplicationTrustLevel Full, -ApplicationType Lync, -Service EWS, the partner application identities Exchange
+and microsoft.exchange and the service MSExchangeServiceHost that Microsoft's procedures name) are written
+bare, as Microsoft's documents write them.
 
 Pointing at the playbook. `step_pointer()` names the exported script and the step in it that performs a
 fix ("sfb-setup.ps1, step 7/12 'Register Exchange as a partner application in Skype for Business'"),
@@ -95,6 +96,14 @@ def _switch(name: str, on: bool) -> str:
 
 def _bool(value: bool) -> str:
     return "$true" if value else "$false"
+
+
+def show(command: str, *properties: str) -> str:
+    """`command` | Format-List -Property 'A', 'B': a read-only look at some properties (no step needs a builder:
+    each step's own Get- command is part of the step)."""
+    if not properties:
+        return f"{command} | Format-List"
+    return f"{command} | Format-List -Property " + ", ".join(literal(p) for p in properties)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -297,7 +306,36 @@ def set_autodiscover_internal_uri(noun: str, server: Value, uri: Value) -> str:
 
 def restart_service_host(server: Value) -> str:
     """Restart MSExchangeServiceHost on one server (it copies and publishes the auth certificate)."""
-    return f"Get-Service -ComputerName {arg(server)} -Name 'MSExchangeServiceHost' | Restart-Service"
+    return f"Get-Service -ComputerName {arg(server)} -Name MSExchangeServiceHost | Restart-Service"
+
+
+WEB_CERTIFICATE_TYPES = ("Default", "WebServicesInternal", "WebServicesExternal")
+
+
+def set_cs_web_certificate(thumbprint: Value) -> str:
+    """Bind a certificate to the Front End's default and web services uses (no step emits it)."""
+    types = ", ".join(literal(t) for t in WEB_CERTIFICATE_TYPES)
+    return f"Set-CsCertificate -Type {types} -Thumbprint {arg(thumbprint)}"
+
+
+def enable_exchange_iis_certificate(thumbprint: Value) -> str:
+    """Bind an Exchange certificate to IIS (no step emits it)."""
+    return f"Enable-ExchangeCertificate -Thumbprint {arg(thumbprint)} -Services IIS"
+
+
+def show_auth_servers(*properties: str) -> str:
+    """Which auth servers (tenants) Exchange trusts."""
+    return show("Get-AuthServer", *(properties or ("Name", "Type", "Realm", "Enabled", "AuthMetadataUrl")))
+
+
+def show_ews_urls(*properties: str) -> str:
+    """The EWS virtual directories' URLs and authentication."""
+    return show("Get-WebServicesVirtualDirectory", *(properties or ("Server", "InternalUrl", "ExternalUrl")))
+
+
+def show_recipient(address: Value) -> str:
+    """What kind of recipient an address is and where its mail goes (Exchange Online PowerShell)."""
+    return show(f"Get-Recipient -Identity {arg(address)}", "RecipientType*", "ExternalEmailAddress")
 
 
 def set_ews_external_url(identity: Value, url: Value) -> str:
@@ -349,7 +387,11 @@ def set_mailbox_ews(identity: Value, *, enabled: bool | None = None, allow_list_
 # Microsoft Graph PowerShell
 # ----------------------------------------------------------------------------------------------
 def get_service_principal(app_id: str) -> str:
-    """The tenant's service principal of a well-known application, by AppId."""
+    """The tenant's service principal of a well-known application, by AppId.
+
+    The OData filter's string is quoted as OData quotes it (a quote doubled, like PowerShell), and the filter as a
+    whole is then one PowerShell literal.
+    """
     return f"Get-MgServicePrincipal -Filter {literal(f'AppId eq {literal(app_id)}')}"
 
 

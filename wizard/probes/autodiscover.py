@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from wizard.playbook import commands as cmd
+from wizard.playbook.snippets import zone_and_name
 from wizard.probes.base import FRONT_END, BaseProbe, Finding, Net, failed, passed, warned
 from wizard.probes.context import ProbeContext
 from wizard.probes.dns import dns_finding
@@ -22,7 +24,15 @@ from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
-SET_URL = "Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl '{url}'"
+
+def set_url_fix(scenario: Scenario) -> str:
+    """The command that points SfB at the .svc URL, and the playbook step that runs it."""
+    return (cmd.set_cs_oauth_configuration(exchange_autodiscover_url=scenario.oauth_autodiscover_url)
+            + cmd.done_by(scenario, "oauth.exchange-autodiscover-url"))
+
+
+def _zones(scenario: Scenario) -> list[str]:
+    return [scenario.smtp_domain, *scenario.sip_domains]
 
 
 def probe_address(scenario: Scenario) -> str:
@@ -34,9 +44,14 @@ def probe_address(scenario: Scenario) -> str:
 def autodiscover_record_fix(scenario: Scenario) -> str:
     """The record to create for the autodiscover name (also said when the name does not resolve at all)."""
     name = scenario.effective_autodiscover_fqdn
-    exchange = scenario.exchange_fqdns[0] if scenario.exchange_fqdns else "the Exchange server"
-    return (f"Create a CNAME record {name} -> {exchange} (field guide: 'Create DNS Records'), or an A record for "
-            "the Exchange load balancer.")
+    target = scenario.exchange_service_fqdn
+    if not (name and target):
+        return (f"Create a CNAME record {name or 'autodiscover.<domain>'} -> the Exchange server (field guide: "
+                "'Create DNS Records'), or an A record for the Exchange load balancer.")
+    zone, host = zone_and_name(name, _zones(scenario))
+    return (f"Create a CNAME record {name} -> {target} (field guide: 'Create DNS Records'), or an A record for "
+            f"the Exchange load balancer. On a Windows DNS server: {cmd.add_dns_cname(zone, host, target)}"
+            + cmd.done_by(scenario, "autodiscover.dns-cname") + ".")
 
 
 class AutodiscoverDnsProbe(BaseProbe):
@@ -95,8 +110,11 @@ class AutodiscoverSrvProbe(BaseProbe):
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
         name = scenario.effective_autodiscover_fqdn
+        zone, host = zone_and_name(self.target, [scenario.smtp_domain or scenario.default_sip_domain])
         fix = (f"Create an SRV record {self.target}: priority 0, weight 0, port 443, target {name} (field guide: "
-               "'Create DNS Records'; nslookup -q=srv " + self.target + " shows it).")
+               "'Create DNS Records'; nslookup -q=srv " + self.target + " shows it). On a Windows DNS server: "
+               + cmd.add_dns_srv(zone, host, name, priority=0, weight=0, port=443)
+               + cmd.done_by(scenario, "autodiscover.dns-srv") + ".")
         try:
             records = net.dns.srv(self.target)
         except (NxDomainError, NoAnswerError):
@@ -191,7 +209,7 @@ class OAuthAutodiscoverUrlProbe(BaseProbe):
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         url = scenario.oauth_autodiscover_url
         parts = urlsplit(url)
-        command = SET_URL.format(url=url)
+        command = set_url_fix(scenario)
         evidence = [Evidence("ExchangeAutodiscoverUrl", url)]
         if parts.scheme != "https" or not parts.hostname:
             return failed(f"{url} is not an https:// URL.", command, *evidence)

@@ -14,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from wizard.playbook import commands as cmd
+from wizard.playbook.commands import Placeholder
 from wizard.probes.context import CancelledError, ProbeContext
 from wizard.probes.net.dns import DnsClient
 from wizard.probes.net.errors import (
@@ -125,8 +127,8 @@ def trust_remediation(caller: str, exc: TlsTrustError | TlsNameError | None = No
     if isinstance(exc, TlsNameError):
         return ("Reissue the server's certificate with this name in its Subject Alternative Names (or point the "
                 "name at a server whose certificate carries it), then bind it in IIS (Exchange: "
-                "Enable-ExchangeCertificate -Services IIS; SfB: Set-CsCertificate -Type Default,WebServicesInternal,"
-                "WebServicesExternal).")
+                f"{cmd.enable_exchange_iis_certificate(Placeholder('thumbprint'))}; SfB: "
+                f"{cmd.set_cs_web_certificate(Placeholder('thumbprint'))}).")
     reason = getattr(exc, "reason", "untrusted")
     if reason == "expired":
         return "Renew the expired certificate on that server and bind the new one (IIS / Set-CsCertificate)."

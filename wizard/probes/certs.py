@@ -9,6 +9,8 @@ pool's metadata document and the published keys compared.
 
 from __future__ import annotations
 
+from wizard.playbook import commands as cmd
+from wizard.playbook.commands import Placeholder
 from wizard.policy import EXPIRY_WARNING_DAYS, MIN_RSA_KEY_BITS
 from wizard.probes.base import (
     EXCHANGE,
@@ -32,16 +34,13 @@ from wizard.topology import Phase
 
 WEAK_HASHES = {"md5": Status.FAIL, "md2": Status.FAIL, "sha1": Status.WARN}
 
-ASSIGN_OAUTH = ("Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint> (or "
-                "Import-CsCertificate -Identity global -Type OAuthTokenIssuer -Path <file.pfx> -Password <password>); "
+ASSIGN_OAUTH = (f"{cmd.set_cs_oauth_token_issuer(Placeholder('thumbprint'))} (or "
+                f"{cmd.import_cs_oauth_token_issuer(Placeholder('file.pfx'), Placeholder('password'))}); "
                 "run it once on one Front End, CMS replication distributes it.")
 RENEW_EXCHANGE_AUTH = (
-    "Create a new Exchange Auth certificate and make it current: New-ExchangeCertificate -KeySize "
-    f"{MIN_RSA_KEY_BITS} "
-    "-PrivateKeyExportable $true -SubjectName 'cn=Microsoft Exchange Server Auth Certificate' -FriendlyName "
-    "'Microsoft Exchange Server Auth Certificate' -DomainName @(); Set-AuthConfig -NewCertificateThumbprint "
-    "<thumbprint> -NewCertificateEffectiveDate (Get-Date); Set-AuthConfig -PublishCertificate; Set-AuthConfig "
-    "-ClearPreviousCertificate; restart MSExchangeServiceHost and the OWA/ECP app pools (or iisreset); re-run the "
+    "Create a new Exchange Auth certificate and make it current: "
+    + "; ".join(cmd.renew_exchange_auth_certificate(Placeholder("thumbprint")))
+    + "; restart MSExchangeServiceHost and the OWA/ECP app pools (or iisreset); re-run the "
     "Hybrid Configuration Wizard in a hybrid. MonitorExchangeAuthCertificate.ps1 (CSS-Exchange) can renew it "
     "automatically.")
 
@@ -85,8 +84,7 @@ class OAuthCertificateSourceProbe(BaseProbe):
         if chosen.failed_to_load:
             return Finding(Status.FAIL, f"Cannot read the OAuth certificate: {chosen.problem}.",
                            "Check the path and the PFX password, or export the certificate again: "
-                           "$t=(Get-CsCertificate -Type OAuthTokenIssuer).Thumbprint; Export-Certificate -Cert "
-                           "Cert:\\LocalMachine\\My\\$t -FilePath C:\\oAuth.cer", target=chosen.source)
+                           + cmd.export_cs_oauth_token_issuer("C:\\oAuth.cer"), target=chosen.source)
         if chosen.facts is None:
             return Finding(Status.ERROR if scenario.pool_fqdns else Status.SKIP,
                            f"{chosen.note} No OAuth certificate was found: {chosen.problem}.".strip(),
@@ -152,9 +150,11 @@ class OAuthValidityProbe(_OAuthRuleProbe):
         days = cert.days_left(now)
         evidence = [Evidence("valid", f"{cert.not_before:%Y-%m-%d %H:%M} to {cert.not_after:%Y-%m-%d %H:%M} UTC"),
                     Evidence("days left", f"{days:.0f}")]
-        renew = ("Renew it and roll it in: Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint "
-                 "<new thumbprint> -EffectiveDate <date> -Roll; then re-run Configure-EnterprisePartnerApplication.ps1 "
-                 "on Exchange (and upload it again to the tenant in a hybrid).")
+        roll = cmd.set_cs_oauth_token_issuer(Placeholder("new thumbprint"), effective_date=Placeholder("date"))
+        renew = f"Renew it and roll it in: {roll}"
+        if scenario.topology_or_default.exchange_on_prem:
+            renew += f"; then make Exchange re-read the pool's metadata: {cmd.refresh_sfb_metadata()}"
+        renew += " (and upload it again to the tenant in a hybrid)."
         if cert.not_yet_valid_at(now):
             return failed(f"The OAuth certificate {cert.subject} is {cert.not_yet_valid_words()}: Exchange rejects "
                           "the server-to-server tokens signed with it until then.", NOT_YET_VALID_FIX, *evidence)
@@ -229,7 +229,7 @@ class SameOnFrontEndsProbe(BaseProbe):
             return failed(f"The Front Ends of {self.pool} publish different OAuth certificates: " +
                           "; ".join(f"{a}: {t}" for a, t in published.items()) + ".",
                           "Assign one certificate for the whole deployment (it is global, not per server): "
-                          + ASSIGN_OAUTH + " Then check each Front End with Get-CsCertificate -Type OAuthTokenIssuer.",
+                          + ASSIGN_OAUTH + f" Then check each Front End with {cmd.get_cs_oauth_token_issuer()}.",
                           *evidence)
         if unreachable:
             first = unreachable[0][1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urljoin
 
+from wizard.playbook import commands as cmd
 from wizard.policy import ACS_SERVICE_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.autodiscover import probe_address
 from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, failed, passed, warned
@@ -69,8 +70,8 @@ def judge_sfb_challenge(response: HttpResponse, scenario: Scenario) -> Finding:
     challenge = bearer(parse_challenges(response.header_all("WWW-Authenticate")))
     evidence = challenge_evidence(response, challenge)
     realm = scenario.effective_realm
-    register = (f"On a Front End: New-CsPartnerApplication -Identity Exchange -ApplicationTrustLevel Full -MetadataUrl "
-                f"'{scenario.exchange_metadata_url}'")
+    register = ("On a Front End: " + cmd.new_cs_partner_application_exchange(scenario.exchange_metadata_url)
+                + cmd.done_by(scenario, "partner-applications.sfb-trusts-exchange"))
     if response.status != 401 or challenge is None:
         return failed(f"{response.url} answered HTTP {response.status} without a Bearer challenge; the UCWA user "
                       "resource of a working pool asks for an OAuth token.",
@@ -81,18 +82,19 @@ def judge_sfb_challenge(response: HttpResponse, scenario: Scenario) -> Finding:
     if not matching:
         return failed("The pool does not list Exchange among its trusted issuers "
                       f"({challenge.param('trusted_issuers') or 'none'}): no partner application for Exchange.",
-                      register + " (then Set-CsOAuthConfiguration -ServiceName " + SFB_SERVICE_ID + ").", *evidence)
+                      f"{register}; then {cmd.set_cs_oauth_service_name()}.", *evidence)
     both_on_prem = scenario.topology_or_default.exchange_on_prem and scenario.topology_or_default.sfb_on_prem
     if both_on_prem and not any(
             i.partition("@")[2].lower() in (realm.lower(), "*") for i in matching):
         return failed(f"The pool trusts {', '.join(matching)}, but the realm should be {realm}: "
                       f"{EXCHANGE_SERVICE_ID}@{realm}.",
-                      f"Set-CsOAuthConfiguration -Realm '{realm}' (or enter the realm really used as the "
-                      "wizard's OAuth realm), then re-create the partner application: " + register + ".", *evidence)
+                      f"{cmd.set_cs_oauth_configuration(realm=realm)}{cmd.done_by(scenario, 'oauth.realm')} (or enter "
+                      "the realm really used as the wizard's OAuth realm), then re-create the partner application: "
+                      + register + ".", *evidence)
     client = challenge.param("client_id")
     if client and client.lower() != SFB_SERVICE_ID:
         return warned(f"The pool trusts Exchange but presents client_id {client}, not {SFB_SERVICE_ID}.",
-                      f"Set-CsOAuthConfiguration -ServiceName {SFB_SERVICE_ID}", *evidence)
+                      cmd.set_cs_oauth_service_name() + cmd.done_by(scenario, "oauth.service-name"), *evidence)
     return passed(f"The pool trusts Exchange tokens ({', '.join(matching)}).", *evidence)
 
 
@@ -207,9 +209,9 @@ class ExchangeAcceptsOAuthProbe(BaseProbe):
         evidence = challenge_evidence(response, challenge)
         diagnostics = " ".join(response.header_all("x-ms-diagnostics"))
         metadata = scenario.sfb_metadata_url or "https://<pool>/metadata/json/1"
-        enable = ('On Exchange, register SfB: & "$env:ExchangeInstallPath\\Scripts\\'
-                  f"Configure-EnterprisePartnerApplication.ps1\" -AuthMetadataUrl '{metadata}' "
-                  "-ApplicationType Lync; check Get-AuthConfig and the Exchange Auth certificate; then iisreset.")
+        enable = ("On Exchange, register SfB: " + cmd.configure_enterprise_partner_application(metadata)
+                  + cmd.done_by(scenario, "partner-applications.exchange-trusts-sfb")
+                  + "; check Get-AuthConfig and the Exchange Auth certificate; then iisreset.")
         if "oauth_not_available" in diagnostics:
             return failed(f"{self.target} does not accept OAuth tokens ({diagnostics}); Test-CsExStorageConnectivity "
                           "fails with 401.", enable, *evidence)

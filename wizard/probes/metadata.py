@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wizard.playbook import commands as cmd
+from wizard.playbook.commands import Placeholder
 from wizard.policy import EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.probes.base import EXCHANGE, FRONT_END, BaseProbe, Finding, Net, failed, passed, skipped, warned
 from wizard.probes.context import ProbeContext
@@ -26,12 +28,12 @@ METADATA_404_FIX = (
     "The SfB metadata URL is https://<Front End pool FQDN>/metadata/json/1 (not a Director, reverse proxy or "
     "Exchange name). Check that the name reaches the pool's internal web site (IIS 'Skype for Business Server "
     "Internal Web Site'), that the Front End service runs, and that an OAuthTokenIssuer certificate is assigned "
-    "(Get-CsCertificate -Type OAuthTokenIssuer). A reader of Jeff Schertz's \"Exchange and Skype for Business "
+    f"({cmd.get_cs_oauth_token_issuer()}). A reader of Jeff Schertz's \"Exchange and Skype for Business "
     "Integration\" (2015) reports the same 404 without an answer there; these causes are the wizard's own "
     "reading of how the metadata document is served.")
 
-ASSIGN_OAUTH_SHORT = ("Set-CsCertificate -Identity global -Type OAuthTokenIssuer -Thumbprint <thumbprint>, then re-run "
-                      "Configure-EnterprisePartnerApplication.ps1 on Exchange.")
+REFRESH_ON_EXCHANGE = f"make Exchange re-read the pool's metadata: {cmd.refresh_sfb_metadata()}"
+ASSIGN_OAUTH_SHORT = f"{cmd.set_cs_oauth_token_issuer(Placeholder('thumbprint'))}, then {REFRESH_ON_EXCHANGE}."
 
 
 def fetch_metadata(net: Net, url: str, *, address: str | None = None) -> AuthMetadata:
@@ -108,14 +110,15 @@ class SfbMetadataProbe(BaseProbe):
         key_problems = _key_problems(document)
         if problems:
             return failed("; ".join(problems + key_problems) + ".",
-                          f"Set the SfB OAuth realm and service name: Set-CsOAuthConfiguration -Realm '{realm}' "
-                          f"-ServiceName {SFB_SERVICE_ID} (or enter the realm the pool really uses as the wizard's "
-                          "OAuth realm), then re-run Configure-EnterprisePartnerApplication.ps1 on Exchange.",
-                          *evidence)
+                          f"Set the SfB OAuth realm and service name: {cmd.set_cs_oauth_configuration(realm=realm)}"
+                          f"{cmd.done_by(scenario, 'oauth.realm')}; {cmd.set_cs_oauth_service_name()}"
+                          f"{cmd.done_by(scenario, 'oauth.service-name')} (or enter the realm the pool really uses as "
+                          "the wizard's OAuth realm), then re-run Configure-EnterprisePartnerApplication.ps1 on "
+                          "Exchange.", *evidence)
         if key_problems:
             return failed("; ".join(key_problems) + ".",
-                          "Assign a valid OAuthTokenIssuer certificate: Set-CsCertificate -Identity global -Type "
-                          "OAuthTokenIssuer -Thumbprint <thumbprint>.", *evidence)
+                          "Assign a valid OAuthTokenIssuer certificate: "
+                          f"{cmd.set_cs_oauth_token_issuer(Placeholder('thumbprint'))}.", *evidence)
         return passed(f"The pool publishes issuer {document.issuer} with {len(document.certificates)} "
                       "readable signing certificate(s).", *evidence)
 
@@ -154,11 +157,13 @@ class SfbMetadataCertificateProbe(BaseProbe):
                               NOT_YET_VALID_FIX if cert.not_yet_valid_at(ctx.now()) else
                               "Renew the OAuthTokenIssuer certificate and assign it: " + ASSIGN_OAUTH_SHORT, *evidence)
             return passed(f"The pool publishes the chosen certificate {wanted}.", *evidence)
+        step = (cmd.done_by(scenario, "certificates.sfb-oauth-token-issuer")
+                if wanted.upper() == scenario.oauth_certificate_thumbprint.upper() else "")
         return failed(f"The pool publishes {', '.join(published) or 'no certificate'}, not the chosen OAuth "
                       f"certificate {wanted}.",
-                      f"Assign the chosen certificate: Set-CsCertificate -Identity global -Type OAuthTokenIssuer "
-                      f"-Thumbprint {wanted} (or choose the certificate the pool really uses), then re-run "
-                      "Configure-EnterprisePartnerApplication.ps1 on Exchange so it learns the new key.", *evidence)
+                      f"Assign the chosen certificate: {cmd.set_cs_oauth_token_issuer(wanted)}{step} (or choose the "
+                      f"certificate the pool really uses), then {REFRESH_ON_EXCHANGE} so it learns the new key.",
+                      *evidence)
 
 
 class ExchangeMetadataProbe(BaseProbe):
@@ -194,7 +199,7 @@ class ExchangeMetadataProbe(BaseProbe):
         if problems:
             return failed("; ".join(problems) + ".",
                           "Point the URL at Exchange's autodiscover virtual directory and publish the auth "
-                          "certificate: Set-AuthConfig -PublishCertificate; then iisreset.", *evidence)
+                          f"certificate: {cmd.set_auth_config_publish()}; then iisreset.", *evidence)
         realm = (document.realm or document.issuer_realm or "").strip()
         ours = {d.lower() for d in [*scenario.sip_domains, scenario.smtp_domain, scenario.effective_realm] if d}
         if realm and realm != "*" and realm.lower() not in ours:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+from wizard.playbook import commands as cmd
+from wizard.playbook.commands import Placeholder
 from wizard.policy import ACS_SERVICE_ID
 from wizard.probes.base import BaseProbe, Finding, Net, skipped
 from wizard.probes.challenges import challenge_evidence
@@ -49,7 +51,7 @@ LOGIN_MARKERS = ("/adfs/ls", "/my.policy", "/cookieauth.dll", "login.microsofton
 EWS_FIX_PUBLISH = ("Publish https://<external name>/EWS/ and /autodiscover/ to the internet with pass-through (no "
                    "pre-authentication) on the reverse proxy or Web Application Proxy, allow the Microsoft 365 "
                    "address ranges for Teams and Exchange Online, and check the EWS ExternalUrl: "
-                   "Get-WebServicesVirtualDirectory | Format-List Server,ExternalUrl,ExternalAuthenticationMethods "
+                   f"{cmd.show_ews_urls('Server', 'ExternalUrl', 'ExternalAuthenticationMethods')} "
                    f"({TEAMS_BLOG}: pre-authentication is not supported).")
 
 
@@ -210,8 +212,8 @@ class TeamsAutodiscoverV2Probe(BaseProbe):
             return Finding(Status.FAIL, f"Exchange Online answers for {address} itself ({found.ews_url}) instead of "
                            "redirecting to the on-premises autodiscover.json: Exchange Online holds a mailbox for "
                            "this user, so Teams reads that one, not the on-premises mailbox.",
-                           "In Exchange Online, Get-Recipient <address> | Format-List RecipientType*,"
-                           "ExternalEmailAddress should show a MailUser whose ExternalEmailAddress points on premises "
+                           f"In Exchange Online, {cmd.show_recipient(address)} "
+                           "should show a MailUser whose ExternalEmailAddress points on premises "
                            "(Exchange Online redirects mail users and answers for its own mailboxes: the Microsoft "
                            "Tech Community post 'Microsoft Teams and on-premises mailboxes: Part 2'). "
                            + DISCOVERY_FIX,
@@ -228,14 +230,15 @@ class TeamsAutodiscoverV2Probe(BaseProbe):
                            f"reach from the internet ({host} is an internal name or does not resolve): this is the "
                            "internal EWS URL, or the external one is not published.",
                            "Set the EWS ExternalUrl to the published name and make it resolve on the internet: "
-                           "Set-WebServicesVirtualDirectory -Identity '<server>\\EWS (Default Web Site)' -ExternalUrl "
-                           f"'https://<external name>/EWS/Exchange.asmx' ({SUPPORT_ARTICLE}: the EWS URL must be the "
-                           "on-premises external EWS).", tuple(evidence), first, Cause.FINDING)
+                           + cmd.set_ews_external_url("<server>\\EWS (Default Web Site)",
+                                                      "https://<external name>/EWS/Exchange.asmx")
+                           + f" ({SUPPORT_ARTICLE}: the EWS URL must be the on-premises external EWS).",
+                           tuple(evidence), first, Cause.FINDING)
         if host in {h.lower() for h in scenario.exchange_fqdns}:
             return Finding(Status.WARN, f"Autodiscover v2 leads to {found.ews_url}, the name of an Exchange server "
                            "in the scenario: Microsoft 365 needs the external EWS URL, reachable from the internet.",
                            "Check that this is the EWS ExternalUrl and that it is published to the internet "
-                           "(Get-WebServicesVirtualDirectory | Format-List Server,InternalUrl,ExternalUrl).",
+                           f"({cmd.show_ews_urls()}).",
                            tuple(evidence), first, Cause.FINDING)
         return Finding(Status.PASS, f"Exchange Online leads {address} to the on-premises EWS URL {found.ews_url}.",
                        evidence=tuple(evidence), target=first)
@@ -320,8 +323,9 @@ class TeamsEwsBearerProbe(BaseProbe):
         if response.status == 401:
             return Finding(Status.FAIL, f"{url} asks for authentication but offers no Bearer (OAuth) scheme: a "
                            "reverse proxy that rewrites the challenge, or OAuth not enabled on the EWS virtual "
-                           "directory.", "Check Get-WebServicesVirtualDirectory | Format-List "
-                           "OAuthAuthentication,ExternalAuthenticationMethods (OAuth must be on), and that the "
+                           "directory.",
+                           f"Check {cmd.show_ews_urls('OAuthAuthentication', 'ExternalAuthenticationMethods')} "
+                           "(OAuth must be on), and that the "
                            "reverse proxy passes Exchange's WWW-Authenticate headers through. " + EWS_FIX_PUBLISH,
                            evidence, url, Cause.FINDING)
         return Finding(Status.FAIL, f"{url} answered HTTP {response.status} {response.reason}".rstrip() + ", not the "
@@ -361,10 +365,8 @@ def scenario_or_discovered_tenant(net: Net, ctx: ProbeContext, scenario: Scenari
 HCW_FIX = ("Let Exchange trust the tenant: run the current Hybrid Configuration Wizard and choose the full hybrid "
            f"configuration (it configures OAuth between Exchange Online and Exchange Server; {TEAMS_BLOG}), or "
            "configure OAuth by hand as Microsoft Learn 'Configure OAuth authentication between Exchange and "
-           "Exchange Online organizations' describes; Get-AuthServer | Format-List "
-           "Name,Type,Realm,Enabled,AuthMetadataUrl shows which tenant Exchange trusts, and "
-           "Test-OAuthConnectivity -Service EWS -TargetUri https://outlook.office365.com/ews/exchange.asmx "
-           "-Mailbox <on-premises mailbox> tests it.")
+           f"Exchange Online organizations' describes; {cmd.show_auth_servers()} shows which tenant Exchange trusts, "
+           f"and {cmd.oauth_connectivity(Placeholder('on-premises mailbox'))} tests it.")
 
 
 def _issuer_tenants(challenge: Challenge) -> list[tuple[str, str]]:
@@ -422,8 +424,9 @@ class TeamsEwsIssuersProbe(BaseProbe):
             return Finding(Status.FAIL, f"{url} trusts tokens of another tenant ({', '.join(others)}), not of tenant "
                            f"{tenant}: Exchange's OAuth trust was set up with another tenant (a test or former "
                            f"tenant), so Microsoft 365 calls for {tenant} are refused.",
-                           "Remove or disable the auth server of the other tenant (Get-AuthServer | Format-List "
-                           "Name,Realm,Enabled; Set-AuthServer <name> -Enabled $false) and connect this tenant. "
+                           "Remove or disable the auth server of the other tenant ("
+                           f"{cmd.show_auth_servers('Name', 'Realm', 'Enabled')}; "
+                           f"{cmd.disable_auth_server(Placeholder('name'))}) and connect this tenant. "
                            + HCW_FIX, tuple(evidence), url, Cause.FINDING)
         listed = challenge.param("trusted_issuers") or "none"
         return Finding(Status.FAIL, f"The Bearer challenge of {url} does not list {wanted} among its trusted issuers "
@@ -444,8 +447,8 @@ def _diagnostics_problem(diagnostics: list[Diagnostic]) -> tuple[str, str] | Non
             # Microsoft ties 2000004 to wildcard accepted domains for SfB Server's calls only; for Microsoft
             # 365's the tenant Exchange trusts is as likely, so both are named.
             return diagnostic.words(), (f"{WILDCARD_FIX} No Microsoft text ties this code to Teams' calls: also "
-                                        "check which tenant Exchange trusts (Get-AuthServer | Format-List "
-                                        "Name,Type,Realm,Enabled,AuthMetadataUrl) and the accepted domains for "
+                                        f"check which tenant Exchange trusts ({cmd.show_auth_servers()}) and the "
+                                        "accepted domains for "
                                         "the tenant's domain.")
         if category == OAUTH_NOT_AVAILABLE or diagnostic.code == "4000000":
             return diagnostic.words(), HCW_FIX
