@@ -12,8 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.lifecycle import support_lines, support_warning
 from wizard.playbook import psquote
-from wizard.playbook.script_file import title_line, write_scripts
+from wizard.playbook.script_file import comment, title_line, write_scripts
 from wizard.playbook.step import Shell
 from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
 from wizard.scenario import Scenario
@@ -96,7 +97,13 @@ def _iso(expr: str) -> str:
 
 def _header(title: str, shell: Shell, reads: str, output: str, needs: str, scenario: Scenario,  # noqa: PLR0917
             params: str = "") -> str:
-    return f"""{title_line(f"read-only collector, writes {output}")}
+    support = support_lines(scenario.topology)
+    warning = support_warning(scenario.topology)
+    opening = "\n".join([title_line(f"read-only collector, writes {output}"),
+                         "# READ-ONLY: this script changes nothing; it never asks for a password and stores none.",
+                         *(comment("\n".join(support), "Support:") if support else []),
+                         *(comment(warning, "Warning:") if warning else [])])
+    return f"""{opening}
 <#
 .SYNOPSIS
     {title}
