@@ -103,6 +103,8 @@ VALUE_BUILDERS: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
                              ("Set-OrganizationConfig",)),
     "set_mailbox_ews": (lambda v: cmd.set_mailbox_ews(v, allow_list_add=v), ("Set-CASMailbox",)),
     "add_service_principal_names": (lambda v: cmd.add_service_principal_names([v, v]), ("Update-MgServicePrincipal",)),
+    "exchange_hybrid_application": (lambda v: cmd.exchange_hybrid_application(
+        "ConfigureAuthServer", custom_app_id=v, tenant_id=v, certificate_information=v), ()),
     "add_dns_cname": (lambda v: cmd.add_dns_cname(v, v, v), ("Add-DnsServerResourceRecordCName",)),
     "add_dns_srv": (lambda v: cmd.add_dns_srv(v, v, v, priority=0, weight=0, port=443),
                     ("Add-DnsServerResourceRecord",)),
@@ -118,6 +120,13 @@ def test_each_builder_quotes_its_values_with_literal_and_parses(name: str) -> No
     names = parsed_ok(command)
     assert tuple(n for n in names if n in commands) == commands or set(commands) <= set(names), (command, names)
     assert OBRIEN in "".join(parse(command).strings), "the value reads back as it was given"
+
+
+def test_only_documented_switches_of_the_hybrid_application_script() -> None:
+    with pytest.raises(ValueError):
+        cmd.exchange_hybrid_application("RemoveEverything")
+    with pytest.raises(ValueError):
+        cmd.exchange_hybrid_application()
 
 
 def test_a_value_cannot_end_the_literal_or_inject_a_command() -> None:
@@ -395,6 +404,9 @@ def test_rotation_plan_commands_are_the_builders() -> None:
             Expr("$newThumbprint"), force=True), cmd.set_auth_config_publish(), cmd.set_auth_config_clear_previous(),
             cmd.restart_service_host(Expr("$server"))):
         assert command in exchange
+    update = ".\\ConfigureExchangeHybridApplication.ps1 -UpdateCertificate"
+    assert cmd.exchange_hybrid_application("UpdateCertificate") == update
+    assert cmd.exchange_hybrid_application("UpdateCertificate") in exchange
     assert cmd.each_cs_partner_application(EXCHANGE_SERVICE_ID, cmd.set_cs_partner_application(
         Expr("$_.Identity"), metadata_url=S.exchange_metadata_url)) in scripts["exchange-auth-rotation-sfb.ps1"]
 

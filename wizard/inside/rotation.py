@@ -190,11 +190,11 @@ def _exchange_rotation(ctx: RuleContext) -> CertificateRotation | None:
                       f"since 2025, not through the shared Exchange Online principal ({EXCHANGE_SERVICE_ID}); "
                       "microsoft/CSS-Exchange \u201cConfigureExchangeHybridApplication\u201d documents this run "
                       "after a renewal (download the script from CSS-Exchange's releases first).",
-                      ".\\ConfigureExchangeHybridApplication.ps1 -UpdateCertificate"))
+                      cmd.exchange_hybrid_application("UpdateCertificate")))
     elif tenant and topology.exchange is ExchangeKind.HYBRID:
         steps.append((Shell.BROWSER, "Set up the dedicated Exchange hybrid application",
                       "It is not configured: run the current Hybrid Configuration Wizard, or "
-                      "ConfigureExchangeHybridApplication.ps1 -FullyConfigureExchangeHybridApplication from "
+                      f"{cmd.exchange_hybrid_application('FullyConfigureExchangeHybridApplication')} from "
                       "microsoft/CSS-Exchange, which uploads the current auth certificate to it (the shared Exchange "
                       f"Online principal {EXCHANGE_SERVICE_ID} no longer carries hybrid calls).", ""))
     if topology.sfb_on_prem:

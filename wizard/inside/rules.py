@@ -953,7 +953,7 @@ HYBRID_APP_CONSEQUENCE = (
     "Server Security Changes for Hybrid Deployments\u201d).")
 HYBRID_APP_FIX = (
     "Run the current Hybrid Configuration Wizard, or, in the Exchange Management Shell, "
-    "ConfigureExchangeHybridApplication.ps1 -FullyConfigureExchangeHybridApplication from microsoft/CSS-Exchange: it "
+    f"{cmd.exchange_hybrid_application('FullyConfigureExchangeHybridApplication')} from microsoft/CSS-Exchange: it "
     "creates the application in Entra ID, uploads the auth certificate to it, sets the evoSTS auth server's "
     f"ApplicationIdentifier and creates the {HYBRID_APP_OVERRIDE_SECTION} setting override. Sources: "
     f"{HYBRID_APP_SOURCES}.")
@@ -1043,7 +1043,7 @@ def rule_exchange_hybrid_app(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
                       f"({', '.join(o.name for o in overrides)}); which one wins cannot be told (HealthChecker "
                       "reports the same).",
                       "Keep one: remove the others with Remove-SettingOverride, then run "
-                      "ConfigureExchangeHybridApplication.ps1 -EnableExchangeHybridApplicationOverride. Sources: "
+                      f"{cmd.exchange_hybrid_application('EnableExchangeHybridApplicationOverride')}. Sources: "
                       f"{HYBRID_APP_SOURCES}.")
     override = overrides[0] if overrides else None
     if override is not None and override.enabled is not True:
@@ -1052,8 +1052,9 @@ def rule_exchange_hybrid_app(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
                       f"The setting override {override.name} {state} the dedicated application, so Exchange Server "
                       f"still calls Exchange Online through the shared service principal. {HYBRID_APP_CONSEQUENCE}"
                       f"{scope}",
-                      f"Remove {override.name} (Remove-SettingOverride) and run ConfigureExchangeHybridApplication.ps1 "
-                      f"-EnableExchangeHybridApplicationOverride. Sources: {HYBRID_APP_SOURCES}.")
+                      f"Remove {override.name} (Remove-SettingOverride) and run "
+                      f"{cmd.exchange_hybrid_application('EnableExchangeHybridApplicationOverride')}. Sources: "
+                      f"{HYBRID_APP_SOURCES}.")
     if not app_id and override is None:
         return result(missing_status,
                       "The dedicated Exchange hybrid application is not configured: no evoSTS auth server names an "
@@ -1065,15 +1066,17 @@ def rule_exchange_hybrid_app(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
                       "dedicated application, but no enabled evoSTS auth server names its application ID, so "
                       "Exchange cannot get a token for it (HealthChecker: \u201cNo valid AuthServer object was found "
                       "that supports the dedicated Exchange Hybrid Application\u201d).",
-                      "ConfigureExchangeHybridApplication.ps1 -ConfigureAuthServer (with -CustomAppId <app ID> "
-                      "-TenantId <tenant ID> where the Exchange server cannot reach Microsoft Graph). Sources: "
-                      f"{HYBRID_APP_SOURCES}.")
+                      f"{cmd.exchange_hybrid_application('ConfigureAuthServer')} (where the Exchange server cannot "
+                      "reach Microsoft Graph: " + cmd.exchange_hybrid_application(
+                          "ConfigureAuthServer", custom_app_id=Placeholder("app ID"),
+                          tenant_id=ctx.scenario.tenant_id or Placeholder("tenant ID"))
+                      + f"). Sources: {HYBRID_APP_SOURCES}.")
     if override is None:
         return result(missing_status,
                       f"Half done: the evoSTS auth server names the application {app_id}, but the "
                       f"{HYBRID_APP_OVERRIDE_SECTION} setting override is missing, so Exchange Server still uses the "
                       f"shared service principal. {HYBRID_APP_CONSEQUENCE}{scope}",
-                      "ConfigureExchangeHybridApplication.ps1 -EnableExchangeHybridApplicationOverride. Sources: "
+                      f"{cmd.exchange_hybrid_application('EnableExchangeHybridApplicationOverride')}. Sources: "
                       f"{HYBRID_APP_SOURCES}.")
     return _hybrid_app_in_tenant(ctx, exchange, app_id, override.name, result)
 
@@ -1092,7 +1095,7 @@ def _hybrid_app_in_tenant(ctx: RuleContext, exchange: ExchangeCollection, app_id
         return result(Status.FAIL,
                       f"{configured} But tenant {graph.tenant_id or '(unknown)'} has no application with app ID "
                       f"{app_id} (deleted, or the auth server points at another tenant).",
-                      "ConfigureExchangeHybridApplication.ps1 -FullyConfigureExchangeHybridApplication (it creates the "
+                      f"{cmd.exchange_hybrid_application('FullyConfigureExchangeHybridApplication')} (it creates the "
                       f"application again and updates the auth server). Sources: {HYBRID_APP_SOURCES}.")
     config = exchange.auth_config
     wanted = [t for t in ((config.current_thumbprint, config.next_thumbprint) if config else ()) if t]
@@ -1106,10 +1109,12 @@ def _hybrid_app_in_tenant(ctx: RuleContext, exchange: ExchangeCollection, app_id
     lacking = [t for t in wanted if t not in held or (t not in valid and still_valid(t))]
     leftover = ""
     shared = graph.principal(EXCHANGE_SERVICE_ID)
-    if shared is not None and any(k.thumbprint in wanted for k in shared.key_credentials):
+    on_shared = [k.thumbprint for k in shared.key_credentials if k.thumbprint in wanted] if shared else []
+    if on_shared:
         leftover = (" The auth certificate is still a key credential of the shared Exchange Online service principal; "
-                    "ConfigureExchangeHybridApplication.ps1 -ResetFirstPartyServicePrincipalKeyCredentials "
-                    "-CertificateInformation <thumbprint> removes it there (without -CertificateInformation the switch "
+                    + cmd.exchange_hybrid_application("ResetFirstPartyServicePrincipalKeyCredentials",
+                                                      certificate_information=on_shared[0])
+                    + " removes it there (without -CertificateInformation the switch "
                     "removes every key of the principal, including Skype for Business Server's OAuthTokenIssuer "
                     "certificate), as the script's documentation describes.")
     if lacking:
@@ -1119,7 +1124,7 @@ def _hybrid_app_in_tenant(ctx: RuleContext, exchange: ExchangeCollection, app_id
                       f"{'current' if current else 'next'} auth certificate {short(lacking[0])} as a valid key "
                       "credential, so Exchange Online rejects the tokens Exchange Server signs with it "
                       f"(a half-done renewal).{leftover}",
-                      "ConfigureExchangeHybridApplication.ps1 -UpdateCertificate (uploads the current and the next "
+                      f"{cmd.exchange_hybrid_application('UpdateCertificate')} (uploads the current and the next "
                       f"auth certificate). Sources: {HYBRID_APP_SOURCES}.")
     return result(Status.PASS, f"{configured} {app.display_name or app_id} holds the auth certificate.{leftover}", "")
 

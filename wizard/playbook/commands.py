@@ -309,6 +309,29 @@ def restart_service_host(server: Value) -> str:
     return f"Get-Service -ComputerName {arg(server)} -Name MSExchangeServiceHost | Restart-Service"
 
 
+HYBRID_APP_SCRIPT = "ConfigureExchangeHybridApplication.ps1"
+# The switches of Microsoft CSS-Exchange's script that the fix texts name (its documentation lists them).
+HYBRID_APP_SWITCHES = ("FullyConfigureExchangeHybridApplication", "UpdateCertificate", "ConfigureAuthServer",
+                       "EnableExchangeHybridApplicationOverride", "ResetFirstPartyServicePrincipalKeyCredentials")
+
+
+def exchange_hybrid_application(*switches: str, custom_app_id: Value | None = None, tenant_id: Value | None = None,
+                                certificate_information: Value | None = None) -> str:
+    """Microsoft CSS-Exchange's ConfigureExchangeHybridApplication.ps1 from the current folder (downloaded from
+    CSS-Exchange's releases); step hybrid.dedicated-exchange-hybrid-app names it in its note, never runs it."""
+    unknown = [s for s in switches if s not in HYBRID_APP_SWITCHES]
+    if unknown or not switches:
+        raise ValueError(f"not a switch of {HYBRID_APP_SCRIPT}: {unknown or 'none given'}")
+    parts = [f".\\{HYBRID_APP_SCRIPT}", *(f"-{s}" for s in switches)]
+    if custom_app_id is not None:
+        parts.append(f"-CustomAppId {arg(custom_app_id)}")
+    if tenant_id is not None:
+        parts.append(f"-TenantId {arg(tenant_id)}")
+    if certificate_information is not None:
+        parts.append(f"-CertificateInformation {arg(certificate_information)}")
+    return " ".join(parts)
+
+
 WEB_CERTIFICATE_TYPES = ("Default", "WebServicesInternal", "WebServicesExternal")
 
 

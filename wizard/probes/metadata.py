@@ -204,7 +204,8 @@ class ExchangeMetadataProbe(BaseProbe):
         ours = {d.lower() for d in [*scenario.sip_domains, scenario.smtp_domain, scenario.effective_realm] if d}
         if realm and realm != "*" and realm.lower() not in ours:
             return warned(f"Exchange's auth realm is {realm}, which is none of this deployment's domains.",
-                          "Check Get-AuthConfig | Format-List Realm; clear or correct it with Set-AuthConfig -Realm.",
+                          f"Check {cmd.show('Get-AuthConfig', 'Realm')}; clear or correct it with Set-AuthConfig "
+                          "-Realm.",
                           *evidence)
         shown = realm if realm else "empty"
         return passed(f"Exchange publishes serviceName {EXCHANGE_SERVICE_ID} (realm {shown}) with "
