@@ -10,6 +10,7 @@ ones pass"; no Microsoft text explains the code, and the note says so.
 from __future__ import annotations
 
 from wizard.playbook import sources
+from wizard.playbook.commands import Expr, ex_storage_connectivity
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import SFB_SERVICE_ID
 from wizard.topology import Phase
@@ -39,10 +40,13 @@ def exchange_online_mailbox_test() -> Step:
             "fails, because only the cloud mailbox needs the tenant's trust set up in this phase. Test one user "
             "from each side.",
         shell=Shell.SFB,
-        command=f"Test-CsExStorageConnectivity -SipUri {_PROMPT} -Verbose",
+        command=ex_storage_connectivity(Expr(_PROMPT)),
         check="The cmdlet ends with 'Test passed' for the Exchange Online user too; the verification phase tests "
               "the scenario's test user.",
-        note=CLOUD_MAILBOX_50043_NOTE + " Exchange Online mailboxes are found through the on-premises "
+        note="The test writes an item to the mailbox's Conversation History folder; -DeleteItem deletes it again "
+             "at the end of the test, so the mailbox is left as it was. "
+             + CLOUD_MAILBOX_50043_NOTE + " Exchange Online mailboxes are found through the on-premises "
              "autodiscover's redirect, so ExchangeAutodiscoverUrl stays on premises.",
         source=f"{sources.FIELD_GUIDE_READERS}; {sources.SFB_HYBRID_S2S}; {sources.EXSTORAGE_HELP}",
+        read_only=True,
     )

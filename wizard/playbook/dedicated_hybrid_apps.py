@@ -119,6 +119,7 @@ def _exchange_hybrid_app_check() -> Step:
                f"{sources.CONFIGURE_EXCHANGE_HYBRID_APP_GRAPH}; {sources.HEALTHCHECKER_HYBRID_APP}; "
                f"{sources.SET_AUTHSERVER_HELP}; {sources.SET_ORGANIZATION_CONFIG_EWS}; "
                f"{sources.EWS_RETIREMENT_REPORTS}; {sources.GRAPH_FLOW_REPORTS}",
+        read_only=True,
     )
 
 
@@ -141,6 +142,7 @@ def _exchange_hybrid_app_unavailable(t: Topology, version: ExchangeVersion) -> S
               f"{EXCHANGE_APP_SCRIPT}.",
         note=SHARED_PRINCIPAL_NOTE,
         source=f"{sources.DEDICATED_EXCHANGE_HYBRID_APP}; {sources.SET_AUTHSERVER_HELP}",
+        read_only=True,
     )
 
 
@@ -166,4 +168,5 @@ def sfb_hybrid_app() -> Step:
              "the script creates, and its parameters, are not known here (unverified). The steps above follow "
              "Microsoft's documented hybrid procedure with the shared principal.",
         source=f"{sources.SFB_DEDICATED_APP_REPORTS}; {sources.SFB_HYBRID_S2S}",
+        read_only=True,
     )

@@ -74,11 +74,20 @@ def iis_certificate(variable: str = "$imCertificate") -> str:
 
 
 # ----- Microsoft Graph PowerShell -----
+#
+# The Graph SDK's cmdlets ignore a script-wide $ErrorActionPreference, so every call here carries
+# -ErrorAction Stop. The key changes are built with wizard.playbook.changes (imported where used:
+# changes imports this module): guard, change, read back, record entry.
+
+GRAPH_KEY_TYPE = "ServicePrincipalKey"  # the record's type for a key added to a service principal
+_STOP = "-ErrorAction Stop"
+
 
 def graph_connect(tenant: str, scopes: Sequence[str] = ("Application.ReadWrite.All",)) -> str:
     """Connect once per session; later steps reuse the connection (and still work when run alone)."""
     scope_list = ", ".join(q(s) for s in scopes)
-    return if_not("Get-MgContext", f"Connect-MgGraph -TenantId {q(tenant)} -Scopes {scope_list} -NoWelcome")
+    return if_not(f"Get-MgContext {_STOP}",
+                  f"Connect-MgGraph -TenantId {q(tenant)} -Scopes {scope_list} -NoWelcome {_STOP}")
 
 
 # A key is "this certificate" when its customKeyIdentifier is the thumbprint or its key bytes are the certificate.
@@ -86,9 +95,19 @@ _IS_THIS_CERTIFICATE = (
     "(($_.CustomKeyIdentifier -and [System.Convert]::ToBase64String($_.CustomKeyIdentifier) -eq $thumbprintKey) -or "
     "($_.Key -and [System.Convert]::ToBase64String($_.Key) -eq $rawKey))")
 
+# In undo: the key setup recorded, by the KeyId Graph gave it or by the certificate's thumbprint (Graph's default
+# customKeyIdentifier), so the certificate file is not needed to revert.
+_IS_RECORDED_KEY = (
+    "(($entry.identity.KeyId -and [string]$_.KeyId -eq [string]$entry.identity.KeyId) -or ($_.CustomKeyIdentifier -and "
+    "[System.BitConverter]::ToString($_.CustomKeyIdentifier).Replace('-', '') -eq $entry.identity.Thumbprint))")
+
+# Every property of a kept key, its keyId included, so resubmitting the list leaves each key as it was.
 _KEY_AS_HASHTABLE = (
-    "ForEach-Object { @{ type = $_.Type; usage = $_.Usage; key = $_.Key; displayName = $_.DisplayName; "
-    "customKeyIdentifier = $_.CustomKeyIdentifier; startDateTime = $_.StartDateTime; endDateTime = $_.EndDateTime } }")
+    "ForEach-Object { @{ keyId = $_.KeyId; type = $_.Type; usage = $_.Usage; key = $_.Key; "
+    "displayName = $_.DisplayName; customKeyIdentifier = $_.CustomKeyIdentifier; startDateTime = $_.StartDateTime; "
+    "endDateTime = $_.EndDateTime } }")
+
+_READ_KEYS = f"Get-MgServicePrincipal -ServicePrincipalId $principal.Id -Property 'keyCredentials' {_STOP}"
 
 
 def _load_certificate(certificate_path: str) -> str:
@@ -100,75 +119,119 @@ def _load_certificate(certificate_path: str) -> str:
     )
 
 
+def _find_principal(app_id: str = "$appId") -> str:
+    return f"$principal = Get-MgServicePrincipal -Filter \"AppId eq '{app_id}'\" {_STOP}"
+
+
 def _principal_keys() -> str:
     return block(
-        "$principal = Get-MgServicePrincipal -Filter \"AppId eq '$appId'\"",
+        _find_principal(),
         "if (-not $principal) { throw \"No service principal with AppId $appId in this tenant.\" }",
         "# Graph returns key material only when one object is read with $select=keyCredentials.",
-        "$withKeys = Get-MgServicePrincipal -ServicePrincipalId $principal.Id -Property 'keyCredentials'",
+        f"$withKeys = {_READ_KEYS}",
         "$current = @($withKeys.KeyCredentials)",
     )
 
 
-def graph_upload_certificate(tenant: str, certificate_path: str, app_ids: Sequence[str]) -> str:
-    """Add a certificate to service principals without losing their other keys.
+def _app_loop(app_ids: Sequence[str], body: str) -> str:
+    return block(f"foreach ($appId in @({', '.join(q(a) for a in app_ids)})) {{", indent(body), "}")
 
-    Update-MgServicePrincipal -KeyCredentials replaces the whole list, so the script reads the existing
-    keys, keeps the unexpired ones, skips a principal that already holds this certificate and adds it.
-    `certificate_path` is a PowerShell expression (already quoted where it carries a user value).
+
+def graph_upload_certificate(tenant: str, certificate_path: str, app_ids: Sequence[str], *,
+                             step: str | None = None) -> str:
+    """Add a certificate to service principals without losing their other keys; record each key added.
+
+    Update-MgServicePrincipal -KeyCredentials replaces the whole list, so the script reads the existing keys,
+    keeps the unexpired ones as they are (keyId included) and adds this certificate, only on a principal that
+    does not hold it yet; it reads the list back and, with `step`, records the principal's AppId and the
+    certificate's thumbprint (and the KeyId Graph gave it) for undo. Without `step` (the rotation plan, which
+    keeps no record) the change is guarded and read back but not recorded. `certificate_path` is a PowerShell
+    expression (already quoted where it carries a user value).
     """
-    loop_body = block(
+    from wizard.playbook.changes import Record, guarded, stop
+
+    update = "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys"
+    read_back = f"($added = @(({_READ_KEYS}).KeyCredentials | Where-Object {{ {_IS_THIS_CERTIFICATE} }})).Count -gt 0"
+    failed = "The certificate is not among the service principal's keys after the update; check the output above."
+    done = "Write-Host \"    certificate added; $($kept.Count) unexpired key(s) kept.\""
+    before = block(
+        "Write-Host \"${appId}:\"",
         _principal_keys(),
-        f"if ($current | Where-Object {{ {_IS_THIS_CERTIFICATE} }}) {{",
-        "    Write-Host \"${appId}: this certificate is already there; nothing to add.\"",
-        "    continue",
-        "}",
+        f"$present = @($current | Where-Object {{ {_IS_THIS_CERTIFICATE} }}).Count -gt 0",
         "$kept = @($current | Where-Object { $_.EndDateTime -gt (Get-Date) })",
-        "if ($kept | Where-Object { -not $_.Key }) {",
+        "$dropped = @($current | Where-Object { -not ($_.EndDateTime -gt (Get-Date)) } | "
+        "ForEach-Object { [string]$_.KeyId }) -join ', '",
+        "if (-not $present -and @($kept | Where-Object { -not $_.Key }).Count -gt 0) {",
         "    throw \"${appId}: Graph did not return the existing keys' material; not updating (it would drop them).\"",
         "}",
         f"$keys = @($kept | {_KEY_AS_HASHTABLE})",
         "$keys += @{ type = 'AsymmetricX509Cert'; usage = 'Verify'; key = $certificate.GetRawCertData(); "
         "displayName = $certificate.Subject }",
-        "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys",
-        "Write-Host \"${appId}: certificate added; $($kept.Count) unexpired key(s) kept.\"",
     )
-    return block(
-        graph_connect(tenant),
-        _load_certificate(certificate_path),
-        f"foreach ($appId in @({', '.join(q(a) for a in app_ids)})) {{",
-        indent(loop_body),
+    if step is None:
+        body = block(
+            before,
+            "if (-not $present) {",
+            indent(block(stop(update), f"if (-not ({read_back})) {{ throw {q(failed)} }}", done)),
+            "} else {",
+            "    Write-Host '    this certificate is already there; nothing to add.'",
+            "}",
+        )
+    else:
+        body = block(
+            before,
+            guarded(
+                needed="-not $present",
+                change=update,
+                read_back=read_back,
+                failed=failed,
+                record=Record(step, GRAPH_KEY_TYPE, "added",
+                              {"AppId": "$appId", "Thumbprint": "$certificate.Thumbprint",
+                               "KeyId": "[string]$added[0].KeyId"},
+                              {"ExpiredKeysDropped": "$dropped"}),
+                already="    this certificate is already there: left as it is and not recorded (undo leaves it too).",
+                after=done,
+            ),
+        )
+    return block(graph_connect(tenant), _load_certificate(certificate_path), _app_loop(app_ids, body))
+
+
+def graph_remove_certificate(tenant: str, step: str) -> str:
+    """Undo of graph_upload_certificate: remove each key that `step` recorded, only while it is still there,
+    resubmitting every other key as it is; keys setup found in place were not recorded and stay."""
+    from wizard.playbook.changes import left_alone, stop, undo_recorded
+
+    revert = block(
+        "$appId = [string]$entry.identity.AppId",
+        _find_principal("$appId"),
+        "if (-not $principal) {",
+        indent(left_alone("The service principal is no longer in the tenant: left alone.")),
         "}",
-    )
-
-
-def graph_remove_certificate(tenant: str, certificate_path: str, app_ids: Sequence[str]) -> str:
-    """Undo of graph_upload_certificate: drop only this certificate's key, resubmitting all the others."""
-    loop_body = block(
-        "$principal = Get-MgServicePrincipal -Filter \"AppId eq '$appId'\"",
-        "if (-not $principal) { continue }",
-        "$withKeys = Get-MgServicePrincipal -ServicePrincipalId $principal.Id -Property 'keyCredentials'",
-        "$current = @($withKeys.KeyCredentials)",
-        f"if (-not ($current | Where-Object {{ {_IS_THIS_CERTIFICATE} }})) {{ continue }}",
-        f"$others = @($current | Where-Object {{ -not {_IS_THIS_CERTIFICATE} }})",
-        "if ($others | Where-Object { -not $_.Key }) {",
+        "# Graph returns key material only when one object is read with $select=keyCredentials.",
+        f"$current = @(({_READ_KEYS}).KeyCredentials)",
+        f"if (@($current | Where-Object {{ {_IS_RECORDED_KEY} }}).Count -eq 0) {{",
+        indent(left_alone("The key setup added is no longer on the service principal: left alone.")),
+        "}",
+        f"$others = @($current | Where-Object {{ -not {_IS_RECORDED_KEY} }})",
+        "if (@($others | Where-Object { -not $_.Key }).Count -gt 0) {",
         "    throw \"${appId}: Graph did not return the other keys' material; not updating (it would drop them).\"",
         "}",
         f"$keys = @($others | {_KEY_AS_HASHTABLE})",
-        "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys",
-        "Write-Host \"${appId}: certificate removed; $($keys.Count) other key(s) kept.\"",
-    )
-    return block(
-        graph_connect(tenant),
-        _load_certificate(certificate_path),
-        f"foreach ($appId in @({', '.join(q(a) for a in app_ids)})) {{",
-        indent(loop_body),
+        stop("Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys"),
+        f"if (@(({_READ_KEYS}).KeyCredentials | Where-Object {{ {_IS_RECORDED_KEY} }}).Count -gt 0) {{",
+        "    throw \"${appId}: the key is still there after the update; check the output above.\"",
         "}",
+        "Write-Host \"    ${appId}: removed the key setup added ($($entry.identity.Thumbprint)); "
+        "$($keys.Count) other key(s) kept.\"",
     )
+    return block(graph_connect(tenant), undo_recorded(step, GRAPH_KEY_TYPE, revert))
 
 
 def graph_certificate_dates(tenant: str, certificate_path: str, app_ids: Sequence[str]) -> str:
-    """Show, per service principal, the key that is this certificate next to the certificate's own dates."""
+    """Show, per service principal, the key that is this certificate next to the certificate's own dates.
+
+    It only reads, so it signs in (when no session is open) with Application.Read.All.
+    """
     loop_body = block(
         _principal_keys(),
         f"$match = $current | Where-Object {{ {_IS_THIS_CERTIFICATE} }} | Select-Object -First 1",
@@ -181,11 +244,9 @@ def graph_certificate_dates(tenant: str, certificate_path: str, app_ids: Sequenc
         "}",
     )
     return block(
-        graph_connect(tenant),
+        graph_connect(tenant, ("Application.Read.All",)),
         _load_certificate(certificate_path),
         "$rows = @()",
-        f"foreach ($appId in @({', '.join(q(a) for a in app_ids)})) {{",
-        indent(loop_body),
-        "}",
+        _app_loop(app_ids, loop_body),
         "$rows | Format-Table -AutoSize",
     )
