@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# The logon token's groups (ForEach-Object, Where-Object), then the test or a warning that it is skipped.
+STORAGE_TEST = ["ForEach-Object", "Where-Object", "Test-CsExStorageConnectivity", "Write-Warning"]
+
 COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
-    "verification.exchange-storage": (["Test-CsExStorageConnectivity"], None),
+    "verification.exchange-storage": (STORAGE_TEST, None),
     "verification.exchange-partner-applications": (["Get-PartnerApplication", "Format-Table"], None),
     "verification.owa-im-events": (["Get-WinEvent", "Format-List"], None),
 }
@@ -16,5 +19,5 @@ COMMANDS: dict[str, tuple[list[str], list[str] | None]] = {
 
 def special(step: Any, scenario: Any) -> tuple[list[str], list[str] | None] | None:
     if step.id == "verification.exchange-storage" and not scenario.test_sip_uri:
-        return ["Test-CsExStorageConnectivity", "Read-Host"], None
+        return ["ForEach-Object", "Where-Object", "Test-CsExStorageConnectivity", "Read-Host", "Write-Warning"], None
     return None

@@ -7,6 +7,11 @@ autodiscover-s, and SfB must also trust the Microsoft online STS (microsoft.sts)
 name 00000004-....
 Exchange 2010 has no server-to-server OAuth: this phase then says what that costs and sets up OWA IM
 the 2010 way.
+
+Each setting is read first and changed only when it differs; the value it replaces is recorded, and undo
+puts it back only while the setting still holds the value set here. microsoft.sts is shared with the other
+hybrid workloads: an existing one that names this tenant is left alone, one that names another tenant is
+re-pointed (with a warning showing the old URL, which is recorded).
 """
 
 from __future__ import annotations
@@ -15,14 +20,63 @@ from dataclasses import replace
 
 from wizard.features import unsupported
 from wizard.playbook import cases, sources
+from wizard.playbook import commands as cmd
+from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
 from wizard.playbook.owa import owa_steps
-from wizard.playbook.snippets import block, if_, if_not, q
+from wizard.playbook.psquote import array
+from wizard.playbook.snippets import block, indent, q
 from wizard.playbook.step import Shell, Step
 from wizard.playbook.wellknown import ACS_METADATA_URL, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID
 from wizard.settled import Settled
 from wizard.topology import ExchangeKind, ExchangeVersion, Phase, Topology
 
 PHASE = Phase.OAUTH
+
+
+_READ_CONFIGURATION = "Get-CsOAuthConfiguration -Identity global -ErrorAction Stop"
+# Set-CsOAuthConfiguration's parameter for each property of the global OAuth configuration (commands.py's keywords).
+_KEYWORDS = {"ExchangeAutodiscoverUrl": "exchange_autodiscover_url", "Realm": "realm", "ServiceName": "service_name"}
+
+
+def _configuration_setting(step_id: str, setting: str, value: str, label: str) -> tuple[str, str]:
+    """(setup, undo) for one property of the global OAuth configuration.
+
+    Setup reads the current value, changes it only when it differs, reads it back and records the value it
+    overwrote. Undo puts that value back (or clears the property when it was empty, which restores the
+    default) only where the property still holds the value setup set.
+    """
+    record_type = f"CsOAuthConfiguration.{setting}"
+    current = f"[string]({_READ_CONFIGURATION}).{setting}"
+    keyword = _KEYWORDS[setting]
+    setup = guarded(
+        before=f"$prior = {current}",
+        needed=f"$prior -ne {q(value)}",
+        change=cmd.set_cs_oauth_configuration(**{keyword: value}),
+        read_back=f"{current} -eq {q(value)}",
+        failed=f"{label} is still not {value} after Set-CsOAuthConfiguration; check the output above.",
+        record=Record(step_id, record_type, "changed", {"Identity": q("global"), "Value": q(value)},
+                      {setting: "$prior"}),
+        already=f"{label} is already {value}: nothing to change, nothing recorded.",
+    )
+    undo = undo_recorded(step_id, record_type, block(
+        f"$current = {current}",
+        "if ($current -ne $entry.identity.Value) {",
+        indent(left_alone(f"{label} was changed again since setup: left alone.")),
+        "}",
+        f"$value = $entry.prior.{setting}",
+        "if (-not $value) { $value = $null }",
+        stop(cmd.set_cs_oauth_configuration(**{keyword: cmd.Expr("$value")})),
+        "if ($value) {",
+        f"    Write-Host \"    {label} is $value again, as before setup.\"",
+        "} else {",
+        f"    Write-Host {q(f'    {label} is empty again, as before setup.')}",
+        "}",
+    ))
+    return setup, undo
+
+
+RECORD_NOTE = ("The script records the value it replaces; the undo script puts that value back (or clears it when it "
+               "was empty) only while the setting still holds the value set here, and leaves it alone otherwise.")
 
 
 def exchange_autodiscover_url(scenario: Settled) -> Step:
@@ -37,18 +91,19 @@ def exchange_autodiscover_url(scenario: Settled) -> Step:
             "explains that code.")
     if corrections:
         note = f"{note} {corrections}"
+    step_id = "oauth.exchange-autodiscover-url"
+    command, undo = _configuration_setting(step_id, "ExchangeAutodiscoverUrl", url, "ExchangeAutodiscoverUrl")
     return Step(
-        id="oauth.exchange-autodiscover-url",
+        id=step_id,
         phase=PHASE,
         title=f"Tell Skype for Business where Exchange autodiscover is: {url}",
         why="Skype for Business finds each user's Exchange (EWS) endpoints through this URL before it can use "
             "server-to-server OAuth.",
         shell=Shell.SFB,
-        command=f"Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl {q(url)}",
+        command=command,
         check=f"Get-CsOAuthConfiguration shows ExchangeAutodiscoverUrl {url}.",
-        undo=if_(f"(Get-CsOAuthConfiguration -Identity global).ExchangeAutodiscoverUrl -eq {q(url)}",
-                 "Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl $null"),
-        note=note + " -Identity global is optional: there is only one, global, OAuth configuration.",
+        undo=undo,
+        note=f"{note} -Identity global is optional: there is only one, global, OAuth configuration. {RECORD_NOTE}",
         source=f"{sources.PLAN_INTEGRATION}; {sources.LYNC_2013_PREREQUISITES}; {sources.FIELD_GUIDE}"
         + (f"; {sources.SFB_HYBRID_S2S}" if online else ""),
     )
@@ -56,56 +111,154 @@ def exchange_autodiscover_url(scenario: Settled) -> Step:
 
 def realm(scenario: Settled) -> Step:
     value = scenario.oauth_realm
+    step_id = "oauth.realm"
+    command, undo = _configuration_setting(step_id, "Realm", value, "The OAuth realm")
     return Step(
-        id="oauth.realm",
+        id=step_id,
         phase=PHASE,
         title=f"Set the OAuth realm to {value}",
         why="Without -Realm the realm is the default SIP domain; partners address Skype for Business as "
             f"{SFB_SERVICE_ID}@<realm>, so a different realm must be set explicitly.",
         shell=Shell.SFB,
-        command=f"Set-CsOAuthConfiguration -Identity global -Realm {q(value)}",
+        command=command,
         check=f"Get-CsOAuthConfiguration shows Realm {value}.",
-        undo=if_(f"(Get-CsOAuthConfiguration -Identity global).Realm -eq {q(value)}",
-                 f"Set-CsOAuthConfiguration -Identity global -Realm {q(scenario.default_sip_domain)}"),
-        note="The undo script sets the realm back to the default SIP domain.",
+        undo=undo,
+        note=f"{RECORD_NOTE} An empty realm means the default SIP domain (Set-CsOAuthConfiguration's help).",
         source=sources.PARTNER_APPS,
+    )
+
+
+SET_OAUTH_SERVER_HELP = ('Microsoft Learn, "Set-CsOAuthServer" (-MetadataUrl; '
+                         f"{sources.LEARN}/powershell/module/skypeforbusiness/set-csoauthserver)")
+
+
+STS_STEP = "oauth.microsoft-sts"
+STS_TYPE = "CsOAuthServer"
+STS_URL_TYPE = "CsOAuthServer.MetadataUrl"
+_READ_STS = "Get-CsOAuthServer -Identity microsoft.sts -ErrorAction SilentlyContinue"
+
+
+def _same_tenant(url: str, references: list[str]) -> str:
+    """Sets $sameTenant: does the existing microsoft.sts ($prior) already name this tenant's token service?
+
+    The URL names the tenant by its ID or by any of its domains, so a URL that differs from ours may still be
+    ours: when its tenant segment is none of the references the scenario knows, the tenant IDs that the two
+    metadata documents give as their realm are compared.
+    """
+    return block(
+        f"$sameTenant = $prior -eq {q(url)}",
+        "if (-not $sameTenant -and $prior -match 'accesscontrol\\.windows\\.net/([^/]+)/') {",
+        f"    $sameTenant = {array(references)} -contains $Matches[1]",
+        "}",
+        "if (-not $sameTenant) {",
+        "    # One tenant answers under its ID and each of its domains: compare the tenant IDs the documents name.",
+        f"    $ourTenant = [string](Invoke-RestMethod -Uri {q(url)} -ErrorAction Stop).realm",
+        "    $priorTenant = ''",
+        "    try {",
+        "        $priorTenant = [string](Invoke-RestMethod -Uri $prior -ErrorAction Stop).realm",
+        "    } catch {",
+        "        $priorTenant = ''",
+        "    }",
+        "    $sameTenant = $ourTenant -and $priorTenant -eq $ourTenant",
+        "}",
     )
 
 
 def online_sts(scenario: Settled) -> Step:
     tenant = cases.tenant_reference(scenario)
     url = ACS_METADATA_URL.format(tenant=tenant)
-    exists = "Get-CsOAuthServer -Identity microsoft.sts -ErrorAction SilentlyContinue"
+    references = [r for r in (scenario.tenant_id, scenario.tenant_domain) if r]
+    warning = " + ".join((
+        q("microsoft.sts points at another tenant's token service: "), "$prior",
+        q(". Skype for Business Server then accepts that tenant's tokens and refuses this tenant's, which breaks "
+          f"hybrid authentication. Re-pointing it to {url}; the old URL is recorded, and the undo script run with "
+          "-RemoveSharedObjects puts it back.")))
+    command = block(
+        f"$sts = {_READ_STS}",
+        "$prior = ''",
+        "$sameTenant = $true",
+        "if ($sts) {",
+        "    $prior = [string]$sts.MetadataUrl",
+        indent(_same_tenant(url, references)),
+        "}",
+        guarded(
+            needed="-not $sts",
+            change=f"New-CsOAuthServer -Identity microsoft.sts -MetadataUrl {q(url)}",
+            read_back=_READ_STS,
+            record=Record(STS_STEP, STS_TYPE, "created", {"Identity": q("microsoft.sts"), "MetadataUrl": q(url)},
+                          shared=True),
+            already="microsoft.sts exists already: not created, not recorded.",
+        ),
+        guarded(
+            before=f"if ($sts -and -not $sameTenant) {{\n    Write-Warning ({warning})\n}}",
+            needed="$sts -and -not $sameTenant",
+            change=f"Set-CsOAuthServer -Identity microsoft.sts -MetadataUrl {q(url)}",
+            read_back=f"[string](Get-CsOAuthServer -Identity microsoft.sts -ErrorAction Stop).MetadataUrl -eq {q(url)}",
+            failed=f"microsoft.sts still does not point at {url} after Set-CsOAuthServer; check the output above.",
+            record=Record(STS_STEP, STS_URL_TYPE, "changed", {"Identity": q("microsoft.sts"), "Value": q(url)},
+                          {"MetadataUrl": "$prior"}, shared=True),
+            already="microsoft.sts points at this tenant's token service: nothing to re-point.",
+        ),
+    )
+    undo = block(
+        undo_recorded(STS_STEP, STS_URL_TYPE, block(
+            f"$sts = {_READ_STS}",
+            "if (-not $sts -or [string]$sts.MetadataUrl -ne $entry.identity.Value) {",
+            indent(left_alone("microsoft.sts was changed again since setup re-pointed it: left alone.")),
+            "}",
+            "$value = [string]$entry.prior.MetadataUrl",
+            stop("Set-CsOAuthServer -Identity microsoft.sts -MetadataUrl $value"),
+            "Write-Host \"    microsoft.sts points at $value again, as before setup.\"",
+        )),
+        undo_recorded(STS_STEP, STS_TYPE, block(
+            f"$sts = {_READ_STS}",
+            "if (-not $sts -or [string]$sts.MetadataUrl -ne $entry.identity.MetadataUrl) {",
+            indent(left_alone("microsoft.sts is gone or was changed since setup created it: left alone.")),
+            "}",
+            stop("Remove-CsOAuthServer -Identity microsoft.sts -Confirm:$false"),
+            "Write-Host '    microsoft.sts removed.'",
+        )),
+    )
     return Step(
-        id="oauth.microsoft-sts",
+        id=STS_STEP,
         phase=PHASE,
         title="Trust the Microsoft online token service (microsoft.sts)",
         why="In a hybrid or with Exchange Online, tokens from the online services are issued by Microsoft's STS; "
             "Skype for Business Server must trust it as an OAuth server.",
         shell=Shell.SFB,
-        command=if_not(exists, f"New-CsOAuthServer -Identity microsoft.sts -MetadataUrl {q(url)}"),
+        command=command,
         check=f"Get-CsOAuthServer -Identity microsoft.sts shows MetadataUrl {url}.",
-        undo=if_(exists, "Remove-CsOAuthServer -Identity microsoft.sts -Confirm:$false"),
-        note=("Uses the tenant ID from the scenario." if scenario.tenant_id else
+        undo=undo,
+        note=("Uses the tenant ID from the scenario. " if scenario.tenant_id else
               "No tenant ID in the scenario: the metadata URL uses the tenant domain, which the service accepts "
               "as well; the tenant ID is (Get-MgOrganization).Id in Microsoft Graph PowerShell, or the tenant "
               "field the wizard discovers. Microsoft's article takes it from Get-CsTenant, a cmdlet of the "
-              "retired Skype for Business Online PowerShell connector."),
-        source=sources.SFB_HYBRID_S2S,
+              "retired Skype for Business Online PowerShell connector. ")
+        + "An existing microsoft.sts that already points at this tenant (by its ID or one of its domains: the "
+          "script compares the tenant IDs the two metadata documents give as their realm) is left alone and not "
+          "recorded. One that points at another tenant breaks hybrid authentication: the script warns, showing "
+          "the old URL, re-points it with Set-CsOAuthServer -MetadataUrl and records the old URL. microsoft.sts is "
+          "shared with every other hybrid workload, so the undo script reverts it (removes the one setup "
+          "created, or puts the recorded URL back) only when run with -RemoveSharedObjects, and only while it is "
+          "still as setup left it.",
+        source=f"{sources.SFB_HYBRID_S2S}; {SET_OAUTH_SERVER_HELP}",
     )
 
 
 def service_name() -> Step:
+    step_id = "oauth.service-name"
+    command, undo = _configuration_setting(step_id, "ServiceName", SFB_SERVICE_ID, "The OAuth service name")
     return Step(
-        id="oauth.service-name",
+        id=step_id,
         phase=PHASE,
         title=f"Set the OAuth service name to {SFB_SERVICE_ID}",
         why="The online services know Skype for Business by this well-known service principal ID; the "
             "on-premises pools must use the same one.",
         shell=Shell.SFB,
-        command=f"Set-CsOAuthConfiguration -Identity global -ServiceName {SFB_SERVICE_ID}",
+        command=command,
         check=f"Get-CsOAuthConfiguration shows ServiceName {SFB_SERVICE_ID}.",
-        note="This is also the default value; not undone.",
+        undo=undo,
+        note=f"This is also the default value, so the script usually finds it set and changes nothing. {RECORD_NOTE}",
         source=sources.SFB_HYBRID_S2S,
     )
 
@@ -139,6 +292,7 @@ def exchange_trusts_online(scenario: Settled) -> Step:
                 f"That procedure names the tenant in the auth server's metadata URL by a verified domain, here "
                 f"{domain}."),
         source=f"{sources.TEAMS_2025}; {sources.EXCHANGE_HYBRID_OAUTH}",
+        read_only=True,
     )
 
 
@@ -164,6 +318,7 @@ def exchange_2010_without_oauth(scenario: Settled) -> Step:
         note="Clients still use Exchange 2010 directly (Outlook presence, free/busy, meetings). Upgrading "
              "Exchange adds the lost features; this wizard then produces the OAuth steps.",
         source=sources.PLAN_INTEGRATION,
+        read_only=True,
     )
 
 
