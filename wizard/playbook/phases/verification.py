@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from wizard.playbook import cases, sources
 from wizard.playbook import commands as cmd
+from wizard.playbook.phases.prerequisites import rtc_admins_in_token
 from wizard.playbook.snippets import block, indent, q
 from wizard.playbook.step import Need, Shell, Step
 from wizard.playbook.wellknown import CLOUD_VOICEMAIL_APP_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
@@ -26,15 +27,6 @@ SET_PARTNER_APPLICATION_HELP = ('Microsoft Learn, "Set-PartnerApplication" (-Aut
 SET_TRUSTED_APPLICATION_POOL_HELP = ('Microsoft Learn, "Set-CsTrustedApplicationPool" (-Registrar; '
                                      f"{sources.LEARN}/powershell/module/skypeforbusiness/"
                                      "set-cstrustedapplicationpool)")
-
-# True when this sign-in's token holds RTCUniversalUserAdmins or the Front End's local RTC Local User Administrators
-# (Test-CsExStorageConnectivity's help: either group grants the permission). The token lists the groups of the
-# sign-in, so a group the account joined since then is not in it until the admin signs out and in again.
-RTC_ADMINS_IN_TOKEN = (
-    "[bool](@([System.Security.Principal.WindowsIdentity]::GetCurrent().Groups | ForEach-Object {\n"
-    "    try { $_.Translate([System.Security.Principal.NTAccount]).Value } catch { '' }\n"
-    "}) | Where-Object { $_ -like '*\\RTCUniversalUserAdmins' -or $_ -like '*\\RTC Local User Administrators' })")
-
 
 def _pool_moves(scenario: Settled) -> str:
     """What to do when the pool that registered the partner applications is migrated or retired ("" if nothing)."""
@@ -96,7 +88,7 @@ def exchange_storage(scenario: Settled) -> Step:
         "-Identity RTCUniversalUserAdmins -Members ")
     then = ", then sign out and in again. Then run this script again."
     command = block(
-        f"$rtcAdmins = {RTC_ADMINS_IN_TOKEN}",
+        f"$rtcAdmins = {rtc_admins_in_token()}",
         "if ($rtcAdmins) {",
         indent(cmd.ex_storage_connectivity(target)),
         "} else {",
