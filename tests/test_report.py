@@ -66,7 +66,7 @@ def test_html_report_has_scenario_features_results_by_phase_summary_and_commands
     assert "total 5" in page
     for step in steps:
         assert f'id="{step.id}"' in page
-    assert "Test-CsExStorageConnectivity -SipUri &#x27;sip:jeff@jdskype.net&#x27; -Verbose" in page
+    assert "Test-CsExStorageConnectivity -SipUri &#x27;sip:jeff@jdskype.net&#x27; -DeleteItem -Verbose" in page
 
 
 def test_html_report_without_results_says_so():

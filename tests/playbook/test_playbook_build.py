@@ -8,13 +8,14 @@ import pytest
 from playbook_scenarios import TOPOLOGIES, scenario_for, topology_id
 
 from wizard.features import feature_support
+from wizard.playbook import commands as cmd
 from wizard.playbook.build import build_playbook, steps_for_phase
 from wizard.playbook.step import Shell
 from wizard.scenario import Scenario, ScenarioInvalid
 from wizard.topology import Phase
 
 EXCHANGE_2010_SERVER = [
-    "prerequisites.exchange-servers", "prerequisites.sfb-pools", "prerequisites.lync-dns",
+    "prerequisites.exchange-servers", "prerequisites.sfb-pools", "prerequisites.lync-dns", "prerequisites.owa-ucma",
     "certificates.exchange-iis",
     "autodiscover.dns-cname", "autodiscover.dns-srv", "autodiscover.internal-uri-current",
     "autodiscover.internal-uri", "autodiscover.iisreset",
@@ -33,7 +34,7 @@ EXCHANGE_2010_ONLINE = [
     "verification.online-features",
 ]
 EXCHANGE_2010_HYBRID = [
-    "prerequisites.exchange-servers", "prerequisites.sfb-pools", "prerequisites.lync-dns",
+    "prerequisites.exchange-servers", "prerequisites.sfb-pools", "prerequisites.lync-dns", "prerequisites.owa-ucma",
     "prerequisites.graph-session", "prerequisites.directory-sync",
     "certificates.exchange-iis",
     "autodiscover.dns-cname", "autodiscover.dns-srv", "autodiscover.internal-uri-current",
@@ -244,8 +245,9 @@ def test_graph_steps_replace_retired_msonline_and_merge_keys():
         in upload.command
     assert "Get-MgServicePrincipal -Filter \"AppId eq '$appId'\"" in upload.command
     assert "Where-Object { $_.EndDateTime -gt (Get-Date) }" in upload.command
-    assert "continue" in upload.command  # a duplicate thumbprint is skipped
-    assert "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys" in upload.command
+    assert "if (-not $present) {" in upload.command  # a duplicate thumbprint is skipped
+    assert "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys -ErrorAction Stop" \
+        in upload.command
     assert ("@('00000004-0000-0ff1-ce00-000000000000', '7557eb47-c689-4224-abcf-aef9bd7573df', "
             "'db7de2b5-2149-435e-8043-e080dd50afae')") in upload.command
     assert "replaces the whole key list" in upload.note
@@ -272,14 +274,13 @@ def test_teams_2025_partner_applications_keep_the_legacy_one():
 
 def test_exchange_online_with_sfb_server_trusts_the_online_sts_and_shares_the_address_space():
     steps = {s.id: s for s in build_playbook(scenario_for(("online", "", "server", "2019")))}
-    assert steps["oauth.exchange-autodiscover-url"].command == (
-        "Set-CsOAuthConfiguration -Identity global -ExchangeAutodiscoverUrl "
-        "'https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc'")
+    assert cmd.set_cs_oauth_configuration(
+        exchange_autodiscover_url="https://autodiscover-s.outlook.com/autodiscover/autodiscover.svc") in \
+        steps["oauth.exchange-autodiscover-url"].command
     assert ("New-CsOAuthServer -Identity microsoft.sts -MetadataUrl "
             "'https://accounts.accesscontrol.windows.net/3a1c9b2e-5d4f-4e6a-8b7c-0d9e8f7a6b5c/metadata/json/1'") \
         in steps["oauth.microsoft-sts"].command
-    assert steps["oauth.service-name"].command == (
-        "Set-CsOAuthConfiguration -Identity global -ServiceName 00000004-0000-0ff1-ce00-000000000000")
+    assert cmd.set_cs_oauth_service_name() in steps["oauth.service-name"].command
     assert ("New-CsPartnerApplication -Identity microsoft.exchange -ApplicationIdentifier "
             "00000002-0000-0ff1-ce00-000000000000 -ApplicationTrustLevel Full -UseOAuthServer") \
         in steps["partner-applications.sfb-trusts-exchange-online"].command
@@ -336,12 +337,13 @@ def test_several_sip_domains_and_servers_get_a_record_or_computer_each():
             "prerequisites.teams-federation-dns.fabrikam.com"} <= online
 
 
-def test_custom_realm_adds_a_realm_step_that_undoes_to_the_default_sip_domain():
+def test_custom_realm_adds_a_realm_step_whose_undo_restores_the_recorded_prior_realm():
     scenario = scenario_for(("server", "2016", "server", "2015"), sip_domains=["contoso.com", "fabrikam.com"],
                             oauth_realm="fabrikam.com")
     step = next(s for s in build_playbook(scenario) if s.id == "oauth.realm")
-    assert step.command == "Set-CsOAuthConfiguration -Identity global -Realm 'fabrikam.com'"
-    assert "-Realm 'contoso.com'" in step.undo
+    assert "Set-CsOAuthConfiguration -Identity global -Realm 'fabrikam.com' -ErrorAction Stop" in step.command
+    assert "-Realm $value" in step.undo and "Get-IntegrationRecord -Step 'oauth.realm'" in step.undo
+    assert "-Realm 'contoso.com'" not in step.undo
 
 
 def test_teams_only_domains_get_only_the_federation_record_microsoft_still_lists():

@@ -114,7 +114,7 @@ def test_seed_004_partner_applications(jdskype):
 
 
 def test_seed_004_verification(jdskype):
-    assert "Test-CsExStorageConnectivity -SipUri 'sip:jeff@jdskype.net' -Verbose" in commands(jdskype)
+    assert "Test-CsExStorageConnectivity -SipUri 'sip:jeff@jdskype.net' -DeleteItem -Verbose" in commands(jdskype)
 
 
 def test_seed_004_metadata_documents_are_fetched_from_the_other_side(jdskype):
@@ -127,7 +127,8 @@ def test_seed_004_metadata_documents_are_fetched_from_the_other_side(jdskype):
 def test_pasted_xml_url_from_the_field_guide_becomes_svc_with_a_warning(jdskype):
     jdskype.set("exchange_autodiscover_url", "https://autodiscover.jdskype.net/autodiscover/autodiscover.xml")
     step = next(s for s in build_playbook(jdskype) if s.id == "oauth.exchange-autodiscover-url")
-    assert step.command.endswith("'https://autodiscover.jdskype.net/autodiscover/autodiscover.svc'")
+    assert ("-ExchangeAutodiscoverUrl 'https://autodiscover.jdskype.net/autodiscover/autodiscover.svc' -ErrorAction Stop"
+            in step.command)
     assert "code=50043" in step.note and "autodiscover.xml" in step.note
 
 
@@ -147,10 +148,10 @@ def test_seed_001_mail_user_roles_and_partner_application(seed_001):
 
 def test_seed_001_certificate_export(seed_001):
     text = commands(seed_001)
-    assert "$thumbprint = (Get-AuthConfig).CurrentCertificateThumbprint" in text
+    assert "$thumbprint = (Get-AuthConfig -ErrorAction Stop).CurrentCertificateThumbprint" in text
     assert "$env:SYSTEMDRIVE -ChildPath 'OAuthConfig'" in text
     assert "$oAuthCert.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert)" in text
-    assert "[System.IO.File]::WriteAllBytes((Join-Path -Path $folder -ChildPath 'OAuthCert.cer'), $certBytes)" in text
+    assert "[System.IO.File]::WriteAllBytes($certificateFile, $certBytes)" in text
 
 
 def test_seed_001_upload_goes_through_graph_not_msonline(seed_001):
