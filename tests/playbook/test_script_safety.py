@@ -11,7 +11,9 @@ import pytest
 from tests.playbook.playbook_scenarios import ALL_TOPOLOGIES, scenario_for, topology_id
 from tests.pwsh import parse
 from tests.script_safety import setup_violations, step_changes, undo_violations, verify_violations
+from wizard.playbook.build import build_playbook
 from wizard.playbook.export import bundle_files
+from wizard.playbook.step import Shell
 
 # Two Exchange servers behind a load balancer, two pools, SIP addresses in another domain than mail.
 SPLIT_ORGANISATION: dict[str, Any] = {
@@ -48,10 +50,12 @@ def test_setup_and_undo_scripts_follow_the_safety_rules(topology: tuple[str, str
 
 @pytest.mark.parametrize("topology", ALL_TOPOLOGIES, ids=topology_id)
 def test_verify_mode_exports_only_read_only_scripts(topology: tuple[str, str, str, str]) -> None:
-    files = bundle_files(scenario_for(topology, mode="verify"))
+    scenario = scenario_for(topology, mode="verify")
+    files = bundle_files(scenario)
     scripts = _scripts(files)
     assert not [n for n in scripts if n.endswith(("-setup.ps1", "-undo.ps1"))]
-    assert any(n.endswith("-verify.ps1") for n in scripts)
+    read_only_shells = {s.shell for s in build_playbook(scenario) if s.read_only and s.shell is not Shell.BROWSER}
+    assert {n for n in scripts if n.endswith("-verify.ps1")} == {f"{s.value}-verify.ps1" for s in read_only_shells}
     problems = [f"{name}: {p}" for name, text in scripts.items() for p in verify_violations(text)]
     assert not problems, "\n".join(problems)
 

@@ -7,6 +7,7 @@ The DnsServer cmdlets are CDXML: only -ErrorAction Stop on each call makes a fai
 
 from __future__ import annotations
 
+from wizard.playbook import commands as cmd
 from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
 from wizard.playbook.psquote import literal as q
 from wizard.playbook.snippets import block
@@ -27,7 +28,7 @@ def add_cname(step: str, zone: str, name: str, target: str) -> str:
         guarded(
             before=f"$existing = @({_get(zone, name)})",
             needed="$existing.Count -eq 0",
-            change=f"Add-DnsServerResourceRecordCName -ZoneName {q(zone)} -Name {q(name)} -HostNameAlias {q(target)}",
+            change=cmd.add_dns_cname(zone, name, target),
             read_back=_get(zone, name, "CName"),
             record=Record(step, CNAME_TYPE, "created", {"Zone": q(zone), "Name": q(name), "Target": q(target)},
                           shared=True),
@@ -66,8 +67,7 @@ def add_srv(step: str, zone: str, name: str, target: str, *, priority: int, weig
     return guarded(
         before=f"$existing = @({_get(zone, name, 'Srv')} |\n    Where-Object {{ {_srv_match(target, port)} }})",
         needed="$existing.Count -eq 0",
-        change=f"Add-DnsServerResourceRecord -ZoneName {q(zone)} -Srv -Name {q(name)} -DomainName {q(target)} "
-               f"-Priority {priority} -Weight {weight} -Port {port}",
+        change=cmd.add_dns_srv(zone, name, target, priority=priority, weight=weight, port=port),
         read_back=f"{_get(zone, name, 'Srv')} | Where-Object {{ {_srv_match(target, port)} }}",
         record=Record(step, SRV_TYPE, "created",
                       {"Zone": q(zone), "Name": q(name), "Target": q(target), "Port": str(port)}, shared=True),

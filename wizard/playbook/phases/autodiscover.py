@@ -8,6 +8,7 @@ Set-ClientAccessService. Jeff Schertz's field guide adds the CNAME and SRV recor
 
 from __future__ import annotations
 
+from wizard.playbook import commands as cmd
 from wizard.playbook import dns_records, sources
 from wizard.playbook.changes import (
     IIS_NEEDS_RESET,
@@ -159,7 +160,7 @@ def set_internal_uri(scenario: Settled) -> Step:
         "    $prior = [string]$server.AutoDiscoverServiceInternalUri",
         "    " + guarded(
             needed=f"$prior -ne {q(uri)}",
-            change=f"Set-{noun} -Identity $name -AutoDiscoverServiceInternalUri {q(uri)}",
+            change=cmd.set_autodiscover_internal_uri(noun, cmd.Expr("$name"), uri),
             read_back=f"[string](Get-{noun} -Identity $name -ErrorAction Stop).AutoDiscoverServiceInternalUri "
                       f"-eq {q(uri)}",
             record=Record(step_id, record_type, "changed", {"Server": "$name", "Value": q(uri)},
@@ -178,7 +179,7 @@ def set_internal_uri(scenario: Settled) -> Step:
         "}",
         "$value = $entry.prior.AutoDiscoverServiceInternalUri",
         "if (-not $value) { $value = $null }",
-        stop(f"Set-{noun} -Identity $entry.identity.Server -AutoDiscoverServiceInternalUri $value"),
+        stop(cmd.set_autodiscover_internal_uri(noun, cmd.Expr("$entry.identity.Server"), cmd.Expr("$value"))),
         "Write-Host \"    $($entry.identity.Server): AutoDiscoverServiceInternalUri is '$value' again; run "
         "iisreset /noforce on it.\"",
     ))
