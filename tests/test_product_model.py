@@ -138,7 +138,8 @@ def _valid_scenario() -> Scenario:
     scenario = Scenario()
     assert not scenario.update({"exchange": "hybrid", "sfb": "hybrid", "sip_domains": ["fabrikam.com", "Fabrikam.NET"],
                                 "smtp_domain": "fabrikam.com",
-                                "exchange_fqdns": ["ex1.fabrikam.com", "ex2.fabrikam.com"], "exchange_lb_fqdn": "mail.fabrikam.com",
+                                "exchange_fqdns": ["ex1.fabrikam.com", "ex2.fabrikam.com"],
+                                "exchange_lb_fqdn": "mail.fabrikam.com",
                                 "pool_fqdns": ["pool1.fabrikam.com"], "tenant_domain": "fabrikam.onmicrosoft.com"})
     return scenario
 

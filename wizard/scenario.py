@@ -34,7 +34,8 @@ from wizard.validation import InvalidValue
 __all__ = ["EXCHANGE_ONLINE_AUTODISCOVER_URL", "Scenario", "ScenarioFileError", "ScenarioInvalid", "Settled"]
 
 SCHEMA = "sfb-exchange-wizard/scenario"
-SCHEMA_VERSION = 3  # 2: Exchange hybrid and the Subscription Editions; SfB 'online' became 'teams'; 3: pool external web names are a list
+# 2: Exchange hybrid and the Subscription Editions; SfB 'online' became 'teams'; 3: pool external web names: a list
+SCHEMA_VERSION = 3
 # What a version-1 file meant by a value it left out (the defaults of that version).
 V1_DEFAULTS = {"exchange_version": "2016", "sfb_version": "2015"}
 MAX_FILE_BYTES = 1024 * 1024

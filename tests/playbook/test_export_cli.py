@@ -39,7 +39,7 @@ def test_example_exports_and_lists_what_was_written(run, tmp_path):
 
 
 def test_verify_mode_exports_only_read_only_scripts_and_no_undo(run, tmp_path):
-    code, out, err = run("--example", "--mode", "verify", "--out", str(tmp_path / "bundle"))
+    code, _, err = run("--example", "--mode", "verify", "--out", str(tmp_path / "bundle"))
     assert code == 0, err
     written = sorted(p.name for p in (tmp_path / "bundle").iterdir())
     assert not [n for n in written if n.endswith(("-setup.ps1", "-undo.ps1"))]

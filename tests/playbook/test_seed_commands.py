@@ -127,8 +127,8 @@ def test_seed_004_metadata_documents_are_fetched_from_the_other_side(jdskype):
 def test_pasted_xml_url_from_the_field_guide_becomes_svc_with_a_warning(jdskype):
     jdskype.set("exchange_autodiscover_url", "https://autodiscover.jdskype.net/autodiscover/autodiscover.xml")
     step = next(s for s in build_playbook(jdskype) if s.id == "oauth.exchange-autodiscover-url")
-    assert ("-ExchangeAutodiscoverUrl 'https://autodiscover.jdskype.net/autodiscover/autodiscover.svc' -ErrorAction Stop"
-            in step.command)
+    assert ("-ExchangeAutodiscoverUrl 'https://autodiscover.jdskype.net/autodiscover/autodiscover.svc' "
+            "-ErrorAction Stop") in step.command
     assert "code=50043" in step.note and "autodiscover.xml" in step.note
 
 

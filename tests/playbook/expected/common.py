@@ -4,8 +4,8 @@ from __future__ import annotations
 
 DNS_CNAME_ADD = ["Get-DnsServerResourceRecord", "Add-DnsServerResourceRecordCName", "Get-DnsServerResourceRecord",
                  "Write-Host", "Write-Host", "Where-Object", "Write-Warning"]
-DNS_SRV_ADD = ["Get-DnsServerResourceRecord", "Where-Object", "Add-DnsServerResourceRecord", "Get-DnsServerResourceRecord",
-               "Where-Object", "Write-Host"]
+DNS_SRV_ADD = ["Get-DnsServerResourceRecord", "Where-Object", "Add-DnsServerResourceRecord",
+               "Get-DnsServerResourceRecord", "Where-Object", "Write-Host"]
 DNS_REMOVE = ["Get-DnsServerResourceRecord", "Where-Object", "Write-Host", "Remove-DnsServerResourceRecord"]
 GRAPH_CONNECT = ["Get-MgContext", "Connect-MgGraph"]
 IIS_CERTIFICATE = ["Get-ExchangeCertificate", "Where-Object", "Sort-Object", "Select-Object"]
