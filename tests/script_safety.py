@@ -262,3 +262,25 @@ def undo_violations(text: str) -> list[str]:
 def verify_violations(text: str) -> list[str]:
     return [f"change in a verify script, {c.where()}" for c in step_changes(text)] + [
         f"change outside a step, {c}" for c in changes_outside_steps(text)]
+
+
+def step_text(script: str, title: str) -> str:
+    """The lines of one step of an exported script: from its banner to the next step's rule."""
+    lines = script.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith("Write-Host '[") and title in line.replace("''", "'"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("# ------")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def record_loop(source: bytes, node: Node) -> str:
+    """The Get-IntegrationRecord call of the foreach loop around node ('' when there is none)."""
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        if parent.type == "foreach_statement" and current.type == "statement_block":
+            iterable = next(c for c in parent.children if c.type == "pipeline")
+            if READ_RECORD in _text(source, iterable):
+                return _text(source, iterable)
+        current = parent
+    return ""

@@ -20,7 +20,14 @@ from tree_sitter import Node
 from tests.playbook.playbook_scenarios import ALL_TOPOLOGIES, scenario_for, topology_id
 from tests.playbook.test_script_safety import SPLIT_ORGANISATION
 from tests.pwsh import _parser, parse
-from tests.script_safety import setup_violations, step_changes, undo_violations, verify_violations
+from tests.script_safety import (
+    record_loop,
+    setup_violations,
+    step_changes,
+    step_text,
+    undo_violations,
+    verify_violations,
+)
 from wizard.playbook.export import render_script
 from wizard.playbook.phases import hybrid
 from wizard.playbook.snippets import graph_upload_certificate
@@ -52,14 +59,6 @@ def _script(topology: tuple[str, str, str, str], shell: Shell, *, undo: bool = F
     return text
 
 
-def _step_text(script: str, title: str) -> str:
-    """The lines of one step of a script: from its banner to the next step's rule."""
-    lines = script.splitlines()
-    start = next(i for i, line in enumerate(lines)
-                 if line.startswith("Write-Host '[") and title in line.replace("''", "'"))
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("# ------")), len(lines))
-    return "\n".join(lines[start:end])
-
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines()]
@@ -89,18 +88,6 @@ def _stops(source: bytes, command: Node) -> bool:
     return text.endswith("-ErrorAction Stop") or "-ErrorAction Stop " in text
 
 
-def _record_loop(source: bytes, node: Node) -> str:
-    """The Get-IntegrationRecord call of the foreach loop around node ('' when there is none)."""
-    current = node
-    while current.parent is not None:
-        parent = current.parent
-        if parent.type == "foreach_statement" and current.type == "statement_block":
-            iterable = next(c for c in parent.children if c.type == "pipeline")
-            if "Get-IntegrationRecord" in _text(source, iterable):
-                return _text(source, iterable)
-        current = parent
-    return ""
-
 
 def _guard(source: bytes, node: Node) -> str:
     """The condition of the innermost if statement whose body holds node ('' when there is none)."""
@@ -124,7 +111,7 @@ def test_every_graph_sdk_call_stops_on_failure(undo: bool) -> None:
 
 
 def test_key_upload_is_guarded_read_back_and_recorded_per_principal_with_the_thumbprint() -> None:
-    step = _step_text(_script(TEAMS, Shell.GRAPH), "Upload the Exchange auth certificate")
+    step = step_text(_script(TEAMS, Shell.GRAPH), "Upload the Exchange auth certificate")
     [(source, update, _)] = _commands(step, "Update-MgServicePrincipal")
     assert _text(source, update) == (
         "Update-MgServicePrincipal -ServicePrincipalId $principal.Id -KeyCredentials $keys -ErrorAction Stop")
@@ -162,9 +149,9 @@ def test_key_upload_and_undo_keep_the_missing_key_material_protection() -> None:
 
 
 def test_key_undo_removes_only_the_recorded_keys_while_they_are_there_and_keeps_the_others() -> None:
-    undo = _step_text(_script(SFB_HYBRID, Shell.GRAPH, undo=True), "Undo: Upload the OAuthTokenIssuer certificate")
+    undo = step_text(_script(SFB_HYBRID, Shell.GRAPH, undo=True), "Undo: Upload the OAuthTokenIssuer certificate")
     [(source, update, _)] = _commands(undo, "Update-MgServicePrincipal")
-    assert _record_loop(source, update) == (
+    assert record_loop(source, update) == (
         "@(Get-IntegrationRecord -Step 'hybrid.upload-sfb-oauth-certificate' -Type 'ServicePrincipalKey')")
     lines = _lines(undo)
     recorded = ("(($entry.identity.KeyId -and [string]$_.KeyId -eq [string]$entry.identity.KeyId) -or "
@@ -192,7 +179,7 @@ def test_rotation_upload_without_a_record_is_guarded_and_read_back_but_writes_no
 # ----- service principal names, the Exchange Online principal -----
 
 def test_each_pools_external_web_name_is_added_when_missing_and_recorded_as_shared() -> None:
-    step = _step_text(_script(SFB_HYBRID, Shell.GRAPH, **SPLIT_ORGANISATION), "Add the pools' external web services")
+    step = step_text(_script(SFB_HYBRID, Shell.GRAPH, **SPLIT_ORGANISATION), "Add the pools' external web services")
     lines = _lines(step)
     assert (f"foreach ($spn in @('{SFB_ID}/webext01.contoso.com', '{SFB_ID}/webext02.contoso.com')) {{") in lines
     [(source, update, _)] = _commands(step, "Update-MgServicePrincipal")
@@ -205,10 +192,10 @@ def test_each_pools_external_web_name_is_added_when_missing_and_recorded_as_shar
 
 
 def test_spn_undo_removes_only_recorded_names_still_there() -> None:
-    undo = _step_text(_script(SFB_HYBRID, Shell.GRAPH, undo=True, **SPLIT_ORGANISATION),
+    undo = step_text(_script(SFB_HYBRID, Shell.GRAPH, undo=True, **SPLIT_ORGANISATION),
                       "Undo: Add the pools' external web services")
     [(source, update, _)] = _commands(undo, "Update-MgServicePrincipal")
-    assert _record_loop(source, update) == (
+    assert record_loop(source, update) == (
         "@(Get-IntegrationRecord -Step 'hybrid.sfb-service-principal-name' -Type 'ServicePrincipalName')")
     assert "-ServicePrincipalNames @($principal.ServicePrincipalNames | Where-Object { $_ -ne $entry.identity.Name })" \
         in _text(source, update)
@@ -219,21 +206,21 @@ def test_spn_undo_removes_only_recorded_names_still_there() -> None:
 
 
 def test_exchange_online_principal_is_enabled_only_when_disabled_and_recorded_with_its_prior_value() -> None:
-    step = _step_text(_script(SFB_HYBRID, Shell.GRAPH), "Make sure the Exchange Online service principal")
+    step = step_text(_script(SFB_HYBRID, Shell.GRAPH), "Make sure the Exchange Online service principal")
     [(source, update, _)] = _commands(step, "Update-MgServicePrincipal")
     assert _guard(source, update) == "-not $prior"
     assert (f"Add-IntegrationRecord -Step 'hybrid.exchange-online-principal' -Type 'ServicePrincipal.AccountEnabled' "
             f"-Action 'changed' -Identity @{{ AppId = '{EXO_ID}'; Value = $true }} -Prior @{{ AccountEnabled = $prior "
             "} -Shared") in _lines(step)
-    undo = _step_text(_script(SFB_HYBRID, Shell.GRAPH, undo=True), "Undo: Make sure the Exchange Online")
+    undo = step_text(_script(SFB_HYBRID, Shell.GRAPH, undo=True), "Undo: Make sure the Exchange Online")
     [(source, update, _)] = _commands(undo, "Update-MgServicePrincipal")
-    assert _record_loop(source, update).startswith("@(Get-IntegrationRecord -Step 'hybrid.exchange-online-principal'")
+    assert record_loop(source, update).startswith("@(Get-IntegrationRecord -Step 'hybrid.exchange-online-principal'")
 
 
 # ----- the hosting provider and federation -----
 
 def test_hosting_provider_is_created_only_when_none_exists_and_undo_removes_only_a_recorded_one() -> None:
-    step = _step_text(_script(SFB_HYBRID, Shell.SFB), "Share the SIP address space")
+    step = step_text(_script(SFB_HYBRID, Shell.SFB), "Share the SIP address space")
     lines = _lines(step)
     assert "$providers = @(Get-CsHostingProvider -ErrorAction Stop |" in lines
     assert ("Where-Object { [string]$_.Identity -eq 'Exchange Online' -or [string]$_.ProxyFqdn -eq "
@@ -242,16 +229,16 @@ def test_hosting_provider_is_created_only_when_none_exists_and_undo_removes_only
     assert _guard(source, new) == "$providers.Count -eq 0" and _stops(source, new)
     assert ("Add-IntegrationRecord -Step 'hybrid.exchange-online-hosting-provider' -Type 'CsHostingProvider' "
             "-Action 'created' -Identity @{ Identity = 'Exchange Online'; ProxyFqdn = 'exap.um.outlook.com' }") in lines
-    undo = _step_text(_script(SFB_HYBRID, Shell.SFB, undo=True), "Undo: Share the SIP address space")
+    undo = step_text(_script(SFB_HYBRID, Shell.SFB, undo=True), "Undo: Share the SIP address space")
     [(source, remove, _)] = _commands(undo, "Remove-CsHostingProvider")
     assert _text(source, remove) == (
         "Remove-CsHostingProvider -Identity $entry.identity.Identity -Confirm:$false -ErrorAction Stop")
-    assert _record_loop(source, remove) == (
+    assert record_loop(source, remove) == (
         "@(Get-IntegrationRecord -Step 'hybrid.exchange-online-hosting-provider' -Type 'CsHostingProvider')")
 
 
 def test_allow_federated_users_is_shown_warned_about_changed_only_when_false_and_restored_by_undo() -> None:
-    step = _step_text(_script(SFB_HYBRID, Shell.SFB), "Share the SIP address space")
+    step = step_text(_script(SFB_HYBRID, Shell.SFB), "Share the SIP address space")
     lines = _lines(step)
     read = "$prior = [bool](Get-CsAccessEdgeConfiguration -Identity global -ErrorAction Stop).AllowFederatedUsers"
     show = "Write-Host \"AllowFederatedUsers (Access Edge, whole organisation) is $prior.\""
@@ -268,11 +255,11 @@ def test_allow_federated_users_is_shown_warned_about_changed_only_when_false_and
         "-Type 'CsAccessEdgeConfiguration.AllowFederatedUsers' -Action 'changed' "
         "-Identity @{ Identity = 'global'; Value = $true } -Prior @{ AllowFederatedUsers = $prior } -Shared")
     assert "Write-Host 'AllowFederatedUsers is already True: nothing to change (not recorded).'" in lines
-    undo = _step_text(_script(SFB_HYBRID, Shell.SFB, undo=True), "Undo: Share the SIP address space")
+    undo = step_text(_script(SFB_HYBRID, Shell.SFB, undo=True), "Undo: Share the SIP address space")
     [(source, revert, _)] = _commands(undo, "Set-CsAccessEdgeConfiguration")
     assert _text(source, revert) == ("Set-CsAccessEdgeConfiguration -Identity global -AllowFederatedUsers "
                                      "([bool]$entry.prior.AllowFederatedUsers) -ErrorAction Stop")
-    assert _record_loop(source, revert).endswith("-Type 'CsAccessEdgeConfiguration.AllowFederatedUsers')")
+    assert record_loop(source, revert).endswith("-Type 'CsAccessEdgeConfiguration.AllowFederatedUsers')")
     assert "Write-Host 'AllowFederatedUsers is no longer True: left alone.'" in _lines(undo)
 
 
@@ -283,7 +270,7 @@ def test_allow_federated_users_is_shown_warned_about_changed_only_when_false_and
     (Shell.SFB, "Export the OAuthTokenIssuer certificate", "SfbOAuthTokenIssuer.cer")])
 def test_export_writes_the_file_only_when_it_lacks_the_certificate_and_stops_on_failure(
         shell: Shell, title: str, file_name: str) -> None:
-    step = _step_text(_script(SFB_HYBRID, shell), title)
+    step = step_text(_script(SFB_HYBRID, shell), title)
     lines = _lines(step)
     [(source, folder, _)] = _commands(step, "New-Item")
     assert _guard(source, folder) == "-not (Test-Path -LiteralPath $folder)" and _stops(source, folder)

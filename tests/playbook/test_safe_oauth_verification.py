@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from tests.playbook.playbook_scenarios import scenario_for
 from tests.pwsh import _parser, parse
-from tests.script_safety import step_changes
+from tests.script_safety import record_loop, step_changes, step_text
 from wizard.playbook.build import build_playbook
 from wizard.playbook.export import bundle_files, exported_steps, render_script
 from wizard.playbook.step import Shell, Step
@@ -35,14 +35,6 @@ CUSTOM_REALM: dict[str, Any] = {"sip_domains": ["contoso.com", "fabrikam.com"], 
 def _script(topology: tuple[str, str, str, str], name: str, **overrides: Any) -> str:
     return bundle_files(scenario_for(topology, **overrides))[name].decode("utf-8-sig")
 
-
-def _step_text(script: str, title: str) -> str:
-    """The lines of one step of an exported script: from its banner to the next step's rule."""
-    lines = script.splitlines()
-    start = next(i for i, line in enumerate(lines)
-                 if line.startswith("Write-Host '[") and title in line.replace("''", "'"))
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("# ------")), len(lines))
-    return "\n".join(lines[start:end])
 
 
 def _tree(text: str) -> tuple[bytes, Node]:
@@ -98,18 +90,6 @@ def _enclosing_ifs(source: bytes, node: Node) -> list[tuple[str, str]]:
     return found
 
 
-def _record_loop(source: bytes, node: Node) -> str:
-    """The Get-IntegrationRecord call of the foreach loop around node ('' when there is none)."""
-    current = node
-    while current.parent is not None:
-        parent = current.parent
-        if parent.type == "foreach_statement" and current.type == "statement_block":
-            iterable = next(c for c in parent.children if c.type == "pipeline")
-            if "Get-IntegrationRecord" in _text(source, iterable):
-                return _text(source, iterable)
-        current = parent
-    return ""
-
 
 def _steps(topology: tuple[str, str, str, str], **overrides: Any) -> dict[str, Step]:
     return {s.id: s for s in build_playbook(scenario_for(topology, **overrides))}
@@ -118,12 +98,12 @@ def _steps(topology: tuple[str, str, str, str], **overrides: Any) -> dict[str, S
 # ----- the OAuth configuration: realm, autodiscover URL, service name -----
 
 def test_realm_undo_restores_the_value_setup_recorded_not_the_default_sip_domain() -> None:
-    undo = _step_text(_script(SERVER, "sfb-undo.ps1", **CUSTOM_REALM), "Set the OAuth realm to fabrikam.com")
+    undo = step_text(_script(SERVER, "sfb-undo.ps1", **CUSTOM_REALM), "Set the OAuth realm to fabrikam.com")
     assert parse(undo).ok
     assert "-Realm 'contoso.com'" not in undo, "the old undo set the realm to the default SIP domain"
     [(source, change)] = _commands(undo, "Set-CsOAuthConfiguration")
     assert _parameters(source, change) == {"-Identity": "global", "-Realm": "$value", "-ErrorAction": "Stop"}
-    assert _record_loop(source, change) == (
+    assert record_loop(source, change) == (
         "@(Get-IntegrationRecord -Step 'oauth.realm' -Type 'CsOAuthConfiguration.Realm')")
     lines = [line.strip() for line in undo.splitlines()]
     # the value set back is the recorded prior one, cleared when it was empty, and only while setup's value holds
@@ -134,7 +114,7 @@ def test_realm_undo_restores_the_value_setup_recorded_not_the_default_sip_domain
 
 
 def test_realm_setup_reads_the_prior_value_guards_on_it_and_records_it() -> None:
-    setup = _step_text(_script(SERVER, "sfb-setup.ps1", **CUSTOM_REALM), "Set the OAuth realm to fabrikam.com")
+    setup = step_text(_script(SERVER, "sfb-setup.ps1", **CUSTOM_REALM), "Set the OAuth realm to fabrikam.com")
     lines = [line.strip() for line in setup.splitlines()]
     assert "$prior = [string](Get-CsOAuthConfiguration -Identity global -ErrorAction Stop).Realm" in lines
     [(source, change)] = _commands(setup, "Set-CsOAuthConfiguration")
@@ -152,20 +132,20 @@ def test_realm_setup_reads_the_prior_value_guards_on_it_and_records_it() -> None
 ])
 def test_every_oauth_setting_is_undone_from_its_recorded_prior_value(topology: tuple[str, str, str, str],
                                                                       title: str, setting: str) -> None:
-    undo = _step_text(_script(topology, "sfb-undo.ps1"), title)
+    undo = step_text(_script(topology, "sfb-undo.ps1"), title)
     assert f"-{setting} $null" not in undo, "the old undo cleared the URL whatever it was before"
     [(source, change)] = _commands(undo, "Set-CsOAuthConfiguration")
     assert _parameters(source, change)[f"-{setting}"] == "$value"
-    assert f"-Type 'CsOAuthConfiguration.{setting}'" in _record_loop(source, change)
+    assert f"-Type 'CsOAuthConfiguration.{setting}'" in record_loop(source, change)
     assert f"$value = $entry.prior.{setting}" in undo
-    setup = _step_text(_script(topology, "sfb-setup.ps1"), title)
+    setup = step_text(_script(topology, "sfb-setup.ps1"), title)
     assert f"-Prior @{{ {setting} = $prior }}" in setup
 
 
 # ----- microsoft.sts -----
 
 def test_microsoft_sts_of_another_tenant_is_repointed_with_a_warning_and_the_old_url_recorded() -> None:
-    setup = _step_text(_script(HYBRID, "sfb-setup.ps1"), "Trust the Microsoft online token service")
+    setup = step_text(_script(HYBRID, "sfb-setup.ps1"), "Trust the Microsoft online token service")
     assert parse(setup).ok
     [(source, repoint)] = _commands(setup, "Set-CsOAuthServer")
     assert _parameters(source, repoint) == {"-Identity": "microsoft.sts", "-MetadataUrl": f"'{OUR_STS}'",
@@ -190,7 +170,7 @@ def test_microsoft_sts_of_another_tenant_is_repointed_with_a_warning_and_the_old
 
 
 def test_microsoft_sts_is_created_only_when_missing_recorded_as_shared_and_read_back() -> None:
-    setup = _step_text(_script(HYBRID, "sfb-setup.ps1"), "Trust the Microsoft online token service")
+    setup = step_text(_script(HYBRID, "sfb-setup.ps1"), "Trust the Microsoft online token service")
     [(source, create)] = _commands(setup, "New-CsOAuthServer")
     assert _enclosing_ifs(source, create)[0] == ("then", "-not $sts")
     assert "-ErrorAction" in _parameters(source, create)
@@ -203,11 +183,11 @@ def test_microsoft_sts_is_created_only_when_missing_recorded_as_shared_and_read_
 
 
 def test_microsoft_sts_undo_reverts_only_recorded_entries_and_restores_the_old_url() -> None:
-    undo = _step_text(_script(HYBRID, "sfb-undo.ps1"), "Trust the Microsoft online token service")
+    undo = step_text(_script(HYBRID, "sfb-undo.ps1"), "Trust the Microsoft online token service")
     [(source, remove)] = _commands(undo, "Remove-CsOAuthServer")
-    assert _record_loop(source, remove) == "@(Get-IntegrationRecord -Step 'oauth.microsoft-sts' -Type 'CsOAuthServer')"
+    assert record_loop(source, remove) == "@(Get-IntegrationRecord -Step 'oauth.microsoft-sts' -Type 'CsOAuthServer')"
     [(source, restore)] = _commands(undo, "Set-CsOAuthServer")
-    assert _record_loop(source, restore) == (
+    assert record_loop(source, restore) == (
         "@(Get-IntegrationRecord -Step 'oauth.microsoft-sts' -Type 'CsOAuthServer.MetadataUrl')")
     assert _parameters(source, restore)["-MetadataUrl"] == "$value"
     assert "$value = [string]$entry.prior.MetadataUrl" in undo
@@ -245,7 +225,7 @@ def test_verify_mode_exports_the_storage_test_with_delete_item() -> None:
 # ----- the storage test -----
 
 def test_storage_test_deletes_its_item_and_names_the_test_user() -> None:
-    step = _step_text(_script(SERVER, "sfb-setup.ps1"), "Test Skype for Business's access to")
+    step = step_text(_script(SERVER, "sfb-setup.ps1"), "Test Skype for Business's access to")
     [(source, test)] = _commands(step, "Test-CsExStorageConnectivity")
     parameters = _parameters(source, test)
     assert parameters["-SipUri"] == "'sip:kenmyer@contoso.com'"
@@ -254,7 +234,7 @@ def test_storage_test_deletes_its_item_and_names_the_test_user() -> None:
 
 
 def test_storage_test_asks_for_a_user_only_without_a_test_user() -> None:
-    step = _step_text(_script(SERVER, "sfb-setup.ps1", test_sip_uri=""), "Test Skype for Business's access to")
+    step = step_text(_script(SERVER, "sfb-setup.ps1", test_sip_uri=""), "Test Skype for Business's access to")
     [(source, test)] = _commands(step, "Test-CsExStorageConnectivity")
     parameters = _parameters(source, test)
     assert parameters["-SipUri"].startswith("(Read-Host -Prompt ")
@@ -262,7 +242,7 @@ def test_storage_test_asks_for_a_user_only_without_a_test_user() -> None:
 
 
 def test_the_token_check_precedes_the_storage_test_and_skips_it_with_a_way_out() -> None:
-    step = _step_text(_script(SERVER, "sfb-setup.ps1"), "Test Skype for Business's access to")
+    step = step_text(_script(SERVER, "sfb-setup.ps1"), "Test Skype for Business's access to")
     assert parse(step).ok
     lines = [line.strip() for line in step.splitlines()]
     check = next(i for i, line in enumerate(lines) if line.startswith("$rtcAdmins = [bool]("))
