@@ -130,7 +130,7 @@ def test_a_right_to_left_override_in_a_certificate_subject_is_removed_from_the_s
         cert["Subject"] = "CN=Auth\u202e\x1b[2Jrec.exe\r\nRemove-Item C:\\"
     scripts = render_scripts(_plan(docs))
     body = next(text for name, text in scripts.items() if name.startswith("exchange-auth"))
-    replaces = next(line for line in body.split("\r\n") if line.startswith("# Replaces"))
+    replaces = next(line for line in body.splitlines() if line.startswith("# Replaces"))
     assert "CN=Auth" in replaces and "rec.exe" in replaces and "Remove-Item C:\\)" in replaces  # one comment line
     assert hidden_in(replaces) == []
     assert "Remove-Item" not in parse(body).commands

@@ -174,8 +174,9 @@ def test_exchange_2016_and_2019_use_client_access_service_and_2010_2013_client_a
                           ("2016", "ClientAccessService"), ("2019", "ClientAccessService")):
         steps = {s.id: s for s in build_playbook(scenario_for(("server", version, "server", "2015")))}
         uri = "https://autodiscover.contoso.com/autodiscover/autodiscover.xml"
-        assert steps["autodiscover.internal-uri"].command == (
-            f"Get-{noun} | Set-{noun} -AutoDiscoverServiceInternalUri '{uri}'")
+        command = steps["autodiscover.internal-uri"].command
+        assert command.startswith(f"foreach ($server in @(Get-{noun} -ErrorAction Stop)) {{")
+        assert f"Set-{noun} -Identity $name -AutoDiscoverServiceInternalUri '{uri}' -ErrorAction Stop" in command
         assert steps["autodiscover.internal-uri-current"].command.startswith(f"Get-{noun} | Select-Object")
 
 
@@ -324,12 +325,16 @@ def test_given_thumbprint_is_assigned_as_oauth_token_issuer():
 
 def test_several_sip_domains_and_servers_get_a_record_or_computer_each():
     scenario = scenario_for(("server", "2016", "server", "2015"), sip_domains=["contoso.com", "fabrikam.com"],
-                            exchange_fqdns=["exch01.contoso.com", "exch02.contoso.com"])
+                            exchange_fqdns=["exch01.contoso.com", "exch02.contoso.com"], exchange_lb_fqdn="mail.contoso.com")
     steps = {s.id: s for s in build_playbook(scenario)}
     dns = steps["prerequisites.lync-dns"].command
     assert "'lyncdiscover.fabrikam.com'" in dns and "'lyncdiscover.contoso.com'" in dns
     owa = steps["partner-applications.owa-trusted-application"].command
-    assert "New-CsTrustedApplicationComputer -Identity 'exch02.contoso.com' -Pool 'exch01.contoso.com'" in owa
+    # The pool is the load-balanced name and the first server its computer, so that the second can join it.
+    assert ("New-CsTrustedApplicationPool -Identity 'mail.contoso.com' -Registrar 'pool01.contoso.com' -Site $siteId "
+            "-ComputerFqdn 'exch01.contoso.com'") in owa
+    assert "New-CsTrustedApplicationComputer -Identity 'exch02.contoso.com' -Pool 'mail.contoso.com'" in owa
+    assert "-HostNameAlias 'mail.contoso.com'" in steps["autodiscover.dns-cname"].command
     assert "exch02.contoso.com" in steps["autodiscover.iisreset"].note
     online = {s.id for s in build_playbook(scenario_for(("online", "", "online", ""),
                                                         sip_domains=["contoso.com", "fabrikam.com"]))}
@@ -363,7 +368,8 @@ def test_exchange_se_is_named_as_2019_code_without_um_and_uses_client_access_ser
     assert "Exchange Server Subscription Edition (SE) has no Unified Messaging" in note
     assert "the same commands as 2019" in note and "Cloud Voicemail" in note and "hybrid connectivity" in note
     assert "15.2.2562" in steps["prerequisites.exchange-servers"].check
-    assert steps["autodiscover.internal-uri"].command.startswith("Get-ClientAccessService | Set-ClientAccessService")
+    assert steps["autodiscover.internal-uri"].command.startswith(
+        "foreach ($server in @(Get-ClientAccessService -ErrorAction Stop)) {")
     assert "Exchange se" not in steps["autodiscover.internal-uri"].note
     assert "Exchange Server Subscription Edition (SE) uses Get-/Set-ClientAccessService" in \
         steps["autodiscover.internal-uri"].note

@@ -50,8 +50,12 @@ def seed_001() -> Scenario:
 
 
 def test_seed_000_and_003_autodiscover_uri_command(litwareinc):
-    assert ("Get-ClientAccessServer | Set-ClientAccessServer -AutoDiscoverServiceInternalUri "
-            "'https://autodiscover.litwareinc.com/autodiscover/autodiscover.xml'") in commands(litwareinc)
+    # The documents' Get-ClientAccessServer | Set-ClientAccessServer, one server at a time so that each server's
+    # previous value is recorded for undo.
+    text = commands(litwareinc)
+    assert "foreach ($server in @(Get-ClientAccessServer -ErrorAction Stop)) {" in text
+    assert ("Set-ClientAccessServer -Identity $name -AutoDiscoverServiceInternalUri "
+            "'https://autodiscover.litwareinc.com/autodiscover/autodiscover.xml' -ErrorAction Stop") in text
 
 
 def test_seed_000_and_003_autodiscover_check_command(litwareinc):
@@ -99,8 +103,8 @@ def test_seed_004_dns_records(jdskype):
 
 def test_seed_004_autodiscover_uri_iisreset_and_certificate_check(jdskype):
     text = commands(jdskype)
-    assert ("Set-ClientAccessServer -AutoDiscoverServiceInternalUri "
-            "'https://autodiscover.jdskype.net/autodiscover/autodiscover.xml'") in text
+    assert ("Set-ClientAccessServer -Identity $name -AutoDiscoverServiceInternalUri "
+            "'https://autodiscover.jdskype.net/autodiscover/autodiscover.xml' -ErrorAction Stop") in text
     assert "iisreset /noforce" in text
     assert "Get-ExchangeCertificate | Select-Object -Property 'Subject', 'Services', 'CertificateDomains'" in text
 
