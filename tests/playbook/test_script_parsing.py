@@ -42,6 +42,7 @@ def test_every_step_command_parses_on_its_own(topology):
 def test_scripts_with_several_servers_and_domains_parse():
     scenario = scenario_for(("server", "2016", "hybrid", "2015"), sip_domains=["contoso.com", "fabrikam.com"],
                             exchange_fqdns=["exch01.contoso.com", "exch02.contoso.com", "exch03.contoso.com"],
+                            exchange_lb_fqdn="mail.contoso.com",
                             pool_fqdns=["pool01.contoso.com", "pool02.contoso.com"], sfb_site="Redmond Site",
                             oauth_certificate_thumbprint="AB" * 20, oauth_realm="fabrikam.com",
                             oauth_certificate="C:\\Certs\\O’Brien oauth.cer")

@@ -1,40 +1,133 @@
 """The commands of the OWA IM steps (wizard/playbook/owa.py), which several phases hold (by topology).
 
-special() is keyed by the step's kind (owa-trusted-application, ...), whatever its phase.
+special() spells out the trusted application pool, whose commands depend on how the site is found and how
+many Exchange servers there are; the other steps are listed by id (Exchange 2010's differ from 2013's).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from expected.common import IIS_CERTIFICATE
+BY_ID: dict[str, tuple[list[str], list[str] | None]] = {
+    "oauth.owa-mailbox-policy": (
+        ["Get-OwaMailboxPolicy", "Set-OwaMailboxPolicy", "Get-OwaMailboxPolicy", "Write-Host"],
+        ["Get-OwaMailboxPolicy", "Write-Host", "Set-OwaMailboxPolicy", "Write-Host"],
+    ),
+    "oauth.owa-virtual-directory": (
+        [
+            "Get-ExchangeCertificate",
+            "Where-Object",
+            "Get-Date",
+            "Where-Object",
+            "Sort-Object",
+            "Select-Object",
+            "Write-Host",
+            "Get-OwaVirtualDirectory",
+            "Write-Host",
+            "Set-OwaVirtualDirectory",
+            "Get-OwaVirtualDirectory",
+            "Write-Host",
+        ],
+        ["Get-OwaVirtualDirectory", "Write-Host", "Set-OwaVirtualDirectory", "Write-Host"],
+    ),
+    "partner-applications.owa-mailbox-policy": (
+        ["Get-OwaMailboxPolicy", "Set-OwaMailboxPolicy", "Get-OwaMailboxPolicy", "Write-Host"],
+        ["Get-OwaMailboxPolicy", "Write-Host", "Set-OwaMailboxPolicy", "Write-Host"],
+    ),
+    "partner-applications.owa-virtual-directory": (
+        ["Get-OwaVirtualDirectory", "Write-Host", "Set-OwaVirtualDirectory", "Get-OwaVirtualDirectory", "Write-Host"],
+        ["Get-OwaVirtualDirectory", "Write-Host", "Set-OwaVirtualDirectory", "Write-Host"],
+    ),
+    "partner-applications.owa-web-config": (
+        [
+            "Get-ExchangeCertificate",
+            "Where-Object",
+            "Get-Date",
+            "Where-Object",
+            "Sort-Object",
+            "Select-Object",
+            "Write-Host",
+            "Join-Path",
+            "Get-Content",
+            "Where-Object",
+            "Select-Object",
+            "Where-Object",
+            "Select-Object",
+            "Get-Date",
+            "Copy-Item",
+            "Where-Object",
+            "Select-Object",
+            "Get-Content",
+            "Where-Object",
+            "Select-Object",
+            "Where-Object",
+            "Select-Object",
+            "Write-Host",
+            "Write-Host",
+        ],
+        [
+            "Get-Content",
+            "Where-Object",
+            "Select-Object",
+            "Where-Object",
+            "Select-Object",
+            "Test-Path",
+            "Write-Host",
+            "Get-Date",
+            "Copy-Item",
+            "Copy-Item",
+            "Write-Host",
+        ],
+    ),
+    "verification.owa-im-events": (["Get-WinEvent", "Format-List"], None),
+}
 
-_OWA_TRUSTED_UNDO = ["Get-CsTrustedApplication", "Where-Object", "Remove-CsTrustedApplication",
-                     "Get-CsTrustedApplicationPool", "Remove-CsTrustedApplicationPool", "Enable-CsTopology"]
-_OWA_VDIR_UNDO = ["Get-OwaVirtualDirectory", "Where-Object", "Set-OwaVirtualDirectory"]
-_OWA_WEB_CONFIG = (
-    [*IIS_CERTIFICATE, "Join-Path", "Get-Content", "Where-Object", "Select-Object", "Test-Path", "Copy-Item"],
-    ["Join-Path", "Get-Content", "Where-Object"])
-_OWA_POLICY = (["Set-OwaMailboxPolicy"], ["Get-OwaMailboxPolicy", "Set-OwaMailboxPolicy"])
-
+_SITE_GIVEN = ["Get-CsSite"]
+_SITE_FROM_POOL = ["Get-CsPool", "Get-CsSite", "Where-Object", "Select-Object"]
+_POOL = ["New-CsTrustedApplicationPool", "Enable-CsTopology", "Get-CsTrustedApplicationPool", "Write-Host"]
+_COMPUTER = [
+    "Get-CsTrustedApplicationComputer",
+    "Write-Warning",
+    "New-CsTrustedApplicationComputer",
+    "Enable-CsTopology",
+    "Get-CsTrustedApplicationComputer",
+    "Write-Host",
+]
+_APPLICATION = [
+    "Get-CsTrustedApplication",
+    "Where-Object",
+    "New-CsTrustedApplication",
+    "Enable-CsTopology",
+    "Get-CsTrustedApplication",
+    "Where-Object",
+    "Write-Host",
+]
+_TRUSTED_UNDO = [
+    "Get-CsTrustedApplication",
+    "Write-Host",
+    "Remove-CsTrustedApplication",
+    "Enable-CsTopology",
+    "Write-Host",
+    "Get-CsTrustedApplicationComputer",
+    "Write-Host",
+    "Remove-CsTrustedApplicationComputer",
+    "Enable-CsTopology",
+    "Write-Host",
+    "Get-CsTrustedApplicationPool",
+    "Get-CsTrustedApplication",
+    "Where-Object",
+    "Get-CsTrustedApplicationComputer",
+    "Where-Object",
+    "Write-Host",
+    "Remove-CsTrustedApplicationPool",
+    "Enable-CsTopology",
+    "Write-Host",
+]
 
 
 def special(step: Any, scenario: Any) -> tuple[list[str], list[str] | None] | None:
-    t = scenario.topology
-    kind = step.id.split(".", 1)[1]
-    if kind == "owa-trusted-application":
-        site = [] if scenario.sfb_site else ["Get-CsPool"]
-        computers = ["Get-CsTrustedApplicationComputer", "New-CsTrustedApplicationComputer"] * (
-            len(scenario.exchange_fqdns) - 1)
-        return (["Get-CsTrustedApplicationPool", "New-CsTrustedApplicationPool", *site, *computers,
-                 "Get-CsTrustedApplication", "Where-Object", "New-CsTrustedApplication", "Enable-CsTopology"],
-                _OWA_TRUSTED_UNDO)
-    if kind == "owa-virtual-directory":
-        if t.exchange_version == "2010":
-            return [*IIS_CERTIFICATE, "Get-OwaVirtualDirectory", "Set-OwaVirtualDirectory"], _OWA_VDIR_UNDO
-        return ["Get-OwaVirtualDirectory", "Set-OwaVirtualDirectory"], _OWA_VDIR_UNDO
-    if kind == "owa-web-config":
-        return _OWA_WEB_CONFIG
-    if kind == "owa-mailbox-policy":
-        return _OWA_POLICY
-    return None
+    if step.id.endswith(".owa-trusted-application"):
+        site = _SITE_GIVEN if scenario.sfb_site else _SITE_FROM_POOL
+        computers = _COMPUTER * (len(scenario.exchange_fqdns) - 1)
+        return ["Get-CsTrustedApplicationPool", "Write-Host", *site, *_POOL, *computers, *_APPLICATION], _TRUSTED_UNDO
+    return BY_ID.get(step.id)
