@@ -55,12 +55,12 @@ def _recycle() -> str:
 def _pool_layout(scenario: Settled) -> tuple[str, str, list[str]]:
     """(trusted application pool FQDN, its first computer or '', the other computers to add).
 
-    With two or more servers the pool is the load-balanced name and the first server its -ComputerFqdn (a pool
-    created under a computer's own name cannot take more computers); with one server the pool is the server.
+    With a load-balanced name the pool is that name and the first server its -ComputerFqdn (a pool created
+    under a computer's own name cannot take more computers); with one server and no such name the pool is the server.
     """
     pool = scenario.exchange_service_fqdn
     servers = list(scenario.exchange_fqdns)
-    if len(servers) > 1 and pool not in servers:
+    if pool not in servers:
         return pool, servers[0], servers[1:]
     return pool, "", [s for s in servers if s != pool]
 
@@ -72,7 +72,7 @@ def _site_lookup(scenario: Settled, registrar: str) -> str:
                      "$siteId = [string]$site.SiteId")
     return block(
         f"$registrarPool = Get-CsPool -Identity {q(registrar)} -ErrorAction Stop",
-        "$site = @(Get-CsSite -ErrorAction Stop | Where-Object { \"$($_.Identity)\" -eq \"$($registrarPool.Site)\" }) |",
+        "$site = @(Get-CsSite -ErrorAction Stop | Where-Object { \"$($_.Identity)\" -eq \"$($registrarPool.Site)\" }) |",  # noqa: E501
         "    Select-Object -First 1",
         f"if (-not $site) {{ throw {q(f'The site of {registrar} was not found with Get-CsSite.')} }}",
         "$siteId = [string]$site.SiteId",
@@ -101,7 +101,7 @@ def _create_trusted(scenario: Settled, step_id: str) -> str:
         already=f"The trusted application pool {owa_pool} exists: left as it is and not recorded (undo leaves it too).",
     )
     computers = [guarded(
-        before=block(f"$computer = Get-CsTrustedApplicationComputer -Identity {q(server)} -ErrorAction SilentlyContinue",
+        before=block(f"$computer = Get-CsTrustedApplicationComputer -Identity {q(server)} -ErrorAction SilentlyContinue",  # noqa: E501
                      f"if ($computer -and \"$($computer.Pool)\" -ne {q(owa_pool)}) {{",
                      f"    Write-Warning ({q(f'{server} is a trusted application computer of another pool:')} + "
                      "\" $($computer.Pool). Left as it is.\")",
@@ -114,7 +114,7 @@ def _create_trusted(scenario: Settled, step_id: str) -> str:
     ) for server in others]
     is_owa_app = _IS_OWA_APP.format(pool=q(owa_pool))
     application = guarded(
-        before=block(f"$owaApplication = @(Get-CsTrustedApplication -ErrorAction Stop | Where-Object {{ {is_owa_app} }})"),
+        before=block(f"$owaApplication = @(Get-CsTrustedApplication -ErrorAction Stop | Where-Object {{ {is_owa_app} }})"),  # noqa: E501
         needed="$owaApplication.Count -eq 0",
         change=[f"New-CsTrustedApplication -ApplicationId OutlookWebApp -TrustedApplicationPoolFqdn {q(owa_pool)} "
                 "-Port 5199", "Enable-CsTopology"],
@@ -141,7 +141,7 @@ def _undo_trusted(step_id: str) -> str:
             "Write-Host \"    trusted application $($entry.identity.Identity) removed.\"",
         )),
         undo_recorded(step_id, COMPUTER_TYPE, block(
-            "$computer = Get-CsTrustedApplicationComputer -Identity $entry.identity.Identity -ErrorAction SilentlyContinue",
+            "$computer = Get-CsTrustedApplicationComputer -Identity $entry.identity.Identity -ErrorAction SilentlyContinue",  # noqa: E501
             "if (-not $computer -or \"$($computer.Pool)\" -ne $entry.identity.Pool) {",
             indent(left_alone("The trusted application computer is gone or in another pool since setup: left alone.")),
             "}",
@@ -150,10 +150,10 @@ def _undo_trusted(step_id: str) -> str:
             "Write-Host \"    trusted application computer $($entry.identity.Identity) removed.\"",
         )),
         undo_recorded(step_id, POOL_TYPE, block(
-            "$trustedPool = Get-CsTrustedApplicationPool -Identity $entry.identity.PoolFqdn -ErrorAction SilentlyContinue",
+            "$trustedPool = Get-CsTrustedApplicationPool -Identity $entry.identity.PoolFqdn -ErrorAction SilentlyContinue",  # noqa: E501
             "$applications = @(Get-CsTrustedApplication -ErrorAction Stop | Where-Object { "
             "$_.TrustedApplicationPoolFqdn -eq $entry.identity.PoolFqdn })",
-            "$computers = @(Get-CsTrustedApplicationComputer -Pool $entry.identity.PoolFqdn -ErrorAction SilentlyContinue"
+            "$computers = @(Get-CsTrustedApplicationComputer -Pool $entry.identity.PoolFqdn -ErrorAction SilentlyContinue"  # noqa: E501
             " | Where-Object { \"$($_.Identity)\" -ne $entry.identity.ComputerFqdn })",
             "if (-not $trustedPool -or $applications.Count -gt 0 -or $computers.Count -gt 0) {",
             indent(left_alone("The trusted application pool is gone, or holds applications or computers setup did not "
@@ -253,8 +253,8 @@ def virtual_directory(scenario: Settled, phase: Phase) -> Step:
     identity = {"Identity": "$identity", "Type": q("Ocs")}
     needed = "-not $priorEnabled -or $priorType -ne 'Ocs'"
     change = "Set-OwaVirtualDirectory -Identity $identity -InstantMessagingEnabled $true -InstantMessagingType Ocs"
-    read_back = "($check = Get-OwaVirtualDirectory -Identity $identity -ErrorAction Stop).InstantMessagingEnabled -and " \
-                "\"$($check.InstantMessagingType)\" -eq 'Ocs'"
+    read_back = ("($check = Get-OwaVirtualDirectory -Identity $identity -ErrorAction Stop).InstantMessagingEnabled "
+                 "-and \"$($check.InstantMessagingType)\" -eq 'Ocs'")
     befores = ["$identity = [string]$directory.Identity", "$priorEnabled = [bool]$directory.InstantMessagingEnabled",
                "$priorType = [string]$directory.InstantMessagingType"]
     if v2010:

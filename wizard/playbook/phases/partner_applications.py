@@ -144,9 +144,9 @@ def _show_exchange_applications(variable: str = "$found") -> str:
 
 def _undo_exchange_application(step_id: str, dc: str = "", *, with_metadata: bool = False, reset: bool = False) -> str:
     """Remove each partner application `step_id` created, only while its name, identifier (and metadata URL) match."""
-    condition = ("$_.Name -eq $entry.identity.Name -and $_.ApplicationIdentifier -eq $entry.identity.ApplicationIdentifier"
+    condition = ("$_.Name -eq $entry.identity.Name -and $_.ApplicationIdentifier -eq $entry.identity.ApplicationIdentifier"  # noqa: E501
                  + (" -and $_.AuthMetadataUrl -eq $entry.identity.AuthMetadataUrl" if with_metadata else ""))
-    done = ("Write-Host \"    partner application $($entry.identity.Name) removed; run iisreset /noforce on each Exchange "
+    done = ("Write-Host \"    partner application $($entry.identity.Name) removed; run iisreset /noforce on each Exchange "  # noqa: E501
             "server.\"" if reset else "Write-Host \"    partner application $($entry.identity.Name) removed.\"")
     return undo_recorded(step_id, PARTNER_TYPE, block(
         f"$application = @(Get-PartnerApplication{_dc(dc)} -ErrorAction Stop | Where-Object {{ {condition} }}) | "
@@ -169,7 +169,7 @@ def exchange_trusts_sfb(scenario: Settled) -> Step:
     command = block(
         f"$found = @(Get-PartnerApplication -ErrorAction Stop | Where-Object {{ {_IS_LYNC} }})",
         _show_exchange_applications(),
-        f"if ($found.Count -gt 0 -and @($found | Where-Object {{ $_.AuthMetadataUrl -in {array(urls)} }}).Count -eq 0) {{",
+        f"if ($found.Count -gt 0 -and @($found | Where-Object {{ $_.AuthMetadataUrl -in {array(urls)} }}).Count -eq 0) {{",  # noqa: E501
         f"    Write-Warning {q(other_url)}",
         "}",
         guarded(
@@ -376,7 +376,7 @@ def sfb_online_account(scenario: Settled) -> Step:
 
 def _role_assignment(step_id: str, role: str, account: str, dc: str, *, shared: bool) -> str:
     """Assign `role` to $user unless it has it; the created assignment is read back and recorded by its name."""
-    read = f"@(Get-ManagementRoleAssignment -Role {role} -RoleAssignee $user.Identity{_dc(dc)} -ErrorAction SilentlyContinue)"
+    read = f"@(Get-ManagementRoleAssignment -Role {role} -RoleAssignee $user.Identity{_dc(dc)} -ErrorAction SilentlyContinue)"  # noqa: E501
     return guarded(
         before=f"$assigned = {read}",
         needed="$assigned.Count -eq 0",
@@ -505,7 +505,7 @@ def teams_scheduler_account(scenario: Settled) -> Step:
     dc = scenario.dc_fqdn
     address = f"TeamsScheduler-ApplicationAccount@{scenario.effective_verified_domain}"
     step_id = "partner-applications.teams-scheduler-account"
-    create = f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)}{_dc(dc)}"
+    create = f"$user = New-MailUser -Name TeamsScheduler -ApplicationAccount -ExternalEmailAddress {q(address)}{_dc(dc)}"  # noqa: E501
     return Step(
         id=step_id,
         phase=PHASE,
