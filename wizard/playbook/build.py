@@ -39,7 +39,7 @@ class PlaybookError(RuntimeError):
     """A phase module produced an inconsistent playbook (a bug, reported with the step at fault)."""
 
 
-def _settled(scenario: Scenario | Settled) -> Settled:
+def settled_of(scenario: Scenario | Settled) -> Settled:
     """The phases read only a settled scenario: validated once here, never again downstream."""
     return scenario if isinstance(scenario, Settled) else scenario.settle()
 
@@ -57,12 +57,12 @@ def _phase_steps(settled: Settled, phase: Phase) -> list[Step]:
 
 def steps_for_phase(scenario: Scenario | Settled, phase: Phase) -> list[Step]:
     """The steps of one phase (empty when the topology skips it); ScenarioInvalid for an invalid scenario."""
-    return _phase_steps(_settled(scenario), phase)
+    return _phase_steps(settled_of(scenario), phase)
 
 
 def build_playbook(scenario: Scenario | Settled) -> list[Step]:
     """All steps for the scenario's topology, in phase order; step ids are unique."""
-    settled = _settled(scenario)
+    settled = settled_of(scenario)
     steps = [step for phase in Phase for step in _phase_steps(settled, phase)]
     seen: set[str] = set()
     for step in steps:

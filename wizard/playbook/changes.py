@@ -119,3 +119,8 @@ def undo_recorded(step: str, type_: str, revert: str) -> str:
 def left_alone(reason: str) -> str:
     """Inside undo_recorded: mark the entry done without changing anything (the object changed since setup)."""
     return block(f"Write-Host {q(reason)}", f"{DONE_RECORD_FUNCTION} -Entry $entry -Outcome 'left alone'", "continue")
+
+
+def leave_alone_if(condition: str, reason: str) -> str:
+    """Inside undo_recorded: when `condition` holds (the object is no longer as setup left it), leave it alone."""
+    return f"if ({condition}) {{\n{indent(left_alone(reason))}\n}}"

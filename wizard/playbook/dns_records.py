@@ -8,7 +8,7 @@ The DnsServer cmdlets are CDXML: only -ErrorAction Stop on each call makes a fai
 from __future__ import annotations
 
 from wizard.playbook import commands as cmd
-from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
+from wizard.playbook.changes import Record, guarded, leave_alone_if, stop, undo_recorded
 from wizard.playbook.psquote import literal as q
 from wizard.playbook.snippets import block
 
@@ -51,9 +51,7 @@ def undo_cname(step: str) -> str:
         "$record = @(Get-DnsServerResourceRecord -ZoneName $entry.identity.Zone -Name $entry.identity.Name "
         "-RRType CName -ErrorAction SilentlyContinue |",
         "    Where-Object { $_.RecordData.HostNameAlias.TrimEnd('.') -eq $entry.identity.Target })",
-        "if ($record.Count -eq 0) {",
-        "    " + left_alone("The CNAME no longer points where setup pointed it: left alone.").replace("\n", "\n    "),
-        "}",
+        leave_alone_if("$record.Count -eq 0", "The CNAME no longer points where setup pointed it: left alone."),
         stop("Remove-DnsServerResourceRecord -ZoneName $entry.identity.Zone -InputObject $record[0] -Force"),
     ))
 
@@ -81,9 +79,6 @@ def undo_srv(step: str) -> str:
         "-RRType Srv -ErrorAction SilentlyContinue |",
         "    Where-Object { $_.RecordData.DomainName.TrimEnd('.') -eq $entry.identity.Target -and "
         "$_.RecordData.Port -eq $entry.identity.Port })",
-        "if ($record.Count -eq 0) {",
-        "    " + left_alone("The SRV record is no longer there as setup created it: left alone.").replace(
-            "\n", "\n    "),
-        "}",
+        leave_alone_if("$record.Count -eq 0", "The SRV record is no longer there as setup created it: left alone."),
         stop("Remove-DnsServerResourceRecord -ZoneName $entry.identity.Zone -InputObject $record[0] -Force"),
     ))

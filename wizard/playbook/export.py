@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from wizard.lifecycle import support_lines, support_warning
-from wizard.playbook.build import build_playbook
+from wizard.playbook.build import build_playbook, settled_of
 from wizard.playbook.psquote import literal
 from wizard.playbook.runbook import render_runbook_html, render_runbook_markdown
 from wizard.playbook.runtime import STOP_FUNCTION, preamble, read_only_preamble, record_file_pattern
@@ -52,13 +52,9 @@ def bundle_file_names() -> set[str]:
     return names | set(RUNBOOK_FILES) | set(COLLECTOR_FILE_NAMES)
 
 
-def _settled(scenario: Scenario | Settled) -> Settled:
-    return scenario if isinstance(scenario, Settled) else scenario.settle()
-
-
 def exported_steps(scenario: Scenario | Settled) -> list[Step]:
     """The steps the bundle holds: all of them to set up; only the read-only ones to verify."""
-    settled = _settled(scenario)
+    settled = settled_of(scenario)
     steps = build_playbook(settled)
     return [s for s in steps if s.read_only] if settled.mode is Mode.VERIFY else steps
 
@@ -186,7 +182,7 @@ def render_script(scenario: Scenario | Settled, shell: Shell, steps: list[Step],
     """
     if shell is Shell.BROWSER:
         raise ValueError("browser steps are manual checks, not a script")
-    settled = _settled(scenario)
+    settled = settled_of(scenario)
     verify = settled.mode is Mode.VERIFY
     if verify and undo:
         raise ValueError("verify mode changes nothing, so it has no undo script")

@@ -15,7 +15,7 @@ changed, and web.config from the backup setup made, each only while it is still 
 from __future__ import annotations
 
 from wizard.playbook import sources
-from wizard.playbook.changes import Record, guarded, left_alone, native, stop, undo_recorded
+from wizard.playbook.changes import Record, guarded, leave_alone_if, left_alone, native, stop, undo_recorded
 from wizard.playbook.snippets import block, indent, q
 from wizard.playbook.step import Shell, Step
 from wizard.settled import Settled
@@ -133,18 +133,17 @@ def _undo_trusted(step_id: str) -> str:
     return block(
         undo_recorded(step_id, APPLICATION_TYPE, block(
             "$application = Get-CsTrustedApplication -Identity $entry.identity.Identity -ErrorAction SilentlyContinue",
-            "if (-not $application -or \"$($application.TrustedApplicationPoolFqdn)\" -ne $entry.identity.PoolFqdn) {",
-            indent(left_alone("OWA's trusted application is gone or moved since setup: left alone.")),
-            "}",
+            leave_alone_if("-not $application -or "
+                           "\"$($application.TrustedApplicationPoolFqdn)\" -ne $entry.identity.PoolFqdn",
+                           "OWA's trusted application is gone or moved since setup: left alone."),
             stop("Remove-CsTrustedApplication -Identity $entry.identity.Identity -Force"),
             publish,
             "Write-Host \"    trusted application $($entry.identity.Identity) removed.\"",
         )),
         undo_recorded(step_id, COMPUTER_TYPE, block(
             "$computer = Get-CsTrustedApplicationComputer -Identity $entry.identity.Identity -ErrorAction SilentlyContinue",  # noqa: E501
-            "if (-not $computer -or \"$($computer.Pool)\" -ne $entry.identity.Pool) {",
-            indent(left_alone("The trusted application computer is gone or in another pool since setup: left alone.")),
-            "}",
+            leave_alone_if("-not $computer -or \"$($computer.Pool)\" -ne $entry.identity.Pool",
+                           "The trusted application computer is gone or in another pool since setup: left alone."),
             stop("Remove-CsTrustedApplicationComputer -Identity $entry.identity.Identity -Force"),
             publish,
             "Write-Host \"    trusted application computer $($entry.identity.Identity) removed.\"",

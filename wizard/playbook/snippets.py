@@ -199,19 +199,16 @@ def graph_upload_certificate(tenant: str, certificate_path: str, app_ids: Sequen
 def graph_remove_certificate(tenant: str, step: str) -> str:
     """Undo of graph_upload_certificate: remove each key that `step` recorded, only while it is still there,
     resubmitting every other key as it is; keys setup found in place were not recorded and stay."""
-    from wizard.playbook.changes import left_alone, stop, undo_recorded
+    from wizard.playbook.changes import leave_alone_if, stop, undo_recorded
 
     revert = block(
         "$appId = [string]$entry.identity.AppId",
         _find_principal("$appId"),
-        "if (-not $principal) {",
-        indent(left_alone("The service principal is no longer in the tenant: left alone.")),
-        "}",
+        leave_alone_if("-not $principal", "The service principal is no longer in the tenant: left alone."),
         "# Graph returns key material only when one object is read with $select=keyCredentials.",
         f"$current = @(({_READ_KEYS}).KeyCredentials)",
-        f"if (@($current | Where-Object {{ {_IS_RECORDED_KEY} }}).Count -eq 0) {{",
-        indent(left_alone("The key setup added is no longer on the service principal: left alone.")),
-        "}",
+        leave_alone_if(f"@($current | Where-Object {{ {_IS_RECORDED_KEY} }}).Count -eq 0",
+                       "The key setup added is no longer on the service principal: left alone."),
         f"$others = @($current | Where-Object {{ -not {_IS_RECORDED_KEY} }})",
         "if (@($others | Where-Object { -not $_.Key }).Count -gt 0) {",
         "    throw \"${appId}: Graph did not return the other keys' material; not updating (it would drop them).\"",

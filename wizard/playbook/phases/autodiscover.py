@@ -15,7 +15,7 @@ from wizard.playbook.changes import (
     Record,
     guarded,
     iis_reset_if_needed,
-    left_alone,
+    leave_alone_if,
     stop,
     undo_recorded,
 )
@@ -173,10 +173,8 @@ def set_internal_uri(scenario: Settled) -> Step:
     undo = undo_recorded(step_id, record_type, block(
         f"$current = [string](Get-{noun} -Identity $entry.identity.Server -ErrorAction Stop)."
         "AutoDiscoverServiceInternalUri",
-        "if ($current -ne $entry.identity.Value) {",
-        "    " + left_alone("AutoDiscoverServiceInternalUri was changed again since setup: left alone.").replace(
-            "\n", "\n    "),
-        "}",
+        leave_alone_if("$current -ne $entry.identity.Value",
+                       "AutoDiscoverServiceInternalUri was changed again since setup: left alone."),
         "$value = $entry.prior.AutoDiscoverServiceInternalUri",
         "if (-not $value) { $value = $null }",
         stop(cmd.set_autodiscover_internal_uri(noun, cmd.Expr("$entry.identity.Server"), cmd.Expr("$value"))),

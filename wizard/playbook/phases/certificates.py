@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from wizard.playbook import commands as cmd
 from wizard.playbook import sources
-from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
+from wizard.playbook.changes import Record, guarded, leave_alone_if, left_alone, stop, undo_recorded
 from wizard.playbook.commands import Expr
 from wizard.playbook.snippets import block, indent, q
 from wizard.playbook.step import Shell, Step
@@ -113,9 +113,7 @@ def _undo_token_issuer(t: Topology) -> str:
         indent(left_alone("The OAuthTokenIssuer certificate is no longer the one setup assigned (or a rollover is "
                           "scheduled): left alone.")),
         "}",
-        "if (-not $entry.prior.Thumbprint) {",
-        indent(left_alone(first)),
-        "}",
+        leave_alone_if("-not $entry.prior.Thumbprint", first),
         stop(cmd.set_cs_oauth_token_issuer(Expr("$entry.prior.Thumbprint"))),
         f"Write-Host ({q('    OAuthTokenIssuer is ')} + $entry.prior.Thumbprint + "
         f"{q(' again.' + _refresh_exchange(t))})",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from wizard.features import unsupported
 from wizard.lifecycle import EXCHANGE_SUPPORT
 from wizard.playbook import cases, sources
-from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
+from wizard.playbook.changes import Record, guarded, leave_alone_if, stop, undo_recorded
 from wizard.playbook.cloud_mailboxes import exchange_online_mailbox_test
 from wizard.playbook.dedicated_hybrid_apps import exchange_hybrid_app, sfb_hybrid_app
 from wizard.playbook.snippets import (
@@ -311,9 +311,8 @@ def sfb_service_principal_name(scenario: Settled) -> Step:
     )
     undo = block(graph_connect(tenant), undo_recorded(step_id, SPN_TYPE, block(
         "$principal = Get-MgServicePrincipal -Filter \"AppId eq '$($entry.identity.AppId)'\" -ErrorAction Stop",
-        "if (-not $principal -or @($principal.ServicePrincipalNames) -notcontains $entry.identity.Name) {",
-        indent(left_alone("The service principal name setup added is no longer there: left alone.")),
-        "}",
+        leave_alone_if("-not $principal -or @($principal.ServicePrincipalNames) -notcontains $entry.identity.Name",
+                       "The service principal name setup added is no longer there: left alone."),
         stop("Update-MgServicePrincipal -ServicePrincipalId $principal.Id -ServicePrincipalNames "
              "@($principal.ServicePrincipalNames | Where-Object { $_ -ne $entry.identity.Name })"),
         f"if ({names} -contains $entry.identity.Name) {{",
@@ -388,9 +387,8 @@ def exchange_online_principal(scenario: Settled) -> Step:
     )
     undo = block(graph_connect(tenant), undo_recorded(step_id, ACCOUNT_ENABLED_TYPE, block(
         f"$principal = {principal.format('$($entry.identity.AppId)')}",
-        "if (-not $principal -or -not $principal.AccountEnabled -or [bool]$entry.prior.AccountEnabled) {",
-        indent(left_alone("The Exchange Online service principal is not as setup left it: left alone.")),
-        "}",
+        leave_alone_if("-not $principal -or -not $principal.AccountEnabled -or [bool]$entry.prior.AccountEnabled",
+                       "The Exchange Online service principal is not as setup left it: left alone."),
         "Write-Warning 'Disabling the Exchange Online service principal again, as it was before setup: Exchange "
         "Online stops issuing tokens for it.'",
         stop("Update-MgServicePrincipal -ServicePrincipalId $principal.Id -AccountEnabled:$false"),
@@ -467,9 +465,7 @@ def exchange_online_hosting_provider() -> Step:
     undo = block(
         undo_recorded(step_id, FEDERATION_TYPE, block(
             "$current = [bool](Get-CsAccessEdgeConfiguration -Identity global -ErrorAction Stop).AllowFederatedUsers",
-            "if (-not $current) {",
-            indent(left_alone("AllowFederatedUsers is no longer True: left alone.")),
-            "}",
+            leave_alone_if("-not $current", "AllowFederatedUsers is no longer True: left alone."),
             "Write-Warning 'Setting AllowFederatedUsers back to False ends federation for the whole organisation, "
             "including federation configured since setup.'",
             stop("Set-CsAccessEdgeConfiguration -Identity global -AllowFederatedUsers "
@@ -477,9 +473,8 @@ def exchange_online_hosting_provider() -> Step:
         )),
         undo_recorded(step_id, HOSTING_PROVIDER_TYPE, block(
             "$provider = Get-CsHostingProvider -Identity $entry.identity.Identity -ErrorAction SilentlyContinue",
-            "if (-not $provider -or [string]$provider.ProxyFqdn -ne $entry.identity.ProxyFqdn) {",
-            indent(left_alone("The hosting provider is no longer there as setup created it: left alone.")),
-            "}",
+            leave_alone_if("-not $provider -or [string]$provider.ProxyFqdn -ne $entry.identity.ProxyFqdn",
+                           "The hosting provider is no longer there as setup created it: left alone."),
             stop("Remove-CsHostingProvider -Identity $entry.identity.Identity -Confirm:$false"),
         )),
     )

@@ -21,7 +21,7 @@ from dataclasses import replace
 from wizard.features import unsupported
 from wizard.playbook import cases, sources
 from wizard.playbook import commands as cmd
-from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
+from wizard.playbook.changes import Record, guarded, leave_alone_if, stop, undo_recorded
 from wizard.playbook.owa import owa_steps
 from wizard.playbook.psquote import array
 from wizard.playbook.snippets import block, indent, q
@@ -60,9 +60,7 @@ def _configuration_setting(step_id: str, setting: str, value: str, label: str) -
     )
     undo = undo_recorded(step_id, record_type, block(
         f"$current = {current}",
-        "if ($current -ne $entry.identity.Value) {",
-        indent(left_alone(f"{label} was changed again since setup: left alone.")),
-        "}",
+        leave_alone_if("$current -ne $entry.identity.Value", f"{label} was changed again since setup: left alone."),
         f"$value = $entry.prior.{setting}",
         "if (-not $value) { $value = $null }",
         stop(cmd.set_cs_oauth_configuration(**{keyword: cmd.Expr("$value")})),
@@ -203,18 +201,16 @@ def online_sts(scenario: Settled) -> Step:
     undo = block(
         undo_recorded(STS_STEP, STS_URL_TYPE, block(
             f"$sts = {_READ_STS}",
-            "if (-not $sts -or [string]$sts.MetadataUrl -ne $entry.identity.Value) {",
-            indent(left_alone("microsoft.sts was changed again since setup re-pointed it: left alone.")),
-            "}",
+            leave_alone_if("-not $sts -or [string]$sts.MetadataUrl -ne $entry.identity.Value",
+                           "microsoft.sts was changed again since setup re-pointed it: left alone."),
             "$value = [string]$entry.prior.MetadataUrl",
             stop("Set-CsOAuthServer -Identity microsoft.sts -MetadataUrl $value"),
             "Write-Host \"    microsoft.sts points at $value again, as before setup.\"",
         )),
         undo_recorded(STS_STEP, STS_TYPE, block(
             f"$sts = {_READ_STS}",
-            "if (-not $sts -or [string]$sts.MetadataUrl -ne $entry.identity.MetadataUrl) {",
-            indent(left_alone("microsoft.sts is gone or was changed since setup created it: left alone.")),
-            "}",
+            leave_alone_if("-not $sts -or [string]$sts.MetadataUrl -ne $entry.identity.MetadataUrl",
+                           "microsoft.sts is gone or was changed since setup created it: left alone."),
             stop("Remove-CsOAuthServer -Identity microsoft.sts -Confirm:$false"),
             "Write-Host '    microsoft.sts removed.'",
         )),

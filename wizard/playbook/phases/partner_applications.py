@@ -23,7 +23,7 @@ from __future__ import annotations
 from wizard.lifecycle import EXCHANGE_SUPPORT
 from wizard.playbook import cases, sources
 from wizard.playbook import commands as cmd
-from wizard.playbook.changes import IIS_NEEDS_RESET, Record, guarded, left_alone, stop, undo_recorded
+from wizard.playbook.changes import IIS_NEEDS_RESET, Record, guarded, leave_alone_if, left_alone, stop, undo_recorded
 from wizard.playbook.owa import owa_steps
 from wizard.playbook.phases.autodiscover import iis_reset
 from wizard.playbook.psquote import array
@@ -151,9 +151,8 @@ def _undo_exchange_application(step_id: str, dc: str = "", *, with_metadata: boo
     return undo_recorded(step_id, PARTNER_TYPE, block(
         f"$application = @(Get-PartnerApplication{_dc(dc)} -ErrorAction Stop | Where-Object {{ {condition} }}) | "
         "Select-Object -First 1",
-        "if (-not $application) {",
-        indent(left_alone("The partner application is gone or no longer as setup created it: left alone.")),
-        "}",
+        leave_alone_if("-not $application",
+                       "The partner application is gone or no longer as setup created it: left alone."),
         stop(f"Remove-PartnerApplication -Identity $application.Identity{_dc(dc)} -Confirm:$false"),
         done,
     ))
@@ -332,9 +331,8 @@ def _undo_account(step_id: str, dc: str) -> str:
     return block(
         undo_recorded(step_id, HIDDEN_TYPE, block(
             read,
-            "if (-not $user -or -not $user.HiddenFromAddressListsEnabled) {",
-            indent(left_alone("The account is gone or shown in the address lists again: left alone.")),
-            "}",
+            leave_alone_if("-not $user -or -not $user.HiddenFromAddressListsEnabled",
+                           "The account is gone or shown in the address lists again: left alone."),
             stop(f"Set-MailUser -Identity $entry.identity.Guid -HiddenFromAddressListsEnabled $false{_dc(dc)}"),
             "Write-Host '    shown in the address lists again, as before setup.'",
         )),
@@ -393,9 +391,8 @@ def _undo_role_assignments(step_id: str, dc: str) -> str:
     return undo_recorded(step_id, ASSIGNMENT_TYPE, block(
         f"$assignment = Get-ManagementRoleAssignment -Identity $entry.identity.Name{_dc(dc)} "
         "-ErrorAction SilentlyContinue",
-        "if (-not $assignment -or \"$($assignment.Role)\" -ne $entry.identity.Role) {",
-        indent(left_alone("The role assignment is gone or changed since setup: left alone.")),
-        "}",
+        leave_alone_if("-not $assignment -or \"$($assignment.Role)\" -ne $entry.identity.Role",
+                       "The role assignment is gone or changed since setup: left alone."),
         stop(f"Remove-ManagementRoleAssignment -Identity $entry.identity.Name{_dc(dc)} -Confirm:$false"),
         "Write-Host \"    role assignment $($entry.identity.Name) ($($entry.identity.Role)) removed.\"",
     ))
@@ -589,9 +586,8 @@ def teams_scheduler_role(scenario: Settled) -> Step:
             f"$role = Get-ManagementRole -Identity $entry.identity.Name{_dc(dc)} -ErrorAction SilentlyContinue",
             f"$assigned = @(Get-ManagementRoleAssignment -Role $entry.identity.Name{_dc(dc)} "
             "-ErrorAction SilentlyContinue)",
-            "if (-not $role -or $assigned.Count -gt 0) {",
-            indent(left_alone("The role is gone or assigned to someone since setup: left alone.")),
-            "}",
+            leave_alone_if("-not $role -or $assigned.Count -gt 0",
+                           "The role is gone or assigned to someone since setup: left alone."),
             stop(f"Remove-ManagementRole -Identity $entry.identity.Name{_dc(dc)} -Confirm:$false"),
             "Write-Host '    TeamsSchedulerRole removed.'",
         )),
@@ -717,18 +713,17 @@ def sfb_trusts_exchange_online(t: Topology) -> Step:
     undo = block(
         undo_recorded(step_id, CS_TRUST_TYPE, block(
             f"$exchange = {_READ_ONLINE}",
-            "if (-not $exchange -or [string]$exchange.ApplicationTrustLevel -ne $entry.identity.Value) {",
-            indent(left_alone("microsoft.exchange is gone or its trust level changed since setup: left alone.")),
-            "}",
+            leave_alone_if("-not $exchange -or [string]$exchange.ApplicationTrustLevel -ne $entry.identity.Value",
+                           "microsoft.exchange is gone or its trust level changed since setup: left alone."),
             stop("Set-CsPartnerApplication -Identity microsoft.exchange -ApplicationTrustLevel "
                  "$entry.prior.ApplicationTrustLevel"),
             "Write-Host \"    microsoft.exchange has trust level $($entry.prior.ApplicationTrustLevel) again.\"",
         )),
         undo_recorded(step_id, CS_PARTNER_TYPE, block(
             f"$exchange = {_READ_ONLINE}",
-            "if (-not $exchange -or $exchange.ApplicationIdentifier -ne $entry.identity.ApplicationIdentifier) {",
-            indent(left_alone("microsoft.exchange is gone or changed since setup: left alone.")),
-            "}",
+            leave_alone_if("-not $exchange -or "
+                           "$exchange.ApplicationIdentifier -ne $entry.identity.ApplicationIdentifier",
+                           "microsoft.exchange is gone or changed since setup: left alone."),
             stop("Remove-CsPartnerApplication -Identity microsoft.exchange -Confirm:$false"),
             "Write-Host '    microsoft.exchange removed.'",
         )),

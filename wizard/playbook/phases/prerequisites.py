@@ -12,12 +12,11 @@ through wizard.playbook.changes (guarded, read back, recorded) and undone only f
 from __future__ import annotations
 
 from wizard.playbook import cases, dns_records, sources
-from wizard.playbook.changes import Record, guarded, left_alone, stop, undo_recorded
+from wizard.playbook.changes import Record, guarded, leave_alone_if, stop, undo_recorded
 from wizard.playbook.snippets import (
     block,
     graph_connect,
     if_else,
-    indent,
     q,
     zone_and_name,
 )
@@ -435,9 +434,8 @@ def sip_proxy_address(scenario: Settled) -> Step:
     )
     undo = undo_recorded(step_id, SIP_PROXY_TYPE, block(
         f"$mailbox = Get-Mailbox -Identity $entry.identity.Mailbox{dc} -ErrorAction SilentlyContinue",
-        "if (-not ($mailbox.EmailAddresses | Where-Object { \"$_\" -eq $entry.identity.Address })) {",
-        indent(left_alone("The mailbox no longer has the SIP address setup added: left alone.")),
-        "}",
+        leave_alone_if("-not ($mailbox.EmailAddresses | Where-Object { \"$_\" -eq $entry.identity.Address })",
+                       "The mailbox no longer has the SIP address setup added: left alone."),
         stop(f"Set-Mailbox -Identity $entry.identity.Mailbox -EmailAddresses @{{ Remove = $entry.identity.Address }}"
              f"{dc}"),
         "Write-Host \"    removed $($entry.identity.Address) from $($entry.identity.Mailbox)\"",
