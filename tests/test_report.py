@@ -79,14 +79,14 @@ def test_json_report_carries_the_same_content(results):
     steps = build_playbook(scenario)
     doc = json.loads(render_report_json(scenario, results, steps, generated_at=WHEN))
     assert doc["schema"] == "sfb-exchange-wizard/report"
-    assert doc["generated_at"] == "2026-11-23T09:30:00+00:00"
+    assert doc["started_at"] == "2026-11-23T09:30:00+00:00" and doc["schema_version"] == 2
     assert doc["topology"] == "Exchange Server 2013 + Skype for Business Server 2015"
     assert doc["scenario"]["pool_fqdns"] == ["fe.jdskype.net"]
     assert doc["summary"] == {"pass": 1, "warn": 1, "fail": 1, "error": 1, "blocked": 0, "not-run": 0, "skip": 1}
     assert doc["verdict"] == "failed"
     assert [c["id"] for c in doc["root_causes"]] == [r.id for r in results if r.status.is_problem]
     assert [r["id"] for r in doc["results"]] == [r.id for r in results]
-    assert doc["results"][1]["evidence"]["body"] == f"<html>{EVIL}</html>"
+    assert doc["results"][1]["evidence"][0] == {"label": "body", "value": f"<html>{EVIL}</html>"}
     assert [s["id"] for s in doc["steps"]] == [s.id for s in steps]
     assert doc["steps"][0]["phase"] == "prerequisites" and doc["steps"][0]["shell"] == "exchange"
     assert len(doc["features"]) == 18  # table 000 + Cloud Voicemail; 002 does not cover SfB Server 2015
@@ -96,7 +96,7 @@ def test_reports_default_to_the_playbook_and_now():
     scenario = example_scenario()
     doc = json.loads(render_report_json(scenario, []))
     assert [s["id"] for s in doc["steps"]] == [s.id for s in build_playbook(scenario)]
-    assert datetime.fromisoformat(doc["generated_at"]).tzinfo is not None
+    assert datetime.fromisoformat(doc["started_at"]).tzinfo is not None
 
 
 def test_html_report_lists_the_verdict_and_root_causes_before_the_checks(results):

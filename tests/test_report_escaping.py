@@ -79,7 +79,8 @@ def test_json_report_holds_no_hidden_character_from_outside(text: str) -> None:
     body = json.loads(document)
     result = body["results"][0]
     values = [result["title"], result["detail"], result["remediation"], result["target"], *result["tags"],
-              *result["evidence"], *result["evidence"].values(), *(s["value"] for s in result["subjects"])]
+              *(e["label"] for e in result["evidence"]), *(e["value"] for e in result["evidence"]),
+              *(s["value"] for s in result["subjects"])]
     for value in values:
         assert hidden_in(value, allowed="\n\t") == [], value
     assert result["title"] == clean_line(f"Realm {text}")

@@ -1,4 +1,5 @@
-"""Reports of a check run: one self-contained HTML page (inline CSS, nothing fetched) and a JSON document.
+"""Reports of a check run: one self-contained HTML page (inline CSS, nothing fetched) and a JSON document
+(the one dialect of wizard.run_document, resources/report.schema.json).
 
 Both carry the scenario values, the features the topology gets, every probe result by phase with a
 summary, and the playbook's commands, so a report sent to a colleague stands on its own. Every text
@@ -19,12 +20,10 @@ from wizard.features import feature_support
 from wizard.playbook.runbook import e, features_table_html, html_page, scenario_rows, scenario_table_html, steps_html
 from wizard.playbook.step import Step
 from wizard.probes.result import ProbeResult, Status, summarise
-from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, RootCause, root_causes, verdict
-from wizard.safe_text import clean_result
+from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, root_causes, verdict
+from wizard.run_document import DiscoveredValue, TargetRun, run_document
 from wizard.scenario import Scenario
 from wizard.topology import Phase
-
-REPORT_SCHEMA = "sfb-exchange-wizard/report"
 
 STATUS_CSS = """
 .status { display: inline-block; min-width: 3.5em; text-align: center; border-radius: 3px; padding: 0 .4em;
@@ -108,18 +107,23 @@ def _when(generated_at: datetime | None) -> datetime:
     return generated_at if generated_at is not None else datetime.now().astimezone()
 
 
-def render_report_html(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
-                       generated_at: datetime | None = None) -> str:
-    """The HTML report. `steps` defaults to the scenario's playbook, `generated_at` to now (pass both to be
-    deterministic)."""
-    steps = _playbook(scenario, steps)
-    when = _when(generated_at)
-    topology = scenario.topology
+def _discovered_html(found: tuple[DiscoveredValue, ...], notes: tuple[str, ...]) -> str:
+    """What check found out by itself, and where from, so a reader can tell it from typed values."""
+    if not found and not notes:
+        return ""
+    rows = "".join(f"<tr><th>{e(d.field)}</th><td>{e(d.value)}</td><td>{e(d.source)}</td></tr>" for d in found)
+    table = f"<table><tr><th>Value</th><th>Found</th><th>From</th></tr>{rows}</table>" if rows else ""
+    extra = "".join(f'<p class="warn">{e(n)}</p>' for n in notes)
+    return f"<h2>Discovered</h2>{table}{extra}"
+
+
+def _target_sections(scenario: Scenario, target: TargetRun, *, level: int = 2) -> list[str]:
+    """One target's scenario, discovered values, verdict, root causes and checks."""
+    results = list(target.results)
+    topology = scenario.topology_or_default
     sections = [
-        f"<h1>Integration report: {e(topology.label)}</h1>",
-        f'<p class="meta">Generated {e(when.isoformat(timespec="seconds"))} by the SfB-Exchange integration '
-        f"wizard {e(__version__)}.</p>",
         f"<h2>Scenario</h2>{scenario_table_html(scenario)}",
+        _discovered_html(target.discovered, target.notes),
         _advisories_html(advisories(topology)),
         f"<h2>Features for this topology</h2>{features_table_html(feature_support(scenario))}",
         f"<h2>Verdict: {e(VERDICT_WORDS[verdict(results)])}</h2>" if results else "",
@@ -129,12 +133,46 @@ def render_report_html(scenario: Scenario, results: list[ProbeResult], steps: li
     if not results:
         sections.append("<p>No checks have been run.</p>")
     for phase, phase_results in _results_by_phase(results):
-        counts = summarise(phase_results)
-        tally = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        tally = ", ".join(f"{n} {s}" for s, n in summarise(phase_results).items() if n)
         sections.append(f"<h3>{e(phase.title)} ({e(tally)})</h3>")
         sections += [_result_html(r) for r in phase_results]
-    sections.append("<h1>Commands</h1>" + steps_html(steps))
+    if level > 2:  # a target inside a page of several: its headings one level down
+        sections = [s.replace("<h3", "<h4").replace("</h3>", "</h4>").replace("<h2", "<h3").replace("</h2>", "</h3>")
+                    for s in sections]
+    return sections
+
+
+def render_report_html(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
+                       generated_at: datetime | None = None, target: TargetRun | None = None) -> str:
+    """The HTML report. `steps` defaults to the scenario's playbook ([] leaves the commands out), `generated_at`
+    to now (pass both to be deterministic); `target` carries what check discovered."""
+    steps = _playbook(scenario, steps)
+    when = _when(generated_at)
+    topology = scenario.topology_or_default
+    sections = [
+        f"<h1>Integration report: {e(topology.label)}</h1>",
+        f'<p class="meta">Generated {e(when.isoformat(timespec="seconds"))} by the SfB-Exchange integration '
+        f"wizard {e(__version__)}.</p>",
+        *_target_sections(scenario, target or TargetRun(tuple(results))),
+    ]
+    if steps:
+        sections.append("<h1>Commands</h1>" + steps_html(steps))
     return html_page(f"Integration report: {topology.label}", "".join(sections), STATUS_CSS)
+
+
+def render_check_html(targets: list[tuple[Scenario, TargetRun]], *, generated_at: datetime | None = None) -> str:
+    """The report of a check of several addresses: one verdict line each, then each address in full."""
+    when = _when(generated_at)
+    rows = "".join(f'<tr><td><a href="#q{i}">{e(t.query)}</a></td><td>{e(VERDICT_WORDS[t.verdict])}</td>'
+                   f"<td>{e(s.topology_or_default.label)}</td></tr>" for i, (s, t) in enumerate(targets))
+    sections = [f"<h1>Quick check: {len(targets)} address(es)</h1>",
+                f'<p class="meta">Generated {e(when.isoformat(timespec="seconds"))} by the SfB-Exchange integration '
+                f"wizard {e(__version__)}.</p>",
+                f"<table><tr><th>Address</th><th>Verdict</th><th>Deployment</th></tr>{rows}</table>"]
+    for i, (scenario, target) in enumerate(targets):
+        sections.append(f'<h2 id="q{i}">{e(target.query)}</h2>')
+        sections += _target_sections(scenario, target, level=3)
+    return html_page("Quick check", "".join(sections), STATUS_CSS)
 
 
 def _step_json(step: Step) -> dict[str, Any]:
@@ -144,38 +182,29 @@ def _step_json(step: Step) -> dict[str, Any]:
     return data
 
 
-def _clean_json(result: ProbeResult) -> dict[str, Any]:
-    """A result's JSON with its outside text cleaned (a report is read by people, not only by programs)."""
-    clean = clean_result(result)
-    return clean.to_json() | {"target": clean.target, "tags": list(clean.tags)}
-
-
-def clean_root(cause: RootCause) -> dict[str, Any]:
-    return RootCause(clean_result(cause.result), cause.blocked).to_json()
-
-
-def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
-                    generated_at: datetime | None = None) -> dict[str, Any]:
-    """The report as plain data (what render_report_json serialises)."""
-    steps = _playbook(scenario, steps)
+def scenario_extra(scenario: Scenario) -> dict[str, Any]:
+    """The keys a report adds about its scenario (values, features, advisories) to the dialect."""
+    topology = scenario.topology_or_default
     return {
-        "schema": REPORT_SCHEMA,
-        "schema_version": 1,
-        "generated_at": _when(generated_at).isoformat(timespec="seconds"),
-        "wizard_version": __version__,
-        "topology": scenario.topology.label,
+        "topology": topology.label,
         "scenario": scenario.to_dict(),
         "scenario_values": [{"label": label, "value": value} for label, value in scenario_rows(scenario)],
         "corrections": scenario.corrections(),
-        "advisories": [a.to_json() for a in advisories(scenario.topology)],
+        "advisories": [a.to_json() for a in advisories(topology)],
         "features": [{"feature": f.feature, "supported": f.supported, "why": f.why, "source": f.source}
                      for f in feature_support(scenario)],
-        "verdict": verdict(results).value,
-        "summary": summarise(results),
-        "root_causes": [clean_root(c) for c in root_causes(results)],
-        "results": [_clean_json(r) for r in results],
-        "steps": [_step_json(s) for s in steps],
     }
+
+
+def report_document(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,
+                    generated_at: datetime | None = None, command: str = "window", duration_s: float | None = None,
+                    target: TargetRun | None = None) -> dict[str, Any]:
+    """The report as plain data in the one dialect (what render_report_json serialises)."""
+    steps = _playbook(scenario, steps)
+    run = target or TargetRun(tuple(results))
+    took = duration_s if duration_s is not None else sum(r.elapsed_ms for r in run.results) / 1000
+    extra = scenario_extra(scenario) | {"steps": [_step_json(s) for s in steps]}
+    return run_document(command, [run], started_at=_when(generated_at), duration_s=took, extra=extra)
 
 
 def render_report_json(scenario: Scenario, results: list[ProbeResult], steps: list[Step] | None = None, *,

@@ -15,14 +15,16 @@ from wizard.scenario import example_scenario
 from wizard.topology import Phase
 
 RESULT_KEYS = {"id", "phase", "status", "title", "detail", "remediation", "evidence", "elapsed_ms", "cause",
-               "blocked_by", "subjects"}
+               "blocked_by", "subjects", "target", "tags"}
 
 
-def test_demo_json_has_exactly_scenario_results_and_summary(capsys):
+def test_demo_json_is_the_report_dialect_with_the_scenario(capsys):
     assert main(["verify", "--demo", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert set(document) == {"scenario", "topology", "advisories", "root_causes", "results", "summary"}
-    assert document["root_causes"] == []
+    assert {"schema", "schema_version", "tool_version", "command", "started_at", "duration_s", "verdict",
+            "scenario", "topology", "advisories", "root_causes", "results", "summary", "discovered"} <= set(document)
+    assert document["command"] == "verify" and document["verdict"] == "successful" and document["steps"] == []
+    assert document["root_causes"] == [] and document["discovered"] == [] and document["queries"] == []
     assert document["scenario"]["pool_fqdns"] == ["pool01.contoso.com"]
     assert all(set(result) == RESULT_KEYS for result in document["results"])
     assert document["summary"] == {"pass": len(document["results"]), "warn": 0, "fail": 0, "error": 0,

@@ -2,8 +2,9 @@
 
 --nameserver compares split-DNS views, --ca-bundle adds an internal CA, --demo runs against the built-in
 lab (with --fault to break it on purpose). Root causes are printed first, each with the checks it
-blocked; then every check by phase. Exit 0 when nothing failed or errored, 1 otherwise, 2 for bad
-input.
+blocked; then every check by phase. --json prints the report dialect (resources/report.schema.json),
+--output FILE writes .json, .html or .md. Exit 0 successful (or warnings), 1 a finding, 3 could not check
+(all or part), 2 bad input.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from wizard.advisories import advisories
@@ -23,9 +27,11 @@ from wizard.commands.network_options import add_network_arguments, settings_from
 from wizard.fields import FIELDS
 from wizard.probes.context import ProbeContext, ProbeSettings
 from wizard.probes.registry import probes_for
-from wizard.probes.result import ProbeResult, Status, summarise
+from wizard.probes.result import ProbeResult, Status
 from wizard.probes.runner import run_probes
-from wizard.probes.summary import CAUSE_WORDS, headline, root_causes
+from wizard.probes.summary import CAUSE_WORDS, exit_code, headline, root_causes
+from wizard.report_files import ReportFormatError, report_format, write_report
+from wizard.run_document import TargetRun
 from wizard.safe_text import clean_line, indented_block
 from wizard.scenario import Scenario
 from wizard.topology import Phase
@@ -46,7 +52,10 @@ def add_parser(subparsers: Any) -> None:
     add_network_arguments(parser.add_argument_group("network"))
     parser.add_argument("--phase", action="append", choices=[p.value for p in Phase], metavar="NAME",
                         help="only this phase (repeatable): " + ", ".join(p.value for p in Phase))
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document (the report dialect, resources/report.schema.json)")
+    parser.add_argument("--output", metavar="FILE",
+                        help="also write the report to FILE: .json, .html or .md, chosen by the extension")
     demo = parser.add_argument_group("demo lab")
     demo.add_argument("--demo", action="store_true", help="start the built-in Contoso lab and verify it")
     demo.add_argument("--fault", action="append", metavar="NAME", help="break the lab this way (implies --demo)")
@@ -89,24 +98,54 @@ def _target(args: argparse.Namespace) -> Iterator[tuple[Scenario, ProbeSettings]
     yield scenario, settings_from_args(args)
 
 
+def output_path(value: str | None) -> Path | None:
+    """--output, checked before anything runs: a bad extension is bad input, not a late surprise."""
+    if not value:
+        return None
+    path = Path(value)
+    try:
+        report_format(path)
+    except ReportFormatError as exc:
+        raise UsageError(f"--output: {exc}") from None
+    if not path.parent.is_dir():
+        raise UsageError(f"--output: the folder {path.parent} does not exist")
+    return path
+
+
+def save_report(path: Path, command: str, targets: list[tuple[Scenario, TargetRun]], started_at: datetime,
+                duration_s: float) -> None:
+    try:
+        write_report(path, command, targets, started_at=started_at, duration_s=duration_s, steps=[])
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {path}: {exc.strerror or exc}") from None
+    print(f"Report written to {path}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
+    output = output_path(args.output)
+    started_at, clock = datetime.now().astimezone(), time.monotonic()
     with _target(args) as (scenario, settings):
         ctx = ProbeContext(settings, certificate_password=_pfx_password(scenario))
         phases = [Phase(p) for p in args.phase] if args.phase else None
         probes = probes_for(scenario, phases, login_base_url=settings.login_base_url)
         results = run_probes(probes, scenario, ctx)
+    duration = time.monotonic() - clock
     if args.json:
-        print(json.dumps(document(scenario, results), indent=2, ensure_ascii=False))
+        print(json.dumps(document(scenario, results, started_at=started_at, duration_s=duration), indent=2,
+                         ensure_ascii=False))
     else:
         print_table(scenario, results, sys.stdout)
-    return 1 if any(r.status.is_problem for r in results) else 0
+    if output:
+        save_report(output, "verify", [(scenario, TargetRun(tuple(results)))], started_at, duration)
+    return exit_code(results)
 
 
-def document(scenario: Scenario, results: list[ProbeResult]) -> dict[str, Any]:
-    return {"scenario": scenario.to_dict(), "topology": scenario.topology_or_default.label,
-            "advisories": [a.to_json() for a in advisories(scenario.topology_or_default)],
-            "root_causes": [c.to_json() for c in root_causes(results)],
-            "results": [r.to_json() for r in results], "summary": summarise(results)}
+def document(scenario: Scenario, results: list[ProbeResult], *, started_at: datetime | None = None,
+             duration_s: float | None = None) -> dict[str, Any]:
+    """verify's JSON: the report dialect with the scenario's values, features and advisories (no commands)."""
+    from wizard.report import report_document
+
+    return report_document(scenario, results, [], generated_at=started_at, command="verify", duration_s=duration_s)
 
 
 def _use_colour(stream: TextIO) -> bool:

@@ -90,18 +90,22 @@ class ProbeResult:
     subjects: tuple[Subject, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """The result in the report dialect (resources/report.schema.json); evidence is label/value pairs,
+        so a run value (a host, a thumbprint) is never a key."""
         return {
             "id": self.id,
             "phase": self.phase.value,
             "status": self.status.value,
+            "cause": self.cause.value if self.cause else None,
             "title": self.title,
             "detail": self.detail,
             "remediation": self.remediation,
-            "evidence": {e.label: e.value for e in self.evidence},
-            "elapsed_ms": round(self.elapsed_ms, 1),
-            "cause": self.cause.value if self.cause else None,
             "blocked_by": list(self.blocked_by),
+            "evidence": [{"label": e.label, "value": e.value} for e in self.evidence],
+            "target": self.target,
+            "elapsed_ms": round(self.elapsed_ms, 1),
             "subjects": [{"kind": s.kind.value, "value": s.value} for s in self.subjects],
+            "tags": list(self.tags),
         }
 
 

@@ -32,8 +32,8 @@ class RootCause:
     blocked: tuple[ProbeResult, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.result.id, "title": self.result.title, "status": self.result.status.value,
-                "cause": self.result.cause.value if self.result.cause else None,
+        return {"id": self.result.id, "status": self.result.status.value,
+                "cause": self.result.cause.value if self.result.cause else None, "title": self.result.title,
                 "detail": self.result.detail, "remediation": self.result.remediation,
                 "blocks": [r.id for r in self.blocked]}
 
@@ -53,33 +53,53 @@ def root_causes(results: Sequence[ProbeResult]) -> list[RootCause]:
 
 
 class Verdict(StrEnum):
-    """The run in one word, as Remote Connectivity Analyzer puts it, plus the two honest extras."""
+    """The run in one word, as Remote Connectivity Analyzer puts it, plus "not checked" for a run that
+    could check nothing (no network, nothing discovered, stopped at once)."""
 
     SUCCESSFUL = "successful"
-    WARNINGS = "successful-with-warnings"
+    WARNINGS = "warnings"  # nothing failed; something to review (a warning, or a check that did not run)
     FAILED = "failed"
-    INCOMPLETE = "incomplete"  # nothing failed, but some checks were not run (stopped, out of time)
-    NOT_CHECKED = "not-checked"  # nothing could be checked
+    NOT_CHECKED = "not-checked"
 
 
 VERDICT_WORDS: dict[Verdict, str] = {
     Verdict.SUCCESSFUL: "Successful",
     Verdict.WARNINGS: "Successful, with warnings",
     Verdict.FAILED: "Failed",
-    Verdict.INCOMPLETE: "Incomplete: not every check ran",
     Verdict.NOT_CHECKED: "Not checked",
 }
 
 
 def verdict(results: Sequence[ProbeResult]) -> Verdict:
+    """Failed when a check failed or could not be made (and something was checked); not checked when no check
+    could say anything about the deployment; warnings when nothing failed but a check warned or did not run."""
     statuses = {r.status for r in results}
+    if not statuses & {Status.PASS, Status.WARN, Status.FAIL}:
+        return Verdict.NOT_CHECKED
     if statuses & {Status.FAIL, Status.ERROR}:
         return Verdict.FAILED
-    if not statuses & {Status.PASS, Status.WARN}:
-        return Verdict.NOT_CHECKED
-    if statuses & {Status.NOT_RUN, Status.BLOCKED}:
-        return Verdict.INCOMPLETE
-    return Verdict.WARNINGS if Status.WARN in statuses else Verdict.SUCCESSFUL
+    if statuses & {Status.WARN, Status.NOT_RUN, Status.BLOCKED}:
+        return Verdict.WARNINGS
+    return Verdict.SUCCESSFUL
+
+
+class ExitCode:
+    """What `verify`, `check` and `analyze` return, as diagnostic tools do: scripts can tell a broken
+    integration (1) from a run that could not check (3)."""
+
+    OK = 0  # successful, or successful with warnings, and every check ran
+    FINDING = 1  # at least one check found a problem in the deployment
+    BAD_INPUT = 2  # the command line or an input file is wrong (one line on stderr)
+    NOT_CHECKED = 3  # nothing failed, but some or all checks could not be made or did not run
+
+
+def exit_code(results: Sequence[ProbeResult]) -> int:
+    statuses = {r.status for r in results}
+    if Status.FAIL in statuses:
+        return ExitCode.FINDING
+    if verdict(results) is Verdict.NOT_CHECKED or statuses & {Status.ERROR, Status.NOT_RUN}:
+        return ExitCode.NOT_CHECKED
+    return ExitCode.OK
 
 
 def counts(results: Sequence[ProbeResult]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from wizard.probes.summary import VERDICT_WORDS, Verdict, root_causes, verdict
 from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, status_pixmap
 
 _VERDICT_STATUS = {Verdict.SUCCESSFUL: Status.PASS, Verdict.WARNINGS: Status.WARN, Verdict.FAILED: Status.FAIL,
-                   Verdict.INCOMPLETE: Status.NOT_RUN, Verdict.NOT_CHECKED: Status.NOT_RUN}
+                   Verdict.NOT_CHECKED: Status.NOT_RUN}
 
 
 class ReadinessBanner(QFrame):
@@ -69,6 +69,8 @@ class ReadinessBanner(QFrame):
             status = _VERDICT_STATUS[outcome].value
             if outcome is Verdict.FAILED:
                 headline = f"Not ready: {len(causes)} problem(s) found in {len(results)} checks"
+            elif outcome is Verdict.WARNINGS and not counts["warn"]:
+                headline = f"Not every check ran ({counts['pass']} of {len(results)} checks passed)"
             elif outcome is Verdict.WARNINGS:
                 headline = f"Ready, with {counts['warn']} warning(s) to review"
             elif outcome is Verdict.SUCCESSFUL:
