@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return show_and_exit()
     wants_cli = bool(args) and (args[0] in COMMANDS or args[0] in {"-h", "--help"})
+    if args and not wants_cli and _looks_like_a_command(args[0]):
+        return _unknown_command(args[0])
     if wants_cli:
         from wizard.cli import main as cli_main
 
@@ -36,6 +38,26 @@ def main(argv: list[str] | None = None) -> int:
     from wizard.ui.app import main as gui_main
 
     return gui_main(args)
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A first word that is no flag and no scenario file is a mistyped subcommand: it must never open the
+    window (on a server without a display Qt would abort)."""
+    from pathlib import Path
+
+    return not word.startswith("-") and not word.lower().endswith(".json") and not Path(word).is_file()
+
+
+def _unknown_command(word: str) -> int:
+    import difflib
+
+    from wizard.safe_text import shown
+
+    near = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.6)
+    hint = f"; did you mean '{near[0]}'?" if near else f"; the commands are {', '.join(COMMANDS)}"
+    print(f"error: unknown command '{shown(word, limit=60)}'{hint} (python -m wizard --help lists them; a "
+          "scenario file to open ends in .json)", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

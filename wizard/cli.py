@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from wizard import COMMANDS, __version__
 from wizard.fields import FIELDS, Kind
@@ -59,14 +59,27 @@ def scenario_from_args(args: argparse.Namespace, *, base: Scenario | None = None
     return scenario
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line and a hint (not 26 lines of usage), and no flag is abbreviated."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {shown(message)} (try '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m wizard",
-        description="Wire Skype for Business / Lync to Exchange: export the commands, verify the result. "
+        description="Wire Skype for Business / Lync to Exchange: export the commands, verify the result, or check "
+        "a user's address quickly (check adele@contoso.com). "
         "Without a subcommand the wizard window opens (--demo opens it on the built-in demo lab).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for name in COMMANDS:
         module = importlib.import_module(f"wizard.commands.{name}")
         module.add_parser(sub)

@@ -74,6 +74,7 @@ def _contoso(deployment: Deployment) -> list[tuple[str, str, str]]:
         ("autodiscover", "CNAME", f"{EXCHANGE.key}.{DOMAIN}."),
         ("webmail", "A", EXCHANGE.address),  # the published name (in a real network: the reverse proxy's)
         ("_autodiscover._tcp", "SRV", f"0 0 443 autodiscover.{DOMAIN}."),
+        ("_ldap._tcp.dc._msdcs", "SRV", f"0 100 389 {DC01.key}.{DOMAIN}."),  # what every AD DNS zone publishes
     ]
     if deployment.has_tenant:
         rows.append(("@", "TXT", DOMAIN_VERIFICATION_TXT))
