@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from pwsh import parse
 
 from inside import certs, samples
 from wizard.cli import main
+from wizard.resources import load_json
 
 AS_OF = ["--as-of", samples.FIXED_NOW.isoformat()]
 PROBLEM = {"warn", "fail", "error"}
@@ -49,7 +51,9 @@ def test_healthy_sample_json_has_verifys_shape_and_no_problem(capsys, tmp_path, 
     assert {"scenario", "results", "summary", "trust_graph", "rotation", "sources"} <= set(body)
     assert [r for r in body["results"] if r["status"] in PROBLEM] == []
     assert set(body["results"][0]) == {"id", "phase", "status", "title", "detail", "remediation", "evidence",
-                                       "elapsed_ms", "cause", "blocked_by", "subjects"}
+                                       "elapsed_ms", "cause", "blocked_by", "subjects", "target", "tags"}
+    jsonschema.Draft202012Validator(load_json("report.schema.json")).validate(body)
+    assert body["command"] == "analyze"
 
 
 @pytest.mark.parametrize("fault", samples.FAULTS, ids=lambda f: f.name)

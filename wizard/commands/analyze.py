@@ -153,9 +153,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def document(scenario: Scenario, result: AnalysisResult) -> dict[str, Any]:
-    """verify --json's shape (scenario, results, summary) plus the trust graph and the rotation plan."""
+    """The report dialect (resources/report.schema.json) plus the sources, trust graph and rotation plan."""
+    from wizard.report import scenario_extra
+    from wizard.run_document import TargetRun, run_document
+
     body = result.to_json()
-    return {"scenario": scenario.to_dict(), "results": body.pop("findings"), "summary": body.pop("summary"), **body}
+    for key in ("findings", "summary"):
+        body.pop(key)
+    return run_document("analyze", [TargetRun(tuple(result.findings))], started_at=result.now, duration_s=0.0,
+                        extra=scenario_extra(scenario) | body)
 
 
 def _use_colour(stream: TextIO) -> bool:

@@ -34,6 +34,7 @@ from wizard.validation import InvalidValue
 
 MAX_CONCURRENT = 8  # addresses checked at once (each already runs its own checks concurrently)
 MAX_ADDRESSES = 1000
+MAX_FILE = 1024 * 1024  # a list of addresses, not a mailbox export
 EXAMPLES = """examples:
   python -m wizard check adele@contoso.com
   python -m wizard check contoso.com --nameserver 10.0.0.53
@@ -69,7 +70,7 @@ def _queries(args: argparse.Namespace) -> list[Query]:
     texts = list(args.addresses)
     if args.from_file:
         try:
-            lines = Path(args.from_file).read_text(encoding="utf-8-sig").splitlines()
+            lines = Path(args.from_file).read_bytes()[:MAX_FILE].decode("utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"--from-file: cannot read {args.from_file}: {exc}") from None
         texts += [line.split("#", 1)[0].strip() for line in lines]
