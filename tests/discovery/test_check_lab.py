@@ -26,6 +26,9 @@ DIFFERENT = {
     "autodiscover-xml": None,
     # A silent DNS server: discovery can ask nothing, so the check could not check (verify fails its DNS checks).
     "dns-silent": Verdict.NOT_CHECKED,
+    # Microsoft 365 knows no tenant for the domain: discovery finds SfB Server without Teams and says so in a
+    # note (the test below); the scenario the lab was given names a tenant, so verify fails.
+    "unknown-tenant": None,
 }
 EXPECTED = {  # what discovery must find in each lab deployment
     "onprem": {"exchange": "server", "sfb": "server", "exchange_fqdns": ["ex01.contoso.com"],
@@ -67,6 +70,14 @@ def test_each_fault_gets_the_verdict_verify_gives(fault, topology):
         assert got is (DIFFERENT[fault] or Verdict.SUCCESSFUL)
     else:
         assert got is expected
+
+
+def test_a_domain_in_no_tenant_is_checked_without_teams_and_says_so():
+    with Lab.start(("unknown-tenant",), topology="hybrid") as lab:
+        outcome = run_check(parse_query("adele@contoso.com"), lab.settings)
+    assert outcome.scenario.sfb == "server" and not outcome.scenario.tenant_domain
+    assert any("contoso.com is in no Microsoft 365 tenant (AADSTS90002" in note and "--tenant-domain" in note
+               for note in outcome.run.notes)
 
 
 def test_given_values_win_over_discovered_ones_and_say_so():

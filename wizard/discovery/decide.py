@@ -70,6 +70,10 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
     if tenant.tenant_id:
         keep("tenant_domain", d, tenant.found[0].source)
         keep("tenant_id", tenant.tenant_id, tenant.found[0].source)
+    elif tenant.why_none:
+        notes.append(f"{d} is in no Microsoft 365 tenant ({tenant.why_none.splitlines()[0][:160]}): checked without "
+                     "Teams or Exchange Online; if the organisation uses them, give --tenant-domain (and --sfb "
+                     "hybrid) to check that side.")
 
     # Exchange
     auto, srv = lookups.autodiscover, lookups.autodiscover_srv

@@ -252,6 +252,7 @@ class TenantLookup(Lookup):
         self.target = f"{self.base}/{quote(query.domain)}/.well-known/openid-configuration"
         self.tenant_id = ""
         self.namespace_type = ""
+        self.why_none = ""  # why no tenant was found, in Microsoft's words (AADSTS90002 ...)
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
         net = Net(ctx)
@@ -260,6 +261,7 @@ class TenantLookup(Lookup):
         facts = tenant_from_openid(document) if response.status == 200 else None
         if facts is None:
             why = openid_error(document) or f"HTTP {response.status}"
+            self.why_none = why
             return passed(f"{self.query.domain} is not in a Microsoft 365 tenant ({why}).")
         login = self.query.address or self.query.domain
         realm_url = f"{self.base}/getuserrealm.srf?login={quote(login)}&json=1"
