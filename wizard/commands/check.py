@@ -153,8 +153,10 @@ def _verdict_line(outcome: CheckOutcome) -> str:
     run = outcome.run
     causes = root_causes(run.results)
     first = f": {clean_line(causes[0].result.title)}" if causes else ""
-    return (f"{clean_line(run.query)}: {VERDICT_WORDS[run.verdict]}{first} "
-            f"({clean_line(outcome.scenario.topology_or_default.label)}; {run.duration_s:.1f} s)")
+    found = {r.id: r.status for r in run.results}
+    checked = all(found.get(i) is Status.PASS for i in ("discovery.exchange", "discovery.sfb"))
+    what = outcome.scenario.topology_or_default.label if checked else "deployment not found"
+    return f"{clean_line(run.query)}: {VERDICT_WORDS[run.verdict]}{first} ({clean_line(what)}; {run.duration_s:.1f} s)"
 
 
 def print_discovered(outcome: CheckOutcome, stream: TextIO) -> None:

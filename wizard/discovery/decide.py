@@ -144,14 +144,14 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
     exchange_known = bool(exchange_kind) or "exchange" in given
     sfb_known = bool(sfb_kind) or "sfb" in given
     decided = [
-        _judge("discovery.exchange", "Exchange is found for the address", exchange_known,
+        _judge("discovery.exchange", "Find Exchange for the address", exchange_known,
                f"Exchange: {values.get('exchange', given.get('exchange'))}" + (f" at {exchange_host}" if exchange_host
                                                                                else ""),
                f"No Exchange was found for {d}: {auto.name} is not published and Exchange Online does not know the "
                "mailbox.", "Publish autodiscover for the domain (Microsoft's Exchange DNS requirements), or give "
                "--exchange and --exchange-fqdn to check it anyway.",
                _errored(auto, srv, lookups.exchange_v2, lookups.online_mailbox, results=results)),
-        _judge("discovery.sfb", "Skype for Business Server or Teams is found for the address", sfb_known,
+        _judge("discovery.sfb", "Find Skype for Business Server or Teams for the address", sfb_known,
                f"Skype for Business / Teams: {values.get('sfb', given.get('sfb'))}"
                + (f", pool {pool}" if pool else ""),
                f"No Skype for Business Server and no Microsoft 365 tenant was found for {d}: no _sipinternaltls._tcp, "
