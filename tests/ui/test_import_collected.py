@@ -199,6 +199,26 @@ def test_report_has_the_inside_findings_next_to_the_checks(qtbot, wizard, tmp_pa
     assert "Generated " in text and "Commands" in text
 
 
+@pytest.mark.parametrize("suffix", [".json", ".md"])
+def test_the_window_saves_the_report_the_cli_writes(qtbot, wizard, tmp_path, suffix) -> None:
+    import json
+
+    import jsonschema
+
+    from wizard.resources import load_json
+
+    import_files(qtbot, wizard, samples.write(samples.faulty("token-issuer-differs"), tmp_path / "in"))
+    report = wizard.exporter.export_report(tmp_path / f"report{suffix}")
+    text = report.read_text(encoding="utf-8")
+    if suffix == ".json":
+        document = json.loads(text)
+        jsonschema.Draft202012Validator(load_json("report.schema.json")).validate(document)
+        assert document["command"] == "window" and document["steps"]
+        assert "inside.sfb-token-issuer-consistency" in {r["id"] for r in document["results"]}
+    else:
+        assert text.startswith("# Integration report") and "inside.sfb-token-issuer-consistency" in text
+
+
 def test_a_new_scenario_clears_the_inside_view_and_an_edit_marks_it_stale(qtbot, wizard, tmp_path) -> None:
     import_files(qtbot, wizard, samples.write(samples.healthy(), tmp_path / "in"))
     group = wizard.verification_page.inside_findings

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.probes.result import ProbeResult
-from wizard.scenario import ScenarioInvalid, atomic_write_text
+from wizard.scenario import ScenarioInvalid
 from wizard.ui.services import Services
 
 if TYPE_CHECKING:
@@ -123,12 +123,14 @@ class Exporter:
         return self._written(written, target, "rotation plan file(s)")
 
     def export_report(self, path: Path | None = None) -> Path | None:
-        """Write the HTML report of the current scenario and the latest check results."""
-        target = path or self.services.dialogs.save_file("Export report", "HTML report (*.html)",
-                                                         str(Path(self.last_directory or ".") / "report.html"))
+        """Write the report of the current scenario and the latest check results: HTML, JSON (the report
+        dialect verify, check and analyze print) or Markdown, by the extension, through the CLI's writer."""
+        target = path or self.services.dialogs.save_file(
+            "Export report", "HTML report (*.html);;JSON report (*.json);;Markdown report (*.md)",
+            str(Path(self.last_directory or ".") / "report.html"))
         if target is None:
             return None
-        if target.suffix.lower() not in (".html", ".htm"):
+        if target.suffix.lower() not in (".html", ".htm", ".json", ".md"):
             target = target.with_suffix(".html")
         if target.exists() and not self.services.dialogs.confirm(
                 "Replace file?", f"{target.name} already exists.", "Replace it?", yes="Replace", no="Cancel"):
@@ -136,14 +138,15 @@ class Exporter:
         from datetime import datetime
 
         from wizard.playbook.build import build_playbook
-        from wizard.report import render_report_html
+        from wizard.report_files import write_report
+        from wizard.run_document import TargetRun
 
         results = self.services.session.results() + self.inside_findings()
         scenario = self.services.model.scenario
         try:
-            text = render_report_html(scenario, results, build_playbook(scenario),
-                                      generated_at=datetime.now().astimezone())
-            atomic_write_text(target, text)
+            write_report(target, "window", [(scenario, TargetRun(tuple(results)))],
+                         started_at=datetime.now().astimezone(),
+                         duration_s=sum(r.elapsed_ms for r in results) / 1000, steps=build_playbook(scenario))
         except ScenarioInvalid as exc:
             self.services.dialogs.error("Export report", f"Fix the scenario first: {exc}")
             return None
