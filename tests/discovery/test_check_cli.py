@@ -112,8 +112,10 @@ def test_a_typo_in_a_fresh_process_imports_no_qt_and_exits_2():
     assert done.stderr.count("\n") == 1
 
 
-def test_help_has_examples_and_exit_codes(capsys):
+@pytest.mark.parametrize("command", ["check", "verify", "decode"])
+def test_help_has_examples(capsys, command):
     with pytest.raises(SystemExit):
-        main(["check", "--help"])
+        main([command, "--help"])
     out = capsys.readouterr().out
-    assert "python -m wizard check adele@contoso.com" in out and "exit codes: 0 successful" in out
+    assert f"python -m wizard {command} " in out and "examples:" in out
+    assert command == "decode" or "exit codes: 0 successful" in out

@@ -42,12 +42,20 @@ PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2",
             Status.BLOCKED: "2", Status.NOT_RUN: "2"}
 _BADGE = {Status.NOT_RUN: "NOT RUN"}
+EXAMPLES = """examples:
+  python -m wizard verify --scenario contoso.json
+  python -m wizard verify --scenario contoso.json --nameserver 10.0.0.53 --output report.html
+  python -m wizard verify --demo --fault metadata-404 --json
+
+exit codes: 0 successful (or with warnings) and every check ran; 1 a check found a problem;
+3 some or all checks could not be made; 2 bad input."""
 
 
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "verify", help="run the live checks against a deployment (or the built-in demo lab)",
-        description="Run the probes for the scenario's topology and print the results by phase.")
+        description="Run the probes for the scenario's topology and print the results by phase.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_scenario_arguments(parser)
     add_network_arguments(parser.add_argument_group("network"))
     parser.add_argument("--phase", action="append", choices=[p.value for p in Phase], metavar="NAME",
