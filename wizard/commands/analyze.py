@@ -1,7 +1,9 @@
 """`python -m wizard analyze FILE...`: check the collectors' JSON files against the scenario.
 
 Reads exchange/sfb/graph/exo collector outputs, runs the inside rules, and prints findings in the same
-format (and, with --json, the same document shape) as `verify`. Metadata documents to compare with
+format (and, with --json, the same document shape) as `verify`. Without --scenario the values the files
+name (pools, servers, domains, tenant, products) are used, each printed with its file and cmdlet; given
+values win. Files and records it did not use are listed with the reason. Metadata documents to compare with
 come from --metadata FILE, --*-metadata-thumbprint or --live. --plan-out DIR writes the certificate
 rotation scripts, runbook and calendar; --collectors-out DIR writes the collector scripts.
 Exit 0 when nothing failed, 1 when something did, 2 for bad input (one line on stderr).
@@ -24,9 +26,11 @@ from typing import Any, TextIO
 
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
 from wizard.commands.network_options import add_network_arguments, settings_from_args
+from wizard.fields import FIELD_BY_NAME, FIELDS
 from wizard.inside.analysis import AnalysisResult, analyze
-from wizard.inside.collected import CollectedFileError, load_collected
+from wizard.inside.collected import CollectedData, CollectedFileError
 from wizard.inside.collectors import write_collectors
+from wizard.inside.infer import Inferred, MissingValuesError, infer_scenario
 from wizard.inside.published import (
     MetadataDocumentError,
     PublishedDocument,
@@ -36,10 +40,11 @@ from wizard.inside.published import (
     parse_metadata_document,
 )
 from wizard.inside.rotation import write_plan
+from wizard.inside.unused import Unused, find_unused, read_files
 from wizard.probes.context import ProbeContext
 from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.safe_text import clean_line, indented_block, shown
-from wizard.scenario import Scenario
+from wizard.scenario import Scenario, ScenarioFileError
 from wizard.topology import Phase
 from wizard.validation import InvalidValue, thumbprint
 
@@ -116,27 +121,69 @@ def _write(what: str, out_dir: str, write: Callable[[str], list[Path]]) -> list[
         raise UsageError(f"{what}: cannot write to {shown(out_dir)}: {shown(exc.strerror or exc)}") from None
 
 
+def _given_scenario(args: argparse.Namespace) -> tuple[Scenario, dict[str, str]]:
+    """The scenario file and flags, and field -> where it was given (the file names every field it fills)."""
+    scenario = Scenario(mode="verify")
+    given: dict[str, str] = {}
+    if getattr(args, "scenario", None):
+        try:
+            scenario = Scenario.load(args.scenario)
+        except ScenarioFileError as exc:
+            raise UsageError(str(exc)) from None
+        name = Path(args.scenario).name
+        given = {spec.name: f"the scenario file {name}" for spec in FIELDS
+                 if getattr(scenario, spec.name) not in ("", [])}
+    values = {spec.name: getattr(args, spec.name, None) for spec in FIELDS}
+    values = {k: v for k, v in values.items() if v is not None}
+    problems = scenario.update(values)
+    if problems:
+        name, message = next(iter(problems.items()))
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise UsageError(f"{FIELD_BY_NAME[name].flag}: {message}{more}")
+    given |= {name: "given on the command line" for name in values}
+    return scenario, given
+
+
+def scenario_for(args: argparse.Namespace, collected: CollectedData) -> Inferred:
+    """The given values, and the collected files' own for the rest (UsageError naming every value still missing)."""
+    scenario, given = _given_scenario(args)
+    try:
+        return infer_scenario(collected, scenario, given)
+    except MissingValuesError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def run(args: argparse.Namespace) -> int:
-    scenario = scenario_from_args(args)
-    if args.collectors_out:
+    if args.collectors_out and not args.files:
+        scenario = scenario_from_args(args)
         written = _write("--collectors-out", args.collectors_out, lambda d: write_collectors(scenario, d))
         print(f"Collector scripts written to {args.collectors_out}: {', '.join(p.name for p in written)}",
               file=sys.stderr if args.json else sys.stdout)
-        if not args.files:
-            return 0
+        return 0
     if not args.files:
         raise UsageError("give at least one collected .json file (or --collectors-out DIR for the collectors)")
     now = _as_of(args.as_of)
     published = _published(args)
     try:
-        collected = load_collected(args.files)
+        loaded = read_files(args.files)
     except CollectedFileError as exc:
         raise UsageError(shown(exc)) from None
+    collected = loaded.collected
+    if collected.is_empty:
+        raise UsageError("none of the files is a collector output this wizard reads: "
+                         + "; ".join(u.line() for u in loaded.unknown))
+    inferred = scenario_for(args, collected)
+    scenario = inferred.scenario
+    if args.collectors_out:
+        written = _write("--collectors-out", args.collectors_out, lambda d: write_collectors(scenario, d))
+        print(f"Collector scripts written to {args.collectors_out}: {', '.join(p.name for p in written)}",
+              file=sys.stderr if args.json else sys.stdout)
     extra: list[ProbeResult] = []
     if args.live:
         live, extra = fetch_published(scenario, ProbeContext(settings_from_args(args)))
         published = published.plus(live)
     result = analyze(collected, scenario, now=now, published=published, extra=extra)
+    unused = find_unused(loaded, collected, scenario)
     if args.plan_out:
         if result.plan.is_empty:
             print("No certificate to plan a rotation for (no auth or OAuthTokenIssuer certificate was collected).",
@@ -146,29 +193,46 @@ def run(args: argparse.Namespace) -> int:
             print(f"Rotation plan written to {args.plan_out}: {', '.join(p.name for p in written)}",
                   file=sys.stderr if args.json else sys.stdout)
     if args.json:
-        print(json.dumps(document(scenario, result), indent=2, ensure_ascii=False))
+        print(json.dumps(document(scenario, result, inferred, unused), indent=2, ensure_ascii=False))
     else:
-        print_report(scenario, result, sys.stdout)
+        print_report(scenario, result, sys.stdout, inferred=inferred, unused=unused)
     return 1 if result.problems else 0
 
 
-def document(scenario: Scenario, result: AnalysisResult) -> dict[str, Any]:
-    """The report dialect (resources/report.schema.json) plus the sources, trust graph and rotation plan."""
+def document(scenario: Scenario, result: AnalysisResult, inferred: Inferred | None = None,
+             unused: tuple[Unused, ...] = ()) -> dict[str, Any]:
+    """The report dialect (resources/report.schema.json) plus the sources, trust graph and rotation plan, and
+    `unused` (each file or record not used, with the reason) and `notes` (what the files did not say)."""
     from wizard.report import scenario_extra
     from wizard.run_document import TargetRun, run_document
 
     body = result.to_json()
     for key in ("findings", "summary"):
         body.pop(key)
-    return run_document("analyze", [TargetRun(tuple(result.findings))], started_at=result.now, duration_s=0.0,
-                        extra=scenario_extra(scenario) | body)
+    body["unused"] = [u.to_json() for u in unused]
+    body["notes"] = [clean_line(n) for n in (inferred.notes if inferred else ())]
+    discovered = inferred.values if inferred else ()
+    return run_document("analyze", [TargetRun(tuple(result.findings), discovered=discovered)],
+                        started_at=result.now, duration_s=0.0, extra=scenario_extra(scenario) | body)
 
 
 def _use_colour(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> None:
+def _print_values(inferred: Inferred, stream: TextIO) -> None:
+    """Each scenario value and where it came from: a file and cmdlet, the scenario file or the command line."""
+    print("\nScenario values", file=stream)
+    for value in inferred.values:
+        source = clean_line(value.source)
+        print(f"  {FIELD_BY_NAME[value.field].label} {clean_line(value.value)}: "
+              f"{source if source.startswith('given') else 'from ' + source}", file=stream)
+    for note in inferred.notes:
+        print(f"  Note: {indented_block(note, ' ' * 8)}", file=stream)
+
+
+def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO, *, inferred: Inferred | None = None,
+                 unused: tuple[Unused, ...] = ()) -> None:
     """The findings as text; every value from a collected file is cleaned (clean_line / indented_block)."""
     colour = _use_colour(stream)
 
@@ -180,6 +244,8 @@ def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> 
         kind = type(collection).__name__.removesuffix("Collection").lower()
         print(f"  {kind:8} {clean_line(collection.computer) or '?':16} {collection.collected_at:%Y-%m-%d %H:%M} UTC  "
               f"{clean_line(collection.source)}", file=stream)
+    if inferred is not None and inferred.values:
+        _print_values(inferred, stream)
     for phase in Phase:
         rows = [r for r in result.findings if r.phase is phase]
         if not rows:
@@ -201,6 +267,10 @@ def print_report(scenario: Scenario, result: AnalysisResult, stream: TextIO) -> 
             for edge in holders:
                 holder = clean_line(result.graph.holder(edge.holder).label)
                 print(f"            {clean_line(edge.relation):22} {holder} ({edge.status.value})", file=stream)
+    if unused:
+        print("\nNot used", file=stream)
+        for item in unused:
+            print(f"  {indented_block(item.line(), ' ' * 4)}", file=stream)
     counts = summarise(list(result.findings))
     line = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     print(f"\n{line or 'no checks apply'}", file=stream)

@@ -33,6 +33,11 @@ class CollectedFileError(ValueError):
     """A collector output that cannot be used; the message is one line naming the file and the problem."""
 
 
+class UnknownCollectorError(CollectedFileError):
+    """A collector output of a kind this wizard does not read (another tool's, or a later wizard's): `analyze`
+    lists it as unused instead of refusing the whole run."""
+
+
 # ----------------------------------------------------------------------------------------------
 # Records
 # ----------------------------------------------------------------------------------------------
@@ -406,7 +411,7 @@ def parse_collected(data: bytes | str, *, source: str = "<data>") -> Collection:
     kind = doc["collector"]
     if kind not in COLLECTORS:
         shown = repr(kind[:40]) if isinstance(kind, str) else f"({json_safe.kind_of(kind)})"
-        raise CollectedFileError(f"{source}: unknown collector {shown}; expected one of {', '.join(COLLECTORS)}")
+        raise UnknownCollectorError(f"{source}: unknown collector {shown}; expected one of {', '.join(COLLECTORS)}")
     version = doc["schema_version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CollectedFileError(f"{source}: schema_version must be a positive whole number")

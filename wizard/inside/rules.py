@@ -26,6 +26,7 @@ from wizard.inside.collected import (
     EwsPolicy,
     ExchangeCollection,
     ExchangePartnerApplication,
+    OAuthServer,
     SfbCollection,
     SfbPartnerApplication,
 )
@@ -70,6 +71,33 @@ class RuleContext:
     def step_places(self) -> dict[str, StepPlace]:
         """Where each scripted step sits in this scenario's exported bundle (commands.step_places)."""
         return cmd.step_places(self.scenario)
+
+    @property
+    def collected_tenant(self) -> str:
+        """The tenant graph-collected.json names ('' when none): its checks run whenever it names one."""
+        graph = self.collected.graph
+        return graph.tenant_id if graph is not None else ""
+
+    @property
+    def tenant_topology(self) -> Topology:
+        """The topology the tenant checks judge: the scenario's, or, where it involves no tenant but the Graph
+        collector's output names one, SfB Server with Teams (Exchange Server + SfB Server is the one topology
+        without a tenant)."""
+        topology = self.topology
+        if topology.involves_tenant or not self.collected_tenant:
+            return topology
+        return replace(topology, sfb=SfbKind.HYBRID)
+
+    def beyond_scenario(self, results: list[ProbeResult], calls_for: bool, what: str) -> list[ProbeResult]:
+        """Findings of a tenant check the scenario does not call for (`calls_for` False): run because the Graph
+        collector's output names a tenant, a failure is a warning that says so."""
+        if calls_for or self.collected.graph is None:
+            return results
+        note = (f" The scenario ({self.topology.label}) does not call for this check, but "
+                f"{self.collected.graph.source} names tenant {self.collected_tenant}, so it was run anyway; it "
+                f"matters where {what}.")
+        return [replace(r, status=Status.WARN if r.status is Status.FAIL else r.status, detail=r.detail + note)
+                for r in results]
 
     def fix(self, step_id: str, shell: Shell, command: str) -> str:
         """The fix, naming the exported script and step that performs it (commands.step_pointer's words), or the
@@ -169,7 +197,7 @@ def sfb_token_issuer(ctx: RuleContext) -> tuple[Certificate | None, Certificate 
 
 def expected_principals(ctx: RuleContext) -> dict[str, list[str]]:
     """Which tenant service principals must hold which on-premises certificate (by role)."""
-    topology = ctx.topology
+    topology = ctx.tenant_topology
     wanted: dict[str, list[str]] = {}
     if topology.exchange_on_prem and topology.exchange_has_oauth and topology.involves_tenant:
         # The Skype for Business / Teams applications (Microsoft's 2025 procedure). Not the shared Exchange Online
@@ -348,6 +376,94 @@ def rule_oauth_service_names(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
         return [finding(rule, phase, Status.FAIL, title, detail, " ".join(c for *_, c in wrong), evidence=evidence)]
     return [finding(rule, phase, Status.PASS, title, "Service names are the well-known principal IDs.",
                     evidence=evidence)]
+
+
+# Client (modern) authentication: which OAuth server SfB Server sends its clients to.
+HMA_SOURCE = ("Microsoft Learn \u201cHow to configure Skype for Business on-premises to use Hybrid Modern "
+              "Authentication\u201d (https://learn.microsoft.com/microsoft-365/enterprise/configure-skype-for-business-"
+              "for-hybrid-modern-authentication)")
+CLIENT_OAUTH_SOURCES = (
+    f"{HMA_SOURCE}; Microsoft Learn \u201cSet-CsOAuthConfiguration\u201d (ClientAuthorizationOAuthServerIdentity: the "
+    "OAuth server used for client authentication); Microsoft's SfB Server diagnostics (onpremdiag/SfBServer, rule "
+    "RDCheckModernAuth)")
+EVOSTS_METADATA_URL = "https://login.windows.net/common/FederationMetadata/2007-06/FederationMetadata.xml"
+NEW_EVOSTS = (f"New-CsOAuthServer -Identity evoSTS -MetadataURL {EVOSTS_METADATA_URL} "
+              "-AcceptSecurityIdentifierInformation $true -Type AzureAD")
+
+
+def _is_azure_ad(server: OAuthServer) -> bool:
+    """The evoSTS server of hybrid modern authentication: Type AzureAD, or issuer sts.windows.net (as onpremdiag
+    tests it)."""
+    return server.type.lower() == "azuread" or server.issuer_identifier.lower() == "sts.windows.net"
+
+
+@declare("sfb-client-oauth-server", Phase.OAUTH, "SfB client authorization OAuth server (modern authentication)")
+def rule_sfb_client_oauth_server(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    """ClientAuthorizationOAuthServerIdentity must be empty (modern authentication off) or name an OAuth server that
+    exists: evoSTS (Azure AD) for hybrid modern authentication, an AD FS server for the on-premises kind."""
+    rule, phase, title = spec
+    if not ctx.topology.sfb_on_prem:
+        return []
+    sfb = ctx.collected.sfb_primary
+    if sfb is None:
+        return _no_sfb(rule, phase, title)
+    if sfb.oauth_configuration is None:
+        return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    value = sfb.oauth_configuration.client_authorization_oauth_server_identity
+    servers = sfb.oauth_servers
+    evidence = (Evidence("ClientAuthorizationOAuthServerIdentity", value or "(empty)"),
+                *(Evidence(f"OAuth server {s.identity}", f"Type={s.type or '(none)'}; "
+                           f"MetadataUrl={s.metadata_url or '(none)'}") for s in servers))
+    shell = f"In the {Shell.SFB.title}: "
+    turn_on = "Set-CsOAuthConfiguration -ClientAuthorizationOAuthServerIdentity evoSTS"
+    turn_off = 'Set-CsOAuthConfiguration -ClientAuthorizationOAuthServerIdentity ""'
+    azure = [s for s in servers if _is_azure_ad(s)]
+
+    def result(status: Status, detail: str, remedy: str = "") -> list[ProbeResult]:
+        return [finding(rule, phase, status, title, detail, remedy, evidence=evidence, tags=("sfb",))]
+
+    if not value:
+        if azure:
+            return result(Status.WARN,
+                          f"The Azure AD OAuth server {azure[0].identity} exists, but ClientAuthorizationOAuthServer"
+                          "Identity is empty, so hybrid modern authentication is not turned on: clients keep signing "
+                          "in with Windows authentication. Naming evoSTS there is the step that turns it on, and the "
+                          "earlier steps may be done ahead of it (" + CLIENT_OAUTH_SOURCES + ").",
+                          shell + turn_on + " when the clients are to use modern authentication.")
+        return result(Status.PASS, "ClientAuthorizationOAuthServerIdentity is empty: no OAuth server authorizes "
+                      "clients (modern authentication is off, the state Microsoft's procedure sets to turn it off); "
+                      "server-to-server OAuth with Exchange does not depend on it.")
+    named = next((s for s in servers if s.identity.lower() == value.lower()), None)
+    if named is None:
+        listed = ", ".join(s.identity for s in servers) or "none"
+        return result(Status.WARN,
+                      f"ClientAuthorizationOAuthServerIdentity names {value}, but Get-CsOAuthServer lists no such "
+                      f"server (it lists: {listed}), so clients are sent to an OAuth server SfB Server does not "
+                      "have. The value names the OAuth server used for client authentication, and Microsoft's "
+                      f"procedures create that server (New-CsOAuthServer) before naming it ({CLIENT_OAUTH_SOURCES}).",
+                      shell + f"create the server ({NEW_EVOSTS}, for hybrid modern authentication) or turn client "
+                      f"modern authentication off: {turn_off}.")
+    if _is_azure_ad(named):
+        url = named.metadata_url.rstrip("/").lower()
+        note = "" if url == EVOSTS_METADATA_URL.lower() else (
+            f" Its MetadataUrl is {named.metadata_url or '(none)'}; Microsoft's procedure uses {EVOSTS_METADATA_URL}.")
+        return result(Status.WARN if note else Status.PASS,
+                      f"ClientAuthorizationOAuthServerIdentity names {named.identity}, the Azure AD (evoSTS) OAuth "
+                      f"server: hybrid modern authentication is on.{note}",
+                      shell + f"Set-CsOAuthServer -Identity evoSTS -MetadataUrl {EVOSTS_METADATA_URL} "
+                      f"(source: {HMA_SOURCE})" if note else "")
+    if named.type.lower() == "adfs":
+        return result(Status.PASS, f"ClientAuthorizationOAuthServerIdentity names {named.identity}, an AD FS server: "
+                      "clients use on-premises modern authentication (Microsoft Learn \u201cHow to use Modern "
+                      "Authentication (ADAL) with Skype for Business\u201d).")
+    return result(Status.WARN,
+                  f"ClientAuthorizationOAuthServerIdentity names {named.identity}, an OAuth server of type "
+                  f"{named.type or '(none)'}. The documented servers for client authentication are an AD FS server "
+                  "(on-premises modern authentication) or evoSTS of Type AzureAD (hybrid modern authentication); "
+                  "a server such as microsoft.sts serves server-to-server tokens with Microsoft 365 "
+                  f"({CLIENT_OAUTH_SOURCES}; Microsoft Learn \u201cConfigure server-to-server authentication for a "
+                  "Skype for Business Server hybrid environment\u201d).",
+                  shell + f"{turn_on} (after {NEW_EVOSTS}) for hybrid modern authentication, or {turn_off}.")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -542,10 +658,16 @@ def ews_spn_hosts(ctx: RuleContext) -> tuple[list[str], str]:
 @declare("exchange-ews-spns", Phase.HYBRID, "EWS URLs as SPNs of the Exchange service principal")
 def rule_exchange_ews_spns(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """Teams with mailboxes on Exchange Server: the external EWS URLs must be SPNs of 00000002 in the tenant."""
-    rule, phase, title = spec
     topology = ctx.topology
-    if not (topology.exchange_on_prem and topology.teams_users and topology.exchange_has_oauth):
+    teams = topology.teams_users or bool(ctx.collected_tenant)
+    if not (topology.exchange_on_prem and teams and topology.exchange_has_oauth):
         return []
+    return ctx.beyond_scenario(_exchange_ews_spns(ctx, spec), topology.teams_users,
+                               "users are in Microsoft Teams")
+
+
+def _exchange_ews_spns(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
+    rule, phase, title = spec
     graph = ctx.collected.graph
     if graph is None:
         return [finding(rule, phase, Status.SKIP, title, "No Microsoft Graph collector output was loaded.",
@@ -878,10 +1000,16 @@ def rule_exchange_auth_cert_published(ctx: RuleContext, spec: RuleSpec) -> list[
 @declare("tenant-service-principal-keys", Phase.HYBRID, "Certificates on the tenant's service principals")
 def rule_tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """The tenant's service principals must hold the on-premises signing certificates as key credentials."""
-    rule, phase, title = spec
     wanted = expected_principals(ctx)
     if not wanted:
         return []
+    return ctx.beyond_scenario(_tenant_service_principal_keys(ctx, spec, wanted), ctx.topology.involves_tenant,
+                               "Microsoft Teams or Exchange Online is used")
+
+
+def _tenant_service_principal_keys(ctx: RuleContext, spec: RuleSpec, wanted: dict[str, list[str]]
+                                   ) -> list[ProbeResult]:
+    rule, phase, title = spec
     graph = ctx.collected.graph
     if graph is None:
         return [finding(rule, phase, Status.SKIP, title, "No Microsoft Graph collector output was loaded.",
@@ -990,7 +1118,8 @@ def rule_exchange_hybrid_app(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResu
     """Exchange hybrid: the evoSTS auth server names the dedicated app and the setting override enables it."""
     rule, phase, title = spec
     topology = ctx.topology
-    if not (topology.exchange_on_prem and topology.exchange_has_oauth and topology.involves_tenant):
+    if not (topology.exchange_on_prem and topology.exchange_has_oauth
+            and (topology.involves_tenant or ctx.collected_tenant)):
         return []
     exchange = ctx.collected.exchange
     if exchange is None:
