@@ -144,9 +144,9 @@ def _given_scenario(args: argparse.Namespace) -> tuple[Scenario, dict[str, str]]
     return scenario, given
 
 
-def scenario_for(args: argparse.Namespace, collected: CollectedData) -> Inferred:
+def scenario_for(given_scenario: tuple[Scenario, dict[str, str]], collected: CollectedData) -> Inferred:
     """The given values, and the collected files' own for the rest (UsageError naming every value still missing)."""
-    scenario, given = _given_scenario(args)
+    scenario, given = given_scenario
     try:
         return infer_scenario(collected, scenario, given)
     except MissingValuesError as exc:
@@ -162,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.files:
         raise UsageError("give at least one collected .json file (or --collectors-out DIR for the collectors)")
+    given = _given_scenario(args)  # a bad scenario file or flag is named before the collected files are read
     now = _as_of(args.as_of)
     published = _published(args)
     try:
@@ -172,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
     if collected.is_empty:
         raise UsageError("none of the files is a collector output this wizard reads: "
                          + "; ".join(u.line() for u in loaded.unknown))
-    inferred = scenario_for(args, collected)
+    inferred = scenario_for(given, collected)
     scenario = inferred.scenario
     if args.collectors_out:
         written = _write("--collectors-out", args.collectors_out, lambda d: write_collectors(scenario, d))
