@@ -119,3 +119,18 @@ def test_help_has_examples(capsys, command):
     out = capsys.readouterr().out
     assert f"python -m wizard {command} " in out and "examples:" in out
     assert command == "decode" or "exit codes: 0 successful" in out
+
+
+def test_a_proxy_the_wizard_cannot_use_is_bad_input_in_one_line(capsys):
+    assert main(["check", "--demo", "--proxy", "https://proxy.contoso.com:8443"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("error: --proxy: https://proxy.contoso.com:8443 is an https:// proxy") and len(err) <= 2
+    assert main(["check", "--demo", "--proxy", "http://p:8080", "--no-system-proxy"]) == 2
+
+
+def test_microsoft_365_through_an_unreachable_proxy_could_not_be_checked(capsys):
+    code = main(["check", "--demo", "--demo-topology", "hybrid", "--proxy", "http://127.77.0.251:9"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "the proxy http://127.77.0.251:9" in out and "could not be reached" in out
+    assert "could not be looked up: this PC did not reach Microsoft 365" in out

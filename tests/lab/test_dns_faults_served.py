@@ -91,6 +91,13 @@ def check_dns_silent(lab: Lab, tcp: bool) -> None:
             sock.recv(2)
 
 
+def check_no_internet_names(lab: Lab, tcp: bool) -> None:
+    for name in ("login.microsoftonline.com", "outlook.office365.com", "sipfed.online.lync.com"):
+        response = ask(lab, name, "A", tcp=tcp)
+        assert response.rcode() == dns.rcode.NXDOMAIN and response.authority, name  # with the zone's SOA
+    assert sorted(answer_texts(ask(lab, "pool01.contoso.com", "A", tcp=tcp))) == POOL
+
+
 SERVED: dict[str, Callable[[Lab, bool], None]] = {
     "cname-loop": check_cname_loop,
     "cname-chain-too-long": check_cname_chain_too_long,
@@ -99,13 +106,14 @@ SERVED: dict[str, Callable[[Lab, bool], None]] = {
     "dns-truncated": check_dns_truncated,
     "dns-wrong-name": check_dns_wrong_name,
     "dns-silent": check_dns_silent,
+    "no-internet-names": check_no_internet_names,
 }
 
 
 @TRANSPORTS
 @pytest.mark.parametrize("fault", sorted(SERVED))
 def test_dns_fault_is_served_over_udp_and_tcp(fault: str, tcp: bool) -> None:
-    with Lab.start([fault]) as lab:
+    with Lab.start([fault], topology="hybrid" if fault == "no-internet-names" else "onprem") as lab:
         SERVED[fault](lab, tcp)
         assert lab.errors == []
 

@@ -94,8 +94,14 @@ ALSO_CAUGHT_BY = {"exchange-oauth-disabled": ["verification.exchange-oauth.autod
                   "wrong-realm": ["verification.sfb-trusts-exchange:pool01.contoso.com"]}
 
 
+# Faults of this PC's way out rather than of the deployment, with two independent root causes (each Microsoft
+# endpoint it cannot reach): tests/probes/test_proxy.py.
+WAY_OUT_FAULTS = {"no-internet-names"}
+
+
 def test_fault_table_covers_every_lab_fault():
-    assert set(FAULT_TABLE) | set(WIRE_FAULTS) == set(FAULTS)  # wire faults: tests/lab/test_wire_faults.py
+    # wire faults: tests/lab/test_wire_faults.py
+    assert set(FAULT_TABLE) | set(WIRE_FAULTS) | WAY_OUT_FAULTS == set(FAULTS)
 
 
 @pytest.mark.parametrize("fault", sorted(FAULT_TABLE))

@@ -9,11 +9,13 @@ from typing import Any
 
 from wizard.cli import UsageError
 from wizard.probes.context import ProbeSettings
+from wizard.probes.net.proxy import InvalidProxyError, parse_proxy_url
 from wizard.validation import InvalidValue, host_port
 
 
 def add_network_arguments(group: Any, *, lab_ports: bool = True, accept_untrusted: bool = True) -> None:
-    """Add --nameserver, --ca-bundle, --https-port (labs), --sip-port (labs), --timeout and --accept-untrusted."""
+    """Add --nameserver, --ca-bundle, --https-port and --sip-port (labs), --timeout, --budget, --proxy,
+    --no-system-proxy and --accept-untrusted."""
     group.add_argument("--nameserver", metavar="HOST[:PORT]",
                        help="ask this DNS server instead of the system resolver (compare internal and external views)")
     group.add_argument("--ca-bundle", metavar="FILE", help="PEM file of extra CA certificates to trust")
@@ -26,6 +28,12 @@ def add_network_arguments(group: Any, *, lab_ports: bool = True, accept_untruste
     group.add_argument("--budget", type=float, metavar="S",
                        help="seconds for the whole run (default 120); checks not finished by then are reported "
                             "as not checked")
+    group.add_argument("--proxy", metavar="URL",
+                       help="reach Microsoft 365 (sign-in, tenant discovery, Exchange Online, Teams) through this HTTP "
+                            "proxy, http://[USER:PASSWORD@]HOST:PORT; your own servers are always reached directly "
+                            "(default: this PC's proxy settings)")
+    group.add_argument("--no-system-proxy", action="store_true",
+                       help="reach Microsoft 365 directly, not through this PC's proxy settings")
     if accept_untrusted:
         group.add_argument("--accept-untrusted", action="store_true",
                            help="read answers from servers whose certificate is not trusted (reported as warnings)")
@@ -60,6 +68,17 @@ def settings_from_args(args: argparse.Namespace, base: ProbeSettings | None = No
         if not 0 < args.budget <= 3600:
             raise UsageError("--budget: give seconds between 0 and 3600")
         changes["budget"] = args.budget
+    proxy = getattr(args, "proxy", None)
+    if proxy is not None:
+        if getattr(args, "no_system_proxy", False):
+            raise UsageError("--proxy and --no-system-proxy: give one (--proxy already replaces this PC's settings)")
+        try:
+            parse_proxy_url(proxy)
+        except InvalidProxyError as exc:
+            raise UsageError(f"--proxy: {exc}") from None
+        changes["proxy"] = proxy
+    if getattr(args, "no_system_proxy", False):
+        changes["system_proxy"] = False
     if getattr(args, "accept_untrusted", False):
         changes["accept_untrusted"] = True
     return dataclasses.replace(base or ProbeSettings(), **changes)

@@ -74,6 +74,11 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
         notes.append(f"{d} is in no Microsoft 365 tenant ({tenant.why_none.splitlines()[0][:160]}): checked without "
                      "Teams or Exchange Online; if the organisation uses them, give --tenant-domain (and --sfb "
                      "hybrid) to check that side.")
+    elif _errored(tenant, results=results):
+        notes.append(f"Whether {d} is in a Microsoft 365 tenant could not be looked up: this PC did not reach "
+                     "Microsoft 365 (see the root causes). Checked without Teams or Exchange Online; check again "
+                     "once this PC reaches Microsoft 365 (through its proxy, or one given with --proxy), or give "
+                     "--tenant-domain (and --sfb hybrid) to check that side.")
 
     # Exchange
     auto, srv = lookups.autodiscover, lookups.autodiscover_srv

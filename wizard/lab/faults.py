@@ -109,6 +109,7 @@ class LabConfig:
     ews_trusted_tenant: str = ""
     exchange_invalid_tenant: bool = False
     exchange_trusts_sfb: bool = True  # Exchange's challenge lists SfB Server (00000004@realm) as a trusted issuer
+    internet_names: bool = True  # False: the resolver knows only the organisation's names, not Microsoft 365's
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,11 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault("unknown-tenant",
           "login.microsoftonline.com does not know contoso.com or contoso.onmicrosoft.com (AADSTS90002).",
           {"tenant_found": False}, WITH_TENANT),
+    Fault("no-internet-names",
+          "This PC's DNS server resolves only the organisation's own names: login.microsoftonline.com and "
+          "Microsoft 365's other names do not exist for it (an internal resolver that does not forward "
+          "internet names, as on a PC that reaches the internet only through a proxy).",
+          {"internet_names": False}, WITH_TENANT),
     Fault("dns-servfail", "The DNS server answers SERVFAIL for autodiscover.contoso.com.",
           {"dns_servfail": frozenset({"autodiscover.contoso.com."})}),
     Fault("dns-timeout", "The DNS server never answers queries for autodiscover.contoso.com.",

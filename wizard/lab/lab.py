@@ -86,7 +86,8 @@ class Lab:
                                    wire_faults=self.config.wire_faults).start()
             self.scenario = self._scenario()
             self.settings = ProbeSettings(nameserver=("127.0.0.1", self.dns.port), ca_bundle=self.ca_pem_path,
-                                          https_port=self.https.https_port, sip_port=self.https.sip_port)
+                                          https_port=self.https.https_port, sip_port=self.https.sip_port,
+                                          system_proxy=False)  # this PC's proxy cannot reach the loopback lab
         except BaseException:
             self.stop()
             raise
@@ -155,6 +156,15 @@ class Lab:
     def errors(self) -> list[str]:
         """Unexpected exceptions inside the lab's servers (a lab bug; empty in a healthy run)."""
         return (self.dns.errors if self.dns else []) + (self.https.errors if self.https else [])
+
+    def address_of(self, name: str) -> str | None:
+        """The address of the lab machine whose web site answers to `name`, as the internet would resolve it
+        (the lab's proxy uses it: a proxy resolves names itself, whatever the organisation's DNS says)."""
+        name = name.rstrip(".").lower()
+        for machine in self.deployment.machines:
+            if name == machine.address or name in machine.web_names:
+                return machine.address
+        return None
 
     # ----- stopping -----
     def stop(self) -> None:

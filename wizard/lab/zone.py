@@ -115,11 +115,13 @@ def build_zone(deployment: Deployment, config: LabConfig) -> ZoneData:
             continue
         owner = f"{DOMAIN}." if name == "@" else f"{name}.{DOMAIN}."
         records.append(Record(owner, rdtype, rdata))
-    # The Microsoft side exists in every topology, as it does on the internet.
-    records += [Record(f"{LOGIN_HOST}.", "A", MICROSOFT_LOGIN.address),
-                Record(f"{ACS_HOST}.", "A", MICROSOFT_LOGIN.address)]
-    records += [Record(f"{host}.", "A", SFB_ONLINE.address) for host in (WEBDIR, WEBDIR_POOL, SIPDIR, SIPFED)]
-    records.append(Record(f"{EXCHANGE_ONLINE_HOST}.", "A", EXCHANGE_ONLINE.address))
+    # The Microsoft side exists in every topology, as it does on the internet (unless this PC's resolver
+    # knows only the organisation's names: then the zones answer that Microsoft's names do not exist).
+    if config.internet_names:
+        records += [Record(f"{LOGIN_HOST}.", "A", MICROSOFT_LOGIN.address),
+                    Record(f"{ACS_HOST}.", "A", MICROSOFT_LOGIN.address)]
+        records += [Record(f"{host}.", "A", SFB_ONLINE.address) for host in (WEBDIR, WEBDIR_POOL, SIPDIR, SIPFED)]
+        records.append(Record(f"{EXCHANGE_ONLINE_HOST}.", "A", EXCHANGE_ONLINE.address))
     zones = {
         f"{DOMAIN}.": _soa(f"{DC01.key}.{DOMAIN}."),
         "online.lync.com.": _soa("ns1.online.lync.com."),

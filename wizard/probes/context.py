@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from wizard.probes.deadlines import CURRENT, Deadline, Stage, Watchdog
@@ -50,6 +50,11 @@ class ProbeSettings:
     accept_untrusted: bool = False  # explicit: untrusted TLS becomes a warning instead of a failure
     login_base_url: str = DEFAULT_LOGIN_BASE_URL
     autodiscover_v2_base_url: str = DEFAULT_AUTODISCOVER_V2_BASE_URL  # labs and tests: a stand-in for Exchange Online
+    # Microsoft 365's online endpoints only (never the organisation's servers; see net/proxy.py): an explicit
+    # HTTP proxy http://[user:password@]host:port (left out of repr: it may carry a password), else this
+    # PC's proxy settings unless system_proxy is False (labs, whose "Microsoft" lives on loopback).
+    proxy: str | None = field(default=None, repr=False)
+    system_proxy: bool = True
 
     def __post_init__(self) -> None:
         for name in ("https_port", "sip_port"):
@@ -69,6 +74,10 @@ class ProbeSettings:
                 raise ValueError(f"{name} must be an https:// URL, not {getattr(self, name)!r}")
         if self.max_bytes <= 0 or self.max_redirects < 0:
             raise ValueError("max_bytes must be positive and max_redirects not negative")
+        if self.proxy is not None:
+            from wizard.probes.net.proxy import parse_proxy_url  # only when a proxy is given: the window starts lean
+
+            parse_proxy_url(self.proxy)  # InvalidProxyError (a ValueError) says what is wrong, never the password
 
     def port_https(self) -> int:
         return self.https_port or 443

@@ -181,7 +181,10 @@ class SfbDnsRecordsProbe(BaseProbe):
                         if any(r.port != item.port for r in records):
                             problems.wrong_port.append(f"{item.name} (port {records[0].port}, expected {item.port})")
                         for record in {r.target: r for r in records}.values():
-                            if record.target not in hosts and record.target not in elsewhere:
+                            # Microsoft's documented target is Microsoft's to resolve: this PC's resolver
+                            # not knowing it says nothing about the organisation's records.
+                            if (record.target not in hosts and record.target not in elsewhere
+                                    and record.target != item.online_target):
                                 try:
                                     net.dns.srv_target(item.name, record)
                                 except DnsError as exc:

@@ -261,3 +261,63 @@ class CertificateLoadError(NetError):
 
     cause = Cause.FINDING
     finding = True
+
+
+class ProxyError(NetError):
+    """The proxy a Microsoft 365 endpoint is reached through did not open the way: it refused the CONNECT,
+    asked for credentials (407), could not reach the endpoint itself, or did not answer.
+
+    Never a finding about the deployment: the check could not be made from this PC. `status` is the
+    proxy's HTTP status (0 when it gave none).
+    """
+
+    def __init__(self, message: str, *, target: str = "", remediation: str = "", status: int = 0,
+                 timed_out: bool = False) -> None:
+        super().__init__(message, target=target)
+        self.remediation = remediation
+        self.status = status
+        self.cause = Cause.TIMEOUT if timed_out else Cause.UNREACHABLE
+
+
+# --- advice for Microsoft 365 endpoints this PC could not reach ------------------------------------------
+# Microsoft's endpoints answer on the internet for everybody: when this PC cannot reach one, the fix is
+# this PC's way out (proxy, firewall, its DNS for internet names), never a record in the organisation's zone.
+M365_ENDPOINTS_DOC = "Microsoft's 'Microsoft 365 URLs and IP address ranges'"
+SET_PROXY = "--proxy http://PROXY:PORT (in the window: Tools > Proxy for Microsoft 365)"
+
+
+def way_out_remediation(host: str, *, proxy: str = "", source: str = "", explicit: bool = False) -> str:
+    """What to do when this PC could not reach `host`, a Microsoft 365 endpoint: about the PC's way out.
+
+    `proxy` is the proxy's label (never with a password) when the request went through one, `source`
+    where it came from in words, `explicit` whether the admin gave it (else this PC's settings did).
+    """
+    if not proxy:
+        return (f"{host} is a Microsoft 365 endpoint, which answers on the internet: this PC did not reach it, so "
+                "this says nothing about your deployment. Look at this PC's way out to the internet. Does this PC "
+                f"reach Microsoft 365 only through a proxy? Pass {SET_PROXY}; a proxy set only by an automatic "
+                "configuration script (PAC) is not read and has to be given that way. Otherwise allow HTTPS (TCP "
+                f"443) from this PC to the Microsoft 365 endpoints in the firewall ({M365_ENDPOINTS_DOC} lists "
+                f"them), and check that this PC's DNS server resolves internet names (Resolve-DnsName {host}).")
+    instead = ("leave out --proxy (or clear Tools > Proxy for Microsoft 365) to use this PC's proxy settings or "
+               "connect directly" if explicit else
+               f"give another proxy with {SET_PROXY}, or connect directly with --no-system-proxy")
+    return (f"This PC reaches Microsoft 365 through the proxy {proxy} ({source}), and {host} could not be reached "
+            "through it, so this says nothing about your deployment. Check the proxy's address and port, and that "
+            f"it lets this PC open HTTPS connections (CONNECT to port 443) to the Microsoft 365 endpoints "
+            f"({M365_ENDPOINTS_DOC} lists them); or {instead}.")
+
+
+def proxy_auth_remediation(proxy: str, schemes: str, *, sent_credentials: bool) -> str:
+    """The proxy answered 407: which credentials it wants, and what the wizard can send (Basic only)."""
+    asks = f" (it asks for {schemes})" if schemes else ""
+    if sent_credentials:
+        first = f"The proxy {proxy} refused the user name and password given{asks}: check them."
+    else:
+        first = f"The proxy {proxy} asks this PC to sign in{asks}."
+    return (f"{first} The wizard sends Basic credentials only: give a user the proxy accepts that way as "
+            f"--proxy http://USER:PASSWORD@PROXY:PORT (in the window: Tools > Proxy for Microsoft 365). A proxy "
+            "that accepts only Windows sign-in (Negotiate, NTLM) has to let this PC reach the Microsoft 365 "
+            f"endpoints without signing in ({M365_ENDPOINTS_DOC} lists them; Microsoft's 'Microsoft 365 network "
+            "connectivity principles' recommends sending Microsoft 365 traffic around proxies that authenticate "
+            "or inspect it).")

@@ -12,6 +12,7 @@ so an answer that is not HTTP never reads as "cannot connect".
 
 from __future__ import annotations
 
+import copy
 import http.client
 import io
 import socket
@@ -36,16 +37,34 @@ from wizard.probes.net.dns import DnsClient
 from wizard.probes.net.errors import (
     BadDocumentError,
     ConnectError,
+    DnsError,
+    DnsTcpFallbackError,
+    DnsTimeoutError,
+    DnsUnreachableError,
+    DnsWrongNameError,
     HttpProtocolError,
     NetError,
     NotHttpError,
+    ProxyError,
     RedirectError,
     TlsError,
     TlsNameError,
     TlsTrustError,
     TooLargeError,
+    WaitTimeoutError,
+    way_out_remediation,
 )
-from wizard.probes.net.tls import explain, inspect_context, trust_context
+from wizard.probes.net.proxy import (
+    InvalidProxyError,
+    Proxy,
+    is_microsoft_endpoint,
+    proxy_for,
+    system_bypass,
+    system_proxies,
+)
+from wizard.probes.net.tls import classify, explain, inspect_context, trust_context
+from wizard.probes.net.tunnel import Tunnel, open_tunnel, proxy_connect_error, proxy_way_out
+from wizard.probes.result import Cause
 
 E = TypeVar("E", bound=BaseException)
 USER_AGENT = "sfb-exchange-wizard (verification probe)"
@@ -226,10 +245,53 @@ class HttpClient:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise BadDocumentError(f"not an http(s) URL: {url}", target=url)
-        host = parts.hostname
+        if not is_microsoft_endpoint(parts.hostname, self._ctx.settings):
+            return self._send_to(url, request, address, verified=verified, proxy=None)  # never proxied
+        proxy = self._proxy_for(url)
+        try:
+            return self._send_to(url, request, address, verified=verified, proxy=proxy)
+        except NetError as exc:
+            raise _way_out(exc, parts.hostname.lower(), proxy) from None
+
+    def _proxy_for(self, url: str) -> Proxy | None:
+        """The proxy for a Microsoft 365 endpoint; this PC's settings are read once per run."""
+        settings = self._ctx.settings
+        host = (urlsplit(url).hostname or "").lower()
+        try:
+            if settings.proxy or not settings.system_proxy:
+                return proxy_for(url, settings, proxies={})
+            proxies = self._ctx.memo(("proxy", "system"), system_proxies)
+            bypass = self._ctx.memo(("proxy", "bypass", host), lambda: system_bypass(host)) if proxies else False
+            return proxy_for(url, settings, proxies=proxies, bypass=bypass)
+        except InvalidProxyError as exc:
+            raise ProxyError(f"this PC's proxy setting cannot be used for {host}: {exc}", target=url,
+                             remediation="Give the proxy this PC reaches Microsoft 365 through as --proxy "
+                                         "http://PROXY:PORT (in the window: Tools > Proxy for Microsoft 365), or "
+                                         "connect directly with --no-system-proxy.") from None
+
+    def _dial_proxy(self, proxy: Proxy, host: str, url: str) -> str:
+        """The proxy's address: its own when it is one, else its name through the run's resolver."""
+        if proxy.address is not None:
+            return proxy.address
+        try:
+            return self._dns.addresses(proxy.host).addresses[0]
+        except DnsError as exc:
+            raise ProxyError(f"the name of the proxy {proxy.label} ({proxy.source.words()}) does not resolve: {exc}",
+                             target=url, remediation=proxy_way_out(host, proxy), timed_out=isinstance(
+                                 exc, DnsTimeoutError)) from None
+
+    def _send_to(self, url: str, request: _Request, address: str | None, *, verified: bool,
+                 proxy: Proxy | None) -> HttpResponse:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
         port = self.port_for(url)
-        dial = address or self._dns.addresses(host).addresses[0]
-        adapter = _DialingAdapter(self._ctx, dial, verified=verified)
+        tunnel = None
+        if proxy is not None:  # the proxy resolves the endpoint's name; only the proxy's own is resolved here
+            tunnel = Tunnel(proxy, address or host, port)
+            dial = self._dial_proxy(proxy, host, url)
+        else:
+            dial = address or self._dns.addresses(host).addresses[0]
+        adapter = _DialingAdapter(self._ctx, dial, verified=verified, tunnel=tunnel)
         session = requests.Session()
         session.trust_env = False  # no proxies or CA bundles from the environment
         session.proxies.clear()
@@ -241,7 +303,8 @@ class HttpClient:
         request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Host": netloc,
                            **dict(request.headers)}
         prepared = requests.Request(request.method, dial_url, headers=request_headers, data=request.body).prepare()
-        who = f"{host} ({dial})" if host != dial else dial
+        direct = f"{host} ({dial})" if host != dial else dial
+        who = tunnel.through if tunnel is not None else direct
         first = Stage.HANDSHAKE if parts.scheme == "https" else Stage.REQUEST
         # One deadline for connect, handshake, request, headers and body: the watchdog shuts the
         # socket down when it passes, and ctx.check() in every handler below turns that into its words.
@@ -254,6 +317,8 @@ class HttpClient:
                 self._ctx.check()
                 if deadline.stage is not Stage.HANDSHAKE:  # a broken TLS record in the answer, not the handshake
                     raise _wire_problem(exc, deadline) from None
+                if tunnel is not None:  # no second look: that would dial the proxy as if it were the server
+                    raise classify(exc, host, port) from None
                 raise explain(self._ctx, exc, host, dial, port) from None  # names version, size, dates
             except requests.exceptions.Timeout:
                 self._ctx.check()
@@ -270,7 +335,8 @@ class HttpClient:
                 data = self._read(answer, deadline)
                 return HttpResponse(
                     url=url, status=answer.status_code, reason=answer.reason or "",
-                    headers=tuple(answer.raw.headers.iteritems()), body=data, address=dial)
+                    headers=tuple(answer.raw.headers.iteritems()), body=data,
+                    address=f"through the proxy {proxy.label}" if proxy is not None else dial)
 
     def _read(self, answer: requests.Response, deadline: Deadline) -> bytes:
         """The body up to the size cap; the deadline (not a per-read timeout) bounds a drip."""
@@ -295,6 +361,28 @@ class HttpClient:
             raise _wire_problem(exc, deadline, body=size) from None
         self._ctx.check()  # an end of the body that was the watchdog's doing is a timeout, not the end
         return b"".join(chunks)
+
+
+# DNS errors whose own advice is already about this PC's resolver (kept for Microsoft 365 endpoints too).
+_OWN_DNS_ADVICE = (DnsUnreachableError, DnsWrongNameError, DnsTcpFallbackError)
+
+
+def _way_out(exc: NetError, host: str, proxy: Proxy | None) -> NetError:
+    """A Microsoft 365 endpoint this PC could not reach: not a finding about the deployment, and the advice
+    is about this PC's way out (proxy, firewall, its DNS for internet names), never a DNS record to create.
+
+    A copy is changed: the error may be a remembered DNS answer other checks share.
+    """
+    if isinstance(exc, ProxyError):
+        return exc  # its own words already name the proxy and what it said
+    if not isinstance(exc, (DnsError, ConnectError, WaitTimeoutError)) and type(exc) is not TlsError:
+        return exc  # the endpoint answered: what it said is the check's business
+    changed = copy.copy(exc)
+    changed.finding = False
+    changed.cause = Cause.TIMEOUT if exc.cause is Cause.TIMEOUT else Cause.UNREACHABLE
+    if not isinstance(exc, _OWN_DNS_ADVICE):
+        changed.remediation = (proxy_way_out(host, proxy) if proxy is not None else way_out_remediation(host))
+    return changed
 
 
 def _redirect_target(current: str, location: str) -> str:
@@ -495,8 +583,14 @@ class _DialedConnectionMixin:
 
     def _new_conn(self) -> Any:
         conn: Any = self
-        sock = sockets.connect(self.probe_ctx, conn.host, conn.port, float(conn.timeout or 10.0),
-                               host=getattr(conn, "server_hostname", None) or conn.host)
+        tunnel: Tunnel | None = getattr(self, "probe_tunnel", None)
+        name = tunnel.proxy.host if tunnel is not None else getattr(conn, "server_hostname", None) or conn.host
+        try:
+            sock = sockets.connect(self.probe_ctx, conn.host, conn.port, float(conn.timeout or 10.0), host=name)
+        except (ConnectError, WaitTimeoutError) as exc:
+            if tunnel is None:
+                raise
+            raise proxy_connect_error(exc, tunnel) from None
         interrupter = sockets.Interrupter(sock)
         try:
             token = self.probe_ctx.track(interrupter)  # cancel and the deadline's watchdog shut it down
@@ -504,6 +598,14 @@ class _DialedConnectionMixin:
             sock.close()
             raise
         deadline = self.probe_ctx.current_deadline()
+        if tunnel is not None:
+            try:  # the CONNECT exchange, guarded by the same deadline as the rest of the request
+                open_tunnel(self.probe_ctx, sock, tunnel)
+            except BaseException:
+                self.probe_ctx.untrack(token)
+                interrupter.release()
+                sock.close()
+                raise
         if deadline is None:
             self._token, self._interrupter = token, interrupter
             return sock
@@ -528,15 +630,19 @@ class _DialedConnectionMixin:
 
 
 class _DialedHTTPConnection(_DialedConnectionMixin, urllib3.connection.HTTPConnection):
-    def __init__(self, *args: Any, probe_ctx: ProbeContext, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, probe_ctx: ProbeContext, probe_tunnel: Tunnel | None = None,
+                 **kwargs: Any) -> None:
         self.probe_ctx = probe_ctx
+        self.probe_tunnel = probe_tunnel
         self._interrupter = self._token = None
         super().__init__(*args, **kwargs)
 
 
 class _DialedHTTPSConnection(_DialedConnectionMixin, urllib3.connection.HTTPSConnection):
-    def __init__(self, *args: Any, probe_ctx: ProbeContext, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, probe_ctx: ProbeContext, probe_tunnel: Tunnel | None = None,
+                 **kwargs: Any) -> None:
         self.probe_ctx = probe_ctx
+        self.probe_tunnel = probe_tunnel
         self._interrupter = self._token = None
         super().__init__(*args, **kwargs)
 
@@ -560,12 +666,16 @@ class _InspectingHTTPSPool(_DialedHTTPSPool):
 
 
 class _DialingAdapter(requests.adapters.HTTPAdapter):
-    """Routes every request of its session to one resolved address, keeping SNI/name checks on the host."""
+    """Routes every request of its session to one resolved address, keeping SNI/name checks on the host.
 
-    def __init__(self, ctx: ProbeContext, address: str, *, verified: bool) -> None:
+    With a tunnel the address is the proxy's, and each connection opens the tunnel before TLS.
+    """
+
+    def __init__(self, ctx: ProbeContext, address: str, *, verified: bool, tunnel: Tunnel | None = None) -> None:
         self._probe_ctx = ctx
         self._address = address
         self._verified = verified
+        self._tunnel = tunnel
         self._pools: list[urllib3.connectionpool.HTTPConnectionPool] = []
         super().__init__(max_retries=0, pool_connections=1, pool_maxsize=1)
 
@@ -575,15 +685,16 @@ class _DialingAdapter(requests.adapters.HTTPAdapter):
         timeout = self._probe_ctx.settings.http_timeout
         common: dict[str, Any] = {"maxsize": 1, "block": False, "retries": False,
                                   "timeout": urllib3.Timeout(connect=timeout, read=timeout),
-                                  "probe_ctx": self._probe_ctx}
+                                  "probe_ctx": self._probe_ctx, "probe_tunnel": self._tunnel}
+        port = self._tunnel.proxy.port if self._tunnel is not None else parts.port
         if parts.scheme == "https":
             context = trust_context(self._probe_ctx) if self._verified else inspect_context()
             kind = _DialedHTTPSPool if self._verified else _InspectingHTTPSPool
             pool: urllib3.connectionpool.HTTPConnectionPool = kind(
-                self._address, parts.port, ssl_context=context, server_hostname=parts.hostname,
+                self._address, port, ssl_context=context, server_hostname=parts.hostname,
                 cert_reqs="CERT_REQUIRED" if self._verified else "CERT_NONE", **common)
         else:
-            pool = _DialedHTTPPool(self._address, parts.port, **common)
+            pool = _DialedHTTPPool(self._address, port, **common)
         self._pools.append(pool)
         return pool
 
