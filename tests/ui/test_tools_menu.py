@@ -58,3 +58,37 @@ def test_accepting_untrusted_certificates_asks_first(make_wizard):
     assert wizard.session.settings.accept_untrusted
     assert Preferences.load().accept_untrusted
     assert len(wizard.dialogs.titles("confirm")) == 2
+
+
+def test_proxy_dialog_validates_and_chooses_system_direct_or_given(qtbot):
+    from wizard.ui.tools_dialogs import ProxyDialog
+
+    dialog = ProxyDialog(ProbeSettings())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.system.isChecked() and not dialog.url.isEnabled() and ok.isEnabled()
+    dialog.given.setChecked(True)
+    assert not ok.isEnabled() and "empty" in dialog.problem.text()
+    dialog.url.setText("https://proxy.contoso.com:8443")
+    assert not ok.isEnabled() and "https:// proxy" in dialog.problem.text()
+    dialog.url.setText("http://proxy.contoso.com:8080")
+    assert ok.isEnabled() and dialog.problem.isHidden()
+    assert dialog.settings().proxy == "http://proxy.contoso.com:8080"
+    dialog.direct.setChecked(True)
+    assert dialog.settings().proxy is None and dialog.settings().system_proxy is False
+
+
+def test_a_proxy_is_remembered_but_never_its_password(make_wizard):
+    from dataclasses import replace
+
+    wizard = make_wizard(example_scenario())
+    wizard.apply_settings(replace(wizard.session.settings, proxy="http://proxy.contoso.com:8080"))
+    assert Preferences.load().proxy == "http://proxy.contoso.com:8080"
+    assert Preferences.load().apply_to(ProbeSettings()).proxy == "http://proxy.contoso.com:8080"
+    wizard.apply_settings(replace(wizard.session.settings, proxy="http://helpdesk:S3cret@proxy.contoso.com:8080"))
+    assert wizard.session.settings.proxy == "http://helpdesk:S3cret@proxy.contoso.com:8080"  # this session
+    stored = Preferences.load()
+    assert stored.proxy == "" and "S3cret" not in (stored.path.read_text() if stored.path else "")
+    wizard.apply_settings(replace(wizard.session.settings, proxy=None, system_proxy=False))
+    assert Preferences.load().system_proxy is False
+    assert any(a.objectName() == "action_proxy" for a in wizard.actions())

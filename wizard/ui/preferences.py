@@ -16,6 +16,7 @@ import platformdirs
 
 from wizard import validation
 from wizard.probes.context import ProbeSettings
+from wizard.probes.net.proxy import InvalidProxyError, parse_proxy_url, redacted
 from wizard.scenario import atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class Preferences:
     http_timeout: float = ProbeSettings.http_timeout
     budget: float = ProbeSettings.budget or 120.0
     accept_untrusted: bool = False
+    proxy: str = ""  # Tools > Proxy for Microsoft 365, never with a password; empty = none given
+    system_proxy: bool = True  # False: connect to Microsoft 365 directly
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -60,7 +63,8 @@ class Preferences:
         recent = raw.get("recent_files", [])
         if isinstance(recent, list):
             prefs.recent_files = [str(p) for p in recent if isinstance(p, str)][:MAX_RECENT]
-        for name, kind in (("nameserver", str), ("ca_bundle", str), ("accept_untrusted", bool)):
+        for name, kind in (("nameserver", str), ("ca_bundle", str), ("accept_untrusted", bool), ("proxy", str),
+                           ("system_proxy", bool)):
             if isinstance(raw.get(name), kind):
                 setattr(prefs, name, raw[name])
         for name in ("dns_timeout", "http_timeout", "budget"):
@@ -80,6 +84,8 @@ class Preferences:
             "http_timeout": self.http_timeout,
             "budget": self.budget,
             "accept_untrusted": self.accept_untrusted,
+            "proxy": self.proxy,
+            "system_proxy": self.system_proxy,
         }
         try:
             atomic_write_text(self.path, json.dumps(doc, indent=2) + "\n")
@@ -92,6 +98,11 @@ class Preferences:
         del self.recent_files[MAX_RECENT:]
         self.save()
 
+    def remember_proxy(self, proxy: str | None, *, system_proxy: bool) -> None:
+        """Keep the proxy choice; a proxy with a password is kept for the session only, never written."""
+        self.system_proxy = system_proxy
+        self.proxy = "" if not proxy or redacted(proxy) != proxy else proxy
+
     def apply_to(self, settings: ProbeSettings) -> ProbeSettings:
         """The settings with the user's Tools choices applied (an invalid stored nameserver is ignored)."""
         nameserver = None
@@ -100,8 +111,17 @@ class Preferences:
                 nameserver = validation.host_port(self.nameserver, default_port=53)
             except validation.InvalidValue:
                 log.warning("ignoring invalid stored nameserver %r", self.nameserver)
+        proxy = None
+        if self.proxy:
+            try:
+                parse_proxy_url(self.proxy)
+                proxy = self.proxy
+            except InvalidProxyError:
+                log.warning("ignoring invalid stored proxy %r", redacted(self.proxy))
         return replace(
             settings,
+            proxy=proxy,
+            system_proxy=self.system_proxy,
             nameserver=nameserver,
             ca_bundle=self.ca_bundle or None,
             dns_timeout=self.dns_timeout,
