@@ -124,6 +124,7 @@ class SetupWizard(QWizard):
             self.phase_pages[phase] = page
             self.setPage(PHASE_IDS[phase], page)
         self.setStartId(START_ID)
+        self.start_page.quick.check_now.connect(self.verify_now)
 
         self.side = QWidget()
         side_layout = QVBoxLayout(self.side)
@@ -349,6 +350,18 @@ class SetupWizard(QWizard):
         """For the crash hook: write the scenario to the per-user autosave file now."""
         return self.model.autosave()
 
+    def verify_now(self) -> None:
+        """The Quick check's "Verify discovered": straight from the start page to Verification, which runs
+        every check as it opens (Back returns to the start page)."""
+        target = PHASE_IDS[Phase.VERIFICATION]
+        if self.currentId() != START_ID:
+            return
+        self.start_page.jump_to = target
+        try:
+            self.next()
+        finally:
+            self.start_page.jump_to = None
+
     # ---- closing -----------------------------------------------------------------------------
     def reject(self) -> None:  # Close button, Esc and the window's close box all come here
         if self._settle_unsaved():
@@ -386,6 +399,7 @@ class SetupWizard(QWizard):
             prefs.http_timeout = settings.http_timeout
             prefs.budget = settings.budget or prefs.budget
             prefs.accept_untrusted = settings.accept_untrusted
+            prefs.remember_proxy(settings.proxy, system_proxy=settings.system_proxy)
             prefs.save()
         self.accept_untrusted_action.setChecked(settings.accept_untrusted)
         self.show_status("Probe settings changed; press Re-check to use them.")
@@ -408,6 +422,13 @@ class SetupWizard(QWizard):
 
         dialog = TimeoutsDialog(self.session.settings, self)
         if dialog.exec() == TimeoutsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.settings())
+
+    def _tools_proxy(self) -> None:
+        from wizard.ui.tools_dialogs import ProxyDialog
+
+        dialog = ProxyDialog(self.session.settings, self)
+        if dialog.exec() == ProxyDialog.DialogCode.Accepted:
             self.apply_settings(dialog.settings())
 
     def _tools_accept_untrusted(self, checked: bool) -> None:
@@ -469,6 +490,7 @@ class SetupWizard(QWizard):
         self._action(tools, "Extra &CA bundle…", self._tools_ca_bundle, name="action_ca_bundle")
         self._action(tools, "Use only the system &trust store", self._tools_clear_ca_bundle)
         self._action(tools, "T&imeouts…", self._tools_timeouts, name="action_timeouts")
+        self._action(tools, "&Proxy for Microsoft 365…", self._tools_proxy, name="action_proxy")
         tools.addSeparator()
         self.accept_untrusted_action = QAction("Accept &untrusted certificates", self)
         self.accept_untrusted_action.setCheckable(True)

@@ -164,6 +164,11 @@ class StartPage(QWizardPage):
                         FIELD_BY_NAME["sfb_version"]),
         ]
         layout.addWidget(self.groups[0])
+        from wizard.ui.widgets.quick_check import QuickCheckBox
+
+        self.quick = QuickCheckBox(services, mnemonics)  # helpdesk: from a user's address to a verdict
+        layout.addWidget(self.quick)
+        self.jump_to: int | None = None  # the Quick check goes straight to Verification
         products = QHBoxLayout()
         products.addWidget(self.groups[1], 1)
         products.addWidget(self.groups[2], 1)
@@ -265,4 +270,6 @@ class StartPage(QWizardPage):
         return not any(scenario.field_error(name) for name in self._choice_names)
 
     def nextId(self) -> int:
+        if self.jump_to is not None:
+            return self.jump_to
         return next_page_id(self.services.model.scenario.topology_or_default, None)
