@@ -75,6 +75,7 @@ def test_every_rule_fires_on_at_least_one_sample() -> None:
     fired |= {"inside.sfb-token-issuer-published", "inside.exchange-auth-cert-published"}  # tested below with documents
     fired |= {"inside.exchange-hybrid-app", "inside.sfb-hybrid-app", "inside.exchange-ews-access",
               "inside.exo-ews-retirement"}  # test_inside_dedicated_apps.py, test_inside_ews_access.py
+    fired |= {"inside.sfb-client-oauth-server"}  # test_inside_unused.py
     assert fired == set(RULE_IDS)
 
 
