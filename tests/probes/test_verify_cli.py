@@ -132,3 +132,12 @@ def test_demo_teams_topology_runs_the_microsoft_365_chain_and_names_a_preauth_fa
     document = json.loads(capsys.readouterr().out)
     assert [c["id"] for c in document["root_causes"]] == ["verification.teams-ews-bearer"]
     assert document["scenario"]["sfb"] == "teams"
+
+
+def test_verify_streams_problems_as_they_finish_before_the_report(capsys):
+    from wizard.cli import main as cli_main
+
+    assert cli_main(["verify", "--demo", "--fault", "metadata-404"]) == 1
+    out = capsys.readouterr().out
+    streamed = out.index("  fail    Pool pool01.contoso.com publishes its auth metadata document")
+    assert streamed < out.index("Verifying ") and "\r" not in out and "\033[" not in out

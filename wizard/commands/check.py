@@ -21,12 +21,13 @@ from typing import Any, TextIO
 
 from wizard.cli import UsageError, add_scenario_arguments
 from wizard.commands.network_options import add_network_arguments, settings_from_args
+from wizard.commands.progress import Progress
 from wizard.commands.verify import LAB_TOPOLOGIES, output_path, print_table, save_report
 from wizard.discovery.check import CheckOutcome, run_check
 from wizard.discovery.query import Query, parse_query
 from wizard.fields import FIELDS, Kind
 from wizard.probes.context import ProbeSettings
-from wizard.probes.result import ProbeResult, Status
+from wizard.probes.result import Status
 from wizard.probes.summary import VERDICT_WORDS, ExitCode, exit_code, root_causes
 from wizard.report_files import check_document
 from wizard.safe_text import clean_line
@@ -118,37 +119,6 @@ def _settings(args: argparse.Namespace) -> Iterator[ProbeSettings]:
     yield settings_from_args(args)
 
 
-class _Progress:
-    """Streams results: a live line on a terminal, plain lines when piped (one check has one writer)."""
-
-    def __init__(self, stream: TextIO, *, live: bool, per_result: bool) -> None:
-        self.stream, self.live, self.per_result = stream, live, per_result
-        self.lock = threading.Lock()
-        self.done = 0
-        self.planned = 0
-
-    def planned_is(self, count: int) -> None:
-        with self.lock:
-            self.planned = max(self.planned, count)
-
-    def result(self, result: ProbeResult) -> None:
-        with self.lock:
-            self.done += 1
-            if self.live:
-                self.stream.write(f"\r\033[K{self.done} of {max(self.planned, self.done)} checks"
-                                  + (f"  {result.status.value}: {clean_line(result.title)[:60]}" if self.per_result
-                                     else ""))
-            elif self.per_result and result.status is not Status.PASS and result.status is not Status.SKIP:
-                self.stream.write(f"  {result.status.value:7} {clean_line(result.title)}  [{clean_line(result.id)}]\n")
-            self.stream.flush()
-
-    def clear(self) -> None:
-        if self.live:
-            with self.lock:
-                self.stream.write("\r\033[K")
-                self.stream.flush()
-
-
 def _verdict_line(outcome: CheckOutcome) -> str:
     run = outcome.run
     causes = root_causes(run.results)
@@ -176,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     started_at, clock = datetime.now().astimezone(), time.monotonic()
     single = len(queries) == 1
     live = sys.stderr.isatty() and not args.json
-    progress = _Progress(sys.stderr if live else sys.stdout, live=live, per_result=single and not args.json)
+    progress = Progress(sys.stderr if live else sys.stdout, live=live, per_result=single and not args.json)
     lines_lock = threading.Lock()
 
     def one(query: Query) -> CheckOutcome:

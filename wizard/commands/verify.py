@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from wizard.advisories import advisories
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
 from wizard.commands.network_options import add_network_arguments, settings_from_args
+from wizard.commands.progress import Progress
 from wizard.fields import FIELDS
 from wizard.probes.context import ProbeContext, ProbeSettings
 from wizard.probes.registry import probes_for
@@ -136,8 +137,14 @@ def run(args: argparse.Namespace) -> int:
         ctx = ProbeContext(settings, certificate_password=_pfx_password(scenario))
         phases = [Phase(p) for p in args.phase] if args.phase else None
         probes = probes_for(scenario, phases, login_base_url=settings.login_base_url)
-        results = run_probes(probes, scenario, ctx)
+        live = sys.stderr.isatty() and not args.json
+        progress = Progress(sys.stderr if live else sys.stdout, live=live, per_result=not args.json)
+        progress.planned_is(len(probes))
+        results = run_probes(probes, scenario, ctx, on_result=None if args.json else progress.result)
+        progress.clear()
     duration = time.monotonic() - clock
+    if not args.json and not live and any(r.status.is_problem for r in results):
+        print()  # the streamed problems, then the report
     if args.json:
         print(json.dumps(document(scenario, results, started_at=started_at, duration_s=duration), indent=2,
                          ensure_ascii=False))
