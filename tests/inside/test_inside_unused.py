@@ -157,4 +157,5 @@ def test_naming_the_server_to_server_oauth_server_for_clients_is_a_warning() -> 
         docs[name]["oauth_configuration"]["ClientAuthorizationOAuthServerIdentity"] = "microsoft.sts"
     result = _analyse(docs, samples.scenario("hybrid"))[RULE]
     assert result.status is Status.WARN and "an OAuth server of type ACS" in result.detail
-    assert "Set-CsOAuthConfiguration -ClientAuthorizationOAuthServerIdentity evoSTS" in result.remediation
+    turn_on = "Set-CsOAuthConfiguration -Identity global -ClientAuthorizationOAuthServerIdentity 'evoSTS'"
+    assert turn_on in result.remediation

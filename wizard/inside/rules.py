@@ -241,6 +241,20 @@ def _no_sfb(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
                     "Run sfb-collect.ps1 on every Front End server and load the files.")]
 
 
+def _sfb_with_oauth_configuration(ctx: RuleContext, spec: RuleSpec) -> tuple[SfbCollection | None, list[ProbeResult]]:
+    """The SfB file whose Get-CsOAuthConfiguration a rule reads, or None and what the rule says instead (nothing
+    without SfB Server; a skip when no SfB file was loaded or the configuration could not be read)."""
+    rule, phase, title = spec
+    if not ctx.topology.sfb_on_prem:
+        return None, []
+    sfb = ctx.collected.sfb_primary
+    if sfb is None:
+        return None, _no_sfb(rule, phase, title)
+    if sfb.oauth_configuration is None:
+        return None, [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    return sfb, []
+
+
 def _no_exchange(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
     return [finding(rule, phase, Status.SKIP, title, "No Exchange collector output was loaded.",
                     "Run exchange-collect.ps1 in the Exchange Management Shell and load the file.")]
@@ -253,13 +267,9 @@ def _no_exchange(rule: str, phase: Phase, title: str) -> list[ProbeResult]:
 def rule_autodiscover_url(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """SfB's ExchangeAutodiscoverUrl must be the SOAP .svc on the autodiscover name (.xml gives code=50043)."""
     rule, phase, title = spec
-    if not ctx.topology.sfb_on_prem:
-        return []
-    sfb = ctx.collected.sfb_primary
-    if sfb is None:
-        return _no_sfb(rule, phase, title)
-    if sfb.oauth_configuration is None:
-        return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    sfb, unusable = _sfb_with_oauth_configuration(ctx, spec)
+    if sfb is None or sfb.oauth_configuration is None:
+        return unusable
     url = sfb.oauth_configuration.exchange_autodiscover_url
     wanted = ctx.scenario.oauth_autodiscover_url
     remedy = ctx.fix("oauth.exchange-autodiscover-url", Shell.SFB,
@@ -325,13 +335,9 @@ def rule_autodiscover_internal_uri(ctx: RuleContext, spec: RuleSpec) -> list[Pro
 def rule_oauth_realm(ctx: RuleContext, spec: RuleSpec) -> list[ProbeResult]:
     """The SfB OAuth realm must be the default SIP domain (or the realm the scenario names)."""
     rule, phase, title = spec
-    if not ctx.topology.sfb_on_prem:
-        return []
-    sfb = ctx.collected.sfb_primary
-    if sfb is None:
-        return _no_sfb(rule, phase, title)
-    if sfb.oauth_configuration is None:
-        return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    sfb, unusable = _sfb_with_oauth_configuration(ctx, spec)
+    if sfb is None or sfb.oauth_configuration is None:
+        return unusable
     realm = sfb.oauth_configuration.realm
     default = ctx.scenario.default_sip_domain
     wanted = ctx.scenario.effective_realm
@@ -386,9 +392,8 @@ CLIENT_OAUTH_SOURCES = (
     f"{HMA_SOURCE}; Microsoft Learn \u201cSet-CsOAuthConfiguration\u201d (ClientAuthorizationOAuthServerIdentity: the "
     "OAuth server used for client authentication); Microsoft's SfB Server diagnostics (onpremdiag/SfBServer, rule "
     "RDCheckModernAuth)")
-EVOSTS_METADATA_URL = "https://login.windows.net/common/FederationMetadata/2007-06/FederationMetadata.xml"
-NEW_EVOSTS = (f"New-CsOAuthServer -Identity evoSTS -MetadataURL {EVOSTS_METADATA_URL} "
-              "-AcceptSecurityIdentifierInformation $true -Type AzureAD")
+EVOSTS_METADATA_URL = cmd.EVOSTS_METADATA_URL
+NEW_EVOSTS = cmd.new_cs_oauth_server_evosts()
 
 
 def _is_azure_ad(server: OAuthServer) -> bool:
@@ -402,21 +407,17 @@ def rule_sfb_client_oauth_server(ctx: RuleContext, spec: RuleSpec) -> list[Probe
     """ClientAuthorizationOAuthServerIdentity must be empty (modern authentication off) or name an OAuth server that
     exists: evoSTS (Azure AD) for hybrid modern authentication, an AD FS server for the on-premises kind."""
     rule, phase, title = spec
-    if not ctx.topology.sfb_on_prem:
-        return []
-    sfb = ctx.collected.sfb_primary
-    if sfb is None:
-        return _no_sfb(rule, phase, title)
-    if sfb.oauth_configuration is None:
-        return [finding(rule, phase, Status.SKIP, title, "Get-CsOAuthConfiguration could not be read.")]
+    sfb, unusable = _sfb_with_oauth_configuration(ctx, spec)
+    if sfb is None or sfb.oauth_configuration is None:
+        return unusable
     value = sfb.oauth_configuration.client_authorization_oauth_server_identity
     servers = sfb.oauth_servers
     evidence = (Evidence("ClientAuthorizationOAuthServerIdentity", value or "(empty)"),
                 *(Evidence(f"OAuth server {s.identity}", f"Type={s.type or '(none)'}; "
                            f"MetadataUrl={s.metadata_url or '(none)'}") for s in servers))
     shell = f"In the {Shell.SFB.title}: "
-    turn_on = "Set-CsOAuthConfiguration -ClientAuthorizationOAuthServerIdentity evoSTS"
-    turn_off = 'Set-CsOAuthConfiguration -ClientAuthorizationOAuthServerIdentity ""'
+    turn_on = cmd.set_cs_oauth_configuration(client_authorization_oauth_server_identity="evoSTS")
+    turn_off = cmd.set_cs_oauth_configuration(client_authorization_oauth_server_identity="")
     azure = [s for s in servers if _is_azure_ad(s)]
 
     def result(status: Status, detail: str, remedy: str = "") -> list[ProbeResult]:
@@ -450,7 +451,7 @@ def rule_sfb_client_oauth_server(ctx: RuleContext, spec: RuleSpec) -> list[Probe
         return result(Status.WARN if note else Status.PASS,
                       f"ClientAuthorizationOAuthServerIdentity names {named.identity}, the Azure AD (evoSTS) OAuth "
                       f"server: hybrid modern authentication is on.{note}",
-                      shell + f"Set-CsOAuthServer -Identity evoSTS -MetadataUrl {EVOSTS_METADATA_URL} "
+                      shell + f"{cmd.set_cs_oauth_server_metadata_url(named.identity, EVOSTS_METADATA_URL)} "
                       f"(source: {HMA_SOURCE})" if note else "")
     if named.type.lower() == "adfs":
         return result(Status.PASS, f"ClientAuthorizationOAuthServerIdentity names {named.identity}, an AD FS server: "

@@ -110,13 +110,17 @@ def show(command: str, *properties: str) -> str:
 # Skype for Business Server Management Shell
 # ----------------------------------------------------------------------------------------------
 def set_cs_oauth_configuration(*, exchange_autodiscover_url: Value | None = None, realm: Value | None = None,
-                               service_name: Value | None = None) -> str:
+                               service_name: Value | None = None,
+                               client_authorization_oauth_server_identity: Value | None = None) -> str:
     """Set-CsOAuthConfiguration -Identity global with the given settings.
 
     Steps: oauth.exchange-autodiscover-url (-ExchangeAutodiscoverUrl), oauth.realm (-Realm), oauth.service-name
-    (-ServiceName).
+    (-ServiceName); collected-data advice: -ClientAuthorizationOAuthServerIdentity (evoSTS turns hybrid modern
+    authentication on, '' turns it off).
     """
     parts = ["Set-CsOAuthConfiguration -Identity global"]
+    if client_authorization_oauth_server_identity is not None:
+        parts.append(f"-ClientAuthorizationOAuthServerIdentity {arg(client_authorization_oauth_server_identity)}")
     if exchange_autodiscover_url is not None:
         parts.append(f"-ExchangeAutodiscoverUrl {arg(exchange_autodiscover_url)}")
     if realm is not None:
@@ -126,6 +130,19 @@ def set_cs_oauth_configuration(*, exchange_autodiscover_url: Value | None = None
     if len(parts) == 1:
         raise ValueError("Set-CsOAuthConfiguration needs at least one setting")
     return " ".join(parts)
+
+
+EVOSTS_METADATA_URL = "https://login.windows.net/common/FederationMetadata/2007-06/FederationMetadata.xml"
+
+
+def new_cs_oauth_server_evosts() -> str:
+    """The Azure AD OAuth server of hybrid modern authentication, as Microsoft's procedure creates it."""
+    return (f"New-CsOAuthServer -Identity evoSTS -MetadataUrl {arg(EVOSTS_METADATA_URL)} "
+            "-AcceptSecurityIdentifierInformation $true -Type AzureAD")
+
+
+def set_cs_oauth_server_metadata_url(identity: Value, metadata_url: Value) -> str:
+    return f"Set-CsOAuthServer -Identity {arg(identity)} -MetadataUrl {arg(metadata_url)}"
 
 
 def set_cs_oauth_service_name() -> str:
