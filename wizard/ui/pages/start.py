@@ -9,15 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizardPage,
@@ -142,6 +145,47 @@ def support_note(field: str, value: str | None, topology: Topology) -> tuple[str
     return "", ""
 
 
+class ReflowingScroll(QScrollArea):
+    """The start page's one scroll area: each pair in `rows` of its content side by side when both fit the
+    visible width, else one above the other (nothing squeezed below the size its text needs, nothing
+    scrolled sideways)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[QBoxLayout] = []
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.reflow(self.viewport().width())
+        super().resizeEvent(event)
+
+    def reflow(self, width: int) -> None:
+        for row in self.rows:
+            needed = sum(_min_width(row.itemAt(i)) for i in range(row.count()))
+            needed += row.spacing() * max(0, row.count() - 1)
+            direction = (QBoxLayout.Direction.LeftToRight if needed <= width - self._margins()
+                         else QBoxLayout.Direction.TopToBottom)
+            if row.direction() != direction:
+                row.setDirection(direction)
+
+    def _margins(self) -> int:
+        content = self.widget()
+        layout = content.layout() if content is not None else None
+        if layout is None:
+            return 0
+        margins = layout.contentsMargins()
+        return margins.left() + margins.right()
+
+
+def _min_width(item: object) -> int:
+    from PySide6.QtWidgets import QLayoutItem
+
+    assert isinstance(item, QLayoutItem)
+    widget = item.widget()
+    if widget is not None:
+        return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+    return item.minimumSize().width()
+
+
 class StartPage(QWizardPage):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,10 +196,22 @@ class StartPage(QWizardPage):
                          "topology needs, checks each one live and writes the PowerShell for it.")
         mnemonics = Mnemonics()
         self._choice_names = {spec.name for spec in page_fields(Phase.PREREQUISITES, choices=True)}
-        # The task across the top, the two products side by side, then the picture beside what works: at
-        # 1366 x 768 and 125 % every choice, the picture and the start of the feature list stay in view.
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # The task across the top, the quick check, the two products side by side, then the picture beside what
+        # works. The page scrolls as a whole (one scroll area, nothing scrolls inside it); where the window is
+        # too narrow for two columns (1024 pixels, or 150 % on 1366 x 768) each pair stacks instead.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroller = ReflowingScroll()
+        self.scroller.setObjectName("start_scroll")
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.content = QWidget()
+        self.content.setObjectName("start_content")
+        self.scroller.setWidget(self.content)
+        outer.addWidget(self.scroller)
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 4, 0)
         self.groups = [
             ChoiceGroup("Task", FIELD_BY_NAME["mode"], services, mnemonics, across=True),
             ChoiceGroup("Exchange", FIELD_BY_NAME["exchange"], services, mnemonics,
@@ -169,22 +225,28 @@ class StartPage(QWizardPage):
         self.quick = QuickCheckBox(services, mnemonics)  # helpdesk: from a user's address to a verdict
         layout.addWidget(self.quick)
         self.jump_to: int | None = None  # the Quick check goes straight to Verification
-        products = QHBoxLayout()
-        products.addWidget(self.groups[1], 1)
-        products.addWidget(self.groups[2], 1)
-        layout.addLayout(products)
-        below = QHBoxLayout()
+        self.products = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.products.addWidget(self.groups[1], 1)
+        self.products.addWidget(self.groups[2], 1)
+        layout.addLayout(self.products)
+        self.below = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         picture_box = QGroupBox("Your deployment")
+        picture_box.setObjectName("start_picture_box")
         self._picture_layout = QVBoxLayout(picture_box)
-        self.steps_label = QLabel()  # under the picture: the feature list keeps the right column's height
+        self.steps_label = QLabel()  # under the picture
         self.steps_label.setObjectName("steps_label")
         self.steps_label.setWordWrap(True)
         small = self.steps_label.font()
         small.setPointSizeF(small.pointSizeF() * 0.9)
         self.steps_label.setFont(small)
         self._picture_layout.addWidget(self.steps_label)
-        below.addWidget(picture_box, 2)
-        right = QVBoxLayout()
+        self._picture_layout.addStretch(1)
+        self.below.addWidget(picture_box, 2, Qt.AlignmentFlag.AlignTop)
+        right_column = QWidget()
+        right_column.setObjectName("start_features_column")
+        right_column.setMinimumWidth(self.fontMetrics().averageCharWidth() * 44)  # else it goes under the picture
+        right = QVBoxLayout(right_column)
+        right.setContentsMargins(0, 0, 0, 0)
         self.topology_label = QLabel()
         self.topology_label.setObjectName("topology_label")
         self.topology_label.setWordWrap(True)
@@ -194,8 +256,10 @@ class StartPage(QWizardPage):
         self._picture: TopologyView | None = None
         self._features: FeatureMatrix | None = None
         right.addStretch(1)  # replaced by the feature list when it is first filled
-        below.addLayout(right, 3)
-        layout.addLayout(below, 1)
+        self.below.addWidget(right_column, 3)
+        layout.addLayout(self.below)
+        layout.addStretch(1)
+        self.scroller.rows = [self.products, self.below]
         services.model.fieldChanged.connect(self._model_changed)
         services.model.replaced.connect(self.initializePage)
         # The feature list and the picture fill in right after the window appears (one event-loop turn).
@@ -210,7 +274,8 @@ class StartPage(QWizardPage):
 
             self._picture = TopologyView(legend=False)
             self._picture.setObjectName("start_topology_view")
-            self._picture_layout.insertWidget(0, self._picture, 1)
+            self._picture_layout.insertWidget(0, self._picture)
+            self.content.updateGeometry()
         return self._picture
 
     @property
@@ -222,7 +287,8 @@ class StartPage(QWizardPage):
             stretch = self._right.itemAt(1)  # the stretch __init__ put there
             if stretch is not None:
                 self._right.removeItem(stretch)
-            self._right.insertWidget(1, self._features, 1)
+            self._right.insertWidget(1, self._features)
+            self._right.addStretch(1)
         return self._features
 
     def initializePage(self) -> None:

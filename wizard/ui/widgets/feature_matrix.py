@@ -1,7 +1,8 @@
 """What works and what does not for the chosen topology, and why (rows from wizard.features), with what
 Exchange Online's EWS retirement means for it (wizard.ews_retirement).
 
-Shown as rich text so every reason is readable in full at any width: the features that will not work
+Shown as rich text so every reason is readable in full at any width (a label as tall as its text: the
+start page scrolls as a whole, with no scroll box inside it): the features that will not work
 come first, then those that work for some users only (a hybrid's groups, each with its own answer),
 then the working ones with their shorter, greyed reasons. The EWS note comes first when it takes
 something away from this topology, last when it does not. Nothing here decides a verdict.
@@ -13,20 +14,20 @@ import html
 from typing import Any
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QWidget
 
 from wizard.ui.status_style import STATUS_COLOURS
+from wizard.ui.widgets.rich_label import RichLabel
 
 CROSS = "✘"
 CHECK = "✔"
 PARTIAL = "◐"
 
 
-class FeatureMatrix(QTextBrowser):
+class FeatureMatrix(RichLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("feature_matrix")
-        self.setOpenLinks(False)
         self.setAccessibleName("Feature support for the chosen topology")
         self.features: list[Any] = []
         self.ews: Any = None

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.services import Services
+from wizard.ui.widgets.rich_label import RichLabel
 from wizard.ui.worker import Worker
 
 SHOWN_FIELDS = ("exchange", "exchange_version", "exchange_fqdns", "autodiscover_fqdn", "sfb", "pool_fqdns",
@@ -103,12 +103,9 @@ class QuickCheckBox(QGroupBox):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.hide()
         layout.addWidget(self.status)
-        # What was found, with sources and notes: a few lines high with its own scroll bar, so the products and
-        # the picture below keep their room at 1366 x 768 (the start page itself does not scroll).
-        self.details = QTextBrowser()
+        # What was found, with sources and notes, in full: the start page scrolls as a whole (no scroll box in it).
+        self.details = RichLabel()
         self.details.setObjectName("quick_check_details")
-        self.details.setOpenLinks(False)
-        self.details.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 8)
         self.details.hide()
         layout.addWidget(self.details)
         self.address.returnPressed.connect(self.start)
