@@ -4,8 +4,8 @@ The scale factor must be set before the QApplication exists, so each size runs t
 subprocess (an offscreen screen of that size, QT_SCALE_FACTOR as a scaled display sets it) that builds the
 wizard on the demo lab, visits every page and every tab of Verification, and prints the violations as JSON:
 a visible widget outside its parent, two visible widgets of one layout overlapping, a widget squeezed below
-the size its content needs (clipped), a scroll area inside another, a wizard button outside the window,
-or a window larger than the screen's work area.
+the size its content needs (clipped), a name the topology picture had to elide, a scroll area inside
+another, a wizard button outside the window, or a window larger than the screen's work area.
 """
 
 from __future__ import annotations
@@ -132,6 +132,8 @@ def violations_in(window: Any, where: str) -> list[str]:
         why = _clipped(widget)
         if why:
             found.append(f"{where}: {_name(widget)} clipped ({why})")
+        if type(widget).__name__ == "TopologyView" and widget.elided:
+            found.append(f"{where}: {_name(widget)} elides {widget.elided}")
         if isinstance(widget, QAbstractScrollArea):
             outer = parent
             while outer is not None and outer is not window:

@@ -50,6 +50,7 @@ class ChoiceGroup(QGroupBox):
         self.version_spec = version
         self._model = services.model
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)  # the two products side by side at 1366 x 768 and 125 %
         radios = QHBoxLayout() if across else layout  # `across`: one line, the title before the radios (the task)
         if isinstance(radios, QHBoxLayout):
             self.setFlat(True)
@@ -211,7 +212,7 @@ class StartPage(QWizardPage):
         self.scroller.setWidget(self.content)
         outer.addWidget(self.scroller)
         layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(0, 0, 4, 0)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.groups = [
             ChoiceGroup("Task", FIELD_BY_NAME["mode"], services, mnemonics, across=True),
             ChoiceGroup("Exchange", FIELD_BY_NAME["exchange"], services, mnemonics,

@@ -69,6 +69,9 @@ class CertificatePanel(QGroupBox):
         body = QHBoxLayout()
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        # Narrow (1024 pixels): each label above its value, so a long subject keeps the room it needs.
+        self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.values: dict[str, QLabel] = {}
         for key, label in (("subject", "Subject"), ("san", "Subject alternative names"), ("key", "Key"),
                            ("validity", "Valid"), ("thumbprint", "Thumbprint"), ("issuer", "Issuer")):
