@@ -39,6 +39,7 @@ class ScriptedDialogs:
 
         self.asked: list[tuple[str, str]] = []
         self.confirm_answer = True
+        self.option_answer = False  # the "don't ask again" box of confirm_with_option
         self.save_choice = SaveChoice.DISCARD
         self.password: bytes | None = None
         self.open_path = None
@@ -50,6 +51,10 @@ class ScriptedDialogs:
     def confirm(self, title: str, text: str, informative: str = "", **_kw: object) -> bool:
         self.asked.append(("confirm", f"{title}: {text} {informative}"))
         return self.confirm_answer
+
+    def confirm_with_option(self, title: str, text: str, informative: str, option: str, **_kw: object):
+        self.asked.append(("confirm", f"{title}: {text} {informative} [{option}]"))
+        return self.confirm_answer, self.option_answer
 
     def ask_save_changes(self, name: str):
         self.asked.append(("save_changes", name))

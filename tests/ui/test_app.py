@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QWizard
 from wizard.scenario import example_scenario
 from wizard.topology import Phase
 from wizard.ui import app as app_module
-from wizard.ui.pages.ids import PHASE_IDS, START_ID
+from wizard.ui.pages.ids import COMPLETION_ID, PHASE_IDS, START_ID
 
 pytestmark = pytest.mark.gui
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gui
 def test_build_wizard_returns_a_qwizard_with_start_and_phase_pages_and_menus(make_wizard):
     wizard = make_wizard(example_scenario())
     assert isinstance(wizard, QWizard)
-    assert wizard.pageIds() == [START_ID, *(PHASE_IDS[p] for p in Phase)]
+    assert wizard.pageIds() == [START_ID, *(PHASE_IDS[p] for p in Phase), COMPLETION_ID]
     assert [a.text() for a in wizard.menu_bar.actions()] == ["&File", "&Tools", "&Help"]
     assert not wizard.windowIcon().isNull()
     assert wizard.sideWidget() is not None
@@ -34,7 +34,7 @@ def test_pages_the_topology_does_not_need_are_skipped(make_wizard):
     while page_id != -1:
         order.append(page_id)
         page_id = wizard.page(page_id).nextId()
-    assert order == [PHASE_IDS[p] for p in (Phase.PREREQUISITES, Phase.HYBRID, Phase.VERIFICATION)]
+    assert order == [*(PHASE_IDS[p] for p in (Phase.PREREQUISITES, Phase.HYBRID, Phase.VERIFICATION)), COMPLETION_ID]
     skipped = {e.title for e in wizard.page_list.entries if not e.applies}
     assert skipped == {"Certificates", "Autodiscover", "OAuth configuration", "Partner applications"}
 

@@ -98,6 +98,14 @@ def test_demo_lab_walkthrough_passes_every_page_and_exports_scripts_and_report(l
     click(qtbot, page.export_report_button)
     assert sum("Replace file" in text for text in dialogs.titles("confirm")) == 2
 
+    # Next: the summary, with each step's status and what was exported where; Finish is only there.
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isVisible()
+    click_next(qtbot, wizard)
+    summary = wizard.currentPage()
+    assert summary is wizard.completion_page
+    assert "report: 1 file(s)" in summary.exported.text() and summary.open_report.isEnabled()
+    assert "Ready: all" in summary.outcome.text() or "Not ready" not in summary.outcome.text()
+
     # Finish: the start page edits are unsaved, so the wizard asks (scripted: discard) and closes.
     click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
     assert dialogs.titles("save_changes")

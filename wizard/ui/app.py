@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -65,27 +66,55 @@ def build_wizard(scenario: Scenario | None = None, *, settings: ProbeSettings | 
     return SetupWizard(scenario or Scenario(), effective, preferences=preferences, persist_settings=persist)
 
 
-def _parser() -> argparse.ArgumentParser:
-    import argparse
+LAB_TOPOLOGIES = ("onprem", "hybrid", "teams", "online")  # as verify and check take them (online: teams' old name)
 
-    parser = argparse.ArgumentParser(prog="python -m wizard", description="Open the integration wizard.")
+
+def _parser() -> argparse.ArgumentParser:
+    from wizard.cli import OneLineParser
+
+    parser = OneLineParser(prog="python -m wizard", description="Open the integration wizard.")
     parser.add_argument("scenario", nargs="?", help="a scenario file to open")
     parser.add_argument("--demo", action="store_true",
                         help="open on the built-in demo lab (a Contoso deployment on loopback)")
+    parser.add_argument("--fault", action="append", metavar="NAME",
+                        help="break the demo lab this way, as verify --demo --fault does (implies --demo)")
+    parser.add_argument("--demo-topology", choices=LAB_TOPOLOGIES, default="onprem",
+                        help="the demo lab's deployment (default onprem)")
     return parser
 
 
-def _parse(argv: list[str]) -> tuple[str | None, bool]:
-    """(scenario file or None, demo?); argparse (and its --help and errors) only when there are arguments."""
+@dataclass(frozen=True)
+class WindowArgs:
+    scenario: str | None = None
+    demo: bool = False
+    faults: tuple[str, ...] = ()
+    topology: str = "onprem"
+
+
+def _parse(argv: list[str]) -> WindowArgs:
+    """The window's arguments; argparse (and its --help and errors) only when there are arguments."""
     if not argv:
-        return None, False
-    args = _parser().parse_args(argv)
-    return args.scenario, args.demo
+        return WindowArgs()
+    parser = _parser()
+    args = parser.parse_args(argv)
+    faults = tuple(args.fault or ())
+    demo = args.demo or bool(faults) or args.demo_topology != "onprem"
+    if demo and args.scenario:
+        parser.error("--demo opens the lab's own scenario; leave out the scenario file")
+    if demo:
+        from wizard.lab.faults import lab_config
+
+        try:
+            lab_config(faults, topology=args.demo_topology)
+        except ValueError as exc:
+            parser.error(str(exc))
+    return WindowArgs(args.scenario, demo, faults, args.demo_topology)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Open the wizard (optionally on a scenario file or the demo lab) and run until it closes."""
-    scenario_path, demo = _parse(list(sys.argv[1:] if argv is None else argv))
+    parsed = _parse(list(sys.argv[1:] if argv is None else argv))
+    scenario_path, demo = parsed.scenario, parsed.demo
     app = application()
     lab = None
     wizard: QWizard | None = None
@@ -94,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         if demo:
             from wizard.lab import Lab
 
-            lab = Lab.start()
+            lab = Lab.start(parsed.faults, topology=parsed.topology)
             wizard = build_wizard(lab.scenario, settings=lab.settings)
         else:
             wizard = build_wizard()
@@ -121,7 +150,7 @@ def _restore_or_open(wizard: QWizard, path: str | None) -> None:
     recovered = model.recovered_scenario()
     if recovered is not None and wizard.dialogs.confirm(  # type: ignore[attr-defined]
             "Restore unsaved work?", "The wizard did not close normally last time.",
-            "Restore the scenario you were working on?", yes="Restore", no="Start new"):
+            "Restore the scenario you were working on?", yes="Restore", no="Start new", default_yes=True):
         model.replace(recovered, dirty=True)
     elif recovered is not None:
         model.discard_autosave()

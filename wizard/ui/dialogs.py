@@ -27,17 +27,34 @@ class Dialogs:
 
     # ---- questions -------------------------------------------------------------------------
     def confirm(self, title: str, text: str, informative: str = "", *, yes: str = "Continue",
-                no: str = "Stay") -> bool:
+                no: str = "Stay", default_yes: bool = False) -> bool:
+        """Yes or no; Enter picks `no` unless `default_yes` (a restore after a crash), Esc always `no`."""
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self.parent)
         box.setInformativeText(informative)
         go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         stay = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
+        box.setDefaultButton(go if default_yes else stay)
         box.setEscapeButton(stay)
         box.exec()
         return box.clickedButton() is go
+
+    def confirm_with_option(self, title: str, text: str, informative: str, option: str, *, yes: str,
+                            no: str) -> tuple[bool, bool]:
+        """confirm() with a check box under it ("Don't ask again…"): (go on, the box was ticked)."""
+        from PySide6.QtWidgets import QCheckBox, QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, self.parent)
+        box.setInformativeText(informative)
+        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+        tick = QCheckBox(option)
+        box.setCheckBox(tick)
+        box.setDefaultButton(go)  # Enter goes on (the admin pressed Next); Esc stays
+        box.setEscapeButton(stay)
+        box.exec()
+        return box.clickedButton() is go, tick.isChecked()
 
     def ask_save_changes(self, name: str) -> SaveChoice:
         from PySide6.QtWidgets import QMessageBox

@@ -35,6 +35,8 @@ class Exporter:
     def __init__(self, services: Services, *, inside_findings: Callable[[], list[ProbeResult]] | None = None) -> None:
         self.services = services
         self.last_directory = ""
+        self.exported: list[tuple[str, list[Path]]] = []  # (what, files) in the order written, for the completion page
+        self.last_report: Path | None = None
         # the imported collected data's findings, for the report (the window hands in InsideView.findings)
         self.inside_findings = inside_findings or list
 
@@ -48,6 +50,7 @@ class Exporter:
 
     def _written(self, written: list[Path], target: Path, what: str) -> list[Path]:
         self.last_directory = str(target)
+        self.exported.append((what, list(written)))
         _log_export(written)
         self.services.status(f"Exported {len(written)} {what} to {target}")
         return written
@@ -141,7 +144,8 @@ class Exporter:
         from wizard.report_files import write_report
         from wizard.run_document import TargetRun
 
-        results = self.services.session.results() + self.inside_findings()
+        # Only results that are current: one whose values changed since it ran says nothing about them.
+        results = list(self.services.session.summary(None, self.inside_findings()).current)
         scenario = self.services.model.scenario
         try:
             write_report(target, "window", [(scenario, TargetRun(tuple(results)))],
@@ -154,6 +158,8 @@ class Exporter:
             self.services.dialogs.error("Export report", f"Could not write {target}: {exc.strerror or exc}")
             return None
         self.last_directory = str(target.parent)
+        self.last_report = target
+        self.exported.append(("report", [target]))
         _log_export([target])
         self.services.status(f"Exported the report to {target}")
         return target

@@ -13,17 +13,20 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from wizard.fields import FIELD_BY_NAME
 from wizard.probes.context import ProbeContext, ProbeSettings
-from wizard.probes.result import ProbeResult
+from wizard.probes.result import Cause, ProbeResult, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 from wizard.ui.model_adapter import ScenarioModel
 from wizard.ui.worker import Worker
+
+if TYPE_CHECKING:
+    from wizard.step_status import StepSummary
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,7 @@ class ProbeSession(QObject):
         self._runs: dict[str, Run] = {}
         self._results: dict[str, ProbeResult] = {}
         self._stale: set[str] = set()
+        self._plan_cache: dict[str, Any] = {}
         model.fieldChanged.connect(self._mark_stale)
         model.replaced.connect(self.clear)
 
@@ -131,9 +135,14 @@ class ProbeSession(QObject):
     def pool(self) -> QThreadPool:
         return self._pool
 
-    def blocked_reason(self) -> str | None:
-        """Why probes cannot run now (invalid or missing input), or None."""
+    def blocked_reason(self, phase: Phase | None = None) -> str | None:
+        """Why the checks of `phase` (every phase for None) cannot run now, or None: invalid or missing values of
+        that step or the steps before it (a tenant field on a later page does not stop Prerequisites)."""
         problems = self._model.scenario.errors()
+        if phase is not None:
+            order = list(Phase)
+            problems = {name: message for name, message in problems.items()
+                        if name not in FIELD_BY_NAME or order.index(FIELD_BY_NAME[name].phase) <= order.index(phase)}
         if not problems:
             return None
         lines = []
@@ -160,6 +169,30 @@ class ProbeSession(QObject):
     def is_stale(self, probe_id: str) -> bool:
         return probe_id in self._stale
 
+    def planned_ids(self, phase: Phase | None) -> list[str]:
+        """The checks a step stands for now: its run's while it runs, else what the core plans for the scenario."""
+        run = self._runs.get(ALL if phase is None else phase.value)
+        if run is not None:
+            return [p.id for p in run.planned]
+        key = (repr(self._model.scenario.to_dict()), self.settings.login_base_url)  # the plan follows the values
+        if self._plan_cache.get("key") != key:
+            self._plan_cache = {"key": key, "plans": {}}
+        plans: dict[Phase | None, list[str]] = self._plan_cache["plans"]
+        if phase not in plans:
+            plans[phase] = [p.id for p in plan(self._model.scenario, phase, self.settings)]
+        return plans[phase]
+
+    def summary(self, phase: Phase | None, extra: list[ProbeResult] | None = None) -> StepSummary:
+        """The one status of a step (every phase for None), for its step-list entry and its banner alike.
+        `extra` results (imported collected data) count as planned checks of that step too."""
+        from wizard.step_status import summarise_step
+
+        run = self._runs.get(ALL if phase is None else phase.value)
+        planned = self.planned_ids(phase) + [r.id for r in extra or ()]
+        results = {**self._results, **{r.id: r for r in extra or ()}}
+        return summarise_step(planned, results, self._stale, running=run is not None,
+                              done=run.done if run is not None else ())
+
     def is_pending(self, probe_id: str) -> bool:
         """True while a running run has not reported this probe yet."""
         return any(probe_id not in run.done and any(p.id == probe_id for p in run.planned)
@@ -168,7 +201,7 @@ class ProbeSession(QObject):
     # ---- control ---------------------------------------------------------------------------
     def run(self, key: str, phase: Phase | None) -> str | None:
         """Start the probes of `phase` (every phase for None); returns why not, or None when started."""
-        reason = self.blocked_reason()
+        reason = self.blocked_reason(phase)
         if reason:
             return reason
         self.cancel(key)
@@ -178,7 +211,11 @@ class ProbeSession(QObject):
         except ImportError as exc:  # a build that lost a module: say so instead of crashing the page
             log.exception("probe registry missing")
             return f"The checks are not available in this build ({exc})."
-        probes = probes_for(scenario, phase, login_base_url=self.settings.login_base_url)
+        try:
+            probes = probes_for(scenario, phase, login_base_url=self.settings.login_base_url)
+        except Exception:  # a value of a later step that these checks read after all: name every problem
+            log.debug("probes_for failed with later values invalid", exc_info=True)
+            return self.blocked_reason() or "The checks cannot be planned for these values."
         if not probes:
             return "No checks apply to this step for the chosen topology."
         password = self.certificate_password
@@ -201,14 +238,24 @@ class ProbeSession(QObject):
         return None
 
     def cancel(self, key: str) -> None:
-        """Stop waiting for a run now; never blocks (its sockets are closed, the thread ends by itself)."""
+        """Stop waiting for a run now; never blocks (its sockets are closed, the thread ends by itself).
+        The checks it had not finished are "not run": an older result of theirs says nothing any more."""
         run = self._runs.pop(key, None)
         if run is None:
             return
         if run.worker is not None:
             run.worker.abort()
+        self._not_finished(run, "the checks were stopped before this one finished")
         self.runEnded.emit(key, "cancelled")
         self.resultsChanged.emit()
+
+    def _not_finished(self, run: Run, why: str) -> None:
+        for planned in run.planned:
+            if planned.id not in run.done:
+                self._results[planned.id] = ProbeResult(
+                    planned.id, planned.phase, Status.NOT_RUN, planned.title, f"Not checked: {why}.",
+                    "Run the checks again (Re-check).", cause=Cause.NOT_RUN)
+                self._stale.discard(planned.id)
 
     def cancel_all(self) -> None:
         for key in list(self._runs):
@@ -250,6 +297,8 @@ class ProbeSession(QObject):
     def _end(self, run: Run, outcome: str) -> None:
         if self._current(run):
             del self._runs[run.key]
+            if outcome != "done":
+                self._not_finished(run, "the run ended before this check finished")
             self.runEnded.emit(run.key, outcome)
             self.resultsChanged.emit()
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.model_adapter import ScenarioModel
+from wizard.ui.next_gate import NextGate
 from wizard.ui.probe_session import ProbeSession
 
 
@@ -19,3 +20,4 @@ class Services:
     status: Callable[[str], None]
     exporter: Any = None  # wizard.ui.exporting.Exporter, set by the window once it exists
     inside: Any = None  # wizard.ui.inside_view.InsideView (imported collected data), set by the window
+    next_gate: NextGate = field(default_factory=NextGate)  # when Next asks before leaving failed checks

@@ -16,6 +16,7 @@ from wizard.probes.result import Status
 RUNNING = "running"
 PENDING = "pending"
 CANCELLED = "cancelled"
+STALE = "stale"  # values changed since the check ran: never shown as a pass (wizard.step_status)
 
 STATUS_COLOURS: dict[str, str] = {
     Status.PASS.value: "#2f9e44",
@@ -28,6 +29,7 @@ STATUS_COLOURS: dict[str, str] = {
     RUNNING: "#1c7ed6",
     PENDING: "#868e96",
     CANCELLED: "#868e96",
+    STALE: "#b07d00",
 }
 
 STATUS_WORDS: dict[str, str] = {
@@ -41,6 +43,7 @@ STATUS_WORDS: dict[str, str] = {
     RUNNING: "Checking…",
     PENDING: "Not run yet",
     CANCELLED: "Cancelled",
+    STALE: "Out of date: values changed since it ran",
 }
 
 
@@ -84,14 +87,14 @@ def paint_status_badge(painter: QPainter, rect: QRectF, status: str, *, disabled
         colour.setAlphaF(0.45)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if status in (PENDING, CANCELLED):
+    if status in (PENDING, CANCELLED, STALE):
         painter.setPen(QPen(colour, max(1.0, side / 12)))
         painter.setBrush(Qt.BrushStyle.NoBrush)
     else:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
     painter.drawEllipse(box)
-    pen = QPen(QColor("white") if status not in (PENDING, CANCELLED) else colour, max(1.4, side / 8))
+    pen = QPen(QColor("white") if status not in (PENDING, CANCELLED, STALE) else colour, max(1.4, side / 8))
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     painter.setPen(pen)
@@ -116,6 +119,9 @@ def paint_status_badge(painter: QPainter, rect: QRectF, status: str, *, disabled
         painter.drawLine(at(0.3, 0.5), at(0.7, 0.5))
     elif status == Status.BLOCKED.value:  # a bar across: something before it stops it
         painter.drawLine(at(0.3, 0.7), at(0.7, 0.3))
+    elif status == STALE:  # a clock's hands: from an earlier time
+        painter.drawLine(at(0.5, 0.5), at(0.5, 0.28))
+        painter.drawLine(at(0.5, 0.5), at(0.68, 0.6))
     elif status == RUNNING:
         for fx in (0.3, 0.5, 0.7):
             painter.drawPoint(at(fx, 0.5))

@@ -11,14 +11,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
 
 from wizard.probes.context import ProbeSettings
-from wizard.probes.result import worst
 from wizard.scenario import Scenario, ScenarioFileError
 from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
@@ -29,7 +28,7 @@ from wizard.ui.model_adapter import ScenarioModel
 from wizard.ui.pages.autodiscover import AutodiscoverPage
 from wizard.ui.pages.certificates import CertificatesPage
 from wizard.ui.pages.hybrid import HybridPage
-from wizard.ui.pages.ids import PHASE_BY_ID, PHASE_IDS, START_ID
+from wizard.ui.pages.ids import COMPLETION_ID, PHASE_BY_ID, PHASE_IDS, START_ID
 from wizard.ui.pages.oauth import OAuthPage
 from wizard.ui.pages.partner_applications import PartnerApplicationsPage
 from wizard.ui.pages.phase_page import PhasePage
@@ -39,9 +38,12 @@ from wizard.ui.pages.verification import VerificationPage
 from wizard.ui.preferences import Preferences, data_dir
 from wizard.ui.probe_session import ALL, ProbeSession
 from wizard.ui.services import Services
-from wizard.ui.status_style import PENDING, RUNNING
+from wizard.ui.status_style import PENDING
 from wizard.ui.widgets.page_list import PageEntry, PageList
 from wizard.ui.worker import Worker
+
+if TYPE_CHECKING:
+    from wizard.step_status import StepSummary
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,7 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Fi&nish")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Finish")  # only on the summary; Alt+N is Next
         self.setButtonText(QWizard.WizardButton.HelpButton, "Help")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Close")
         logo = icon.pixmap(QSize(40, 40), self.devicePixelRatioF())
@@ -123,6 +125,10 @@ class SetupWizard(QWizard):
             page = page_class(self.services)
             self.phase_pages[phase] = page
             self.setPage(PHASE_IDS[phase], page)
+        from wizard.ui.pages.completion import CompletionPage
+
+        self.completion_page = CompletionPage(self.services, self._completion_summaries)
+        self.setPage(COMPLETION_ID, self.completion_page)
         self.setStartId(START_ID)
         self.start_page.quick.check_now.connect(self.verify_now)
 
@@ -130,6 +136,7 @@ class SetupWizard(QWizard):
         side_layout = QVBoxLayout(self.side)
         side_layout.setContentsMargins(0, 0, 6, 0)
         self.page_list = PageList()
+        self.page_list.step_chosen.connect(self.go_to)
         side_layout.addWidget(self.page_list, 1)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_line")
@@ -187,26 +194,31 @@ class SetupWizard(QWizard):
             self.show_help()
 
     def _scenario_replaced(self) -> None:
+        self.services.next_gate.reset()
         self._visited = {START_ID}
         self.restart()
         self.update_side_panel()
 
     def update_side_panel(self) -> None:
+        """Each step's status is the session's summary of it, the same one its page's banner shows."""
         topology = self.model.scenario.topology_or_default
         entries = [PageEntry(START_ID, "Start", True, PENDING, True)]
+        checked = bool(self.session.results()) or self.session.is_running()
         for phase in Phase:
             page_id = PHASE_IDS[phase]
-            key = ALL if phase is Phase.VERIFICATION else phase.value
-            results = self.session.results(None if phase is Phase.VERIFICATION else phase)
-            if self.session.is_running(key):
-                status = RUNNING
-            elif results and (phase is not Phase.VERIFICATION or page_id in self._visited):
-                status = worst([r.status for r in results]).value
-            else:
-                status = PENDING
-            entries.append(PageEntry(page_id, phase.title, topology.applies(phase), status,
-                                     page_id in self._visited))
+            status = PENDING
+            applies = topology.applies(phase)
+            if checked and applies and (phase is not Phase.VERIFICATION or page_id in self._visited
+                                        or self.session.is_running(ALL)):
+                status = self.step_summary(phase).status
+            entries.append(PageEntry(page_id, phase.title, applies, status, page_id in self._visited))
         self.page_list.show_entries(entries, self.currentId(), topology.label)
+
+    def step_summary(self, phase: Phase) -> StepSummary:
+        """A step's one status: the verification step's covers every check and the imported findings."""
+        if phase is Phase.VERIFICATION:
+            return self.session.summary(None, self.inside.findings())
+        return self.session.summary(phase)
 
     # ---- warm-up -----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -351,19 +363,34 @@ class SetupWizard(QWizard):
         return self.model.autosave()
 
     def verify_now(self) -> None:
-        """The Quick check's "Verify discovered": straight from the start page to Verification, which runs
-        every check as it opens (Back returns to the start page)."""
-        target = PHASE_IDS[Phase.VERIFICATION]
-        if self.currentId() != START_ID:
+        """The Quick check's "Verify discovered": straight to Verification, which runs every check as it opens."""
+        self.go_to(PHASE_IDS[Phase.VERIFICATION])
+
+    def go_to(self, page_id: int) -> None:
+        """Any step the topology needs, from the step list or Ctrl+number: no question on the way (the step list
+        shows each step's status), and Back returns to where the admin was."""
+        if page_id == self.currentId() or self.page(page_id) is None:
             return
-        self.start_page.jump_to = target
+        phase = PHASE_BY_ID.get(page_id)
+        if phase is not None and not self.model.scenario.topology_or_default.applies(phase):
+            return
+        gate = self.services.next_gate
+        gate.jumping = True
         try:
-            self.next()
+            self.setCurrentId(page_id)
         finally:
-            self.start_page.jump_to = None
+            gate.jumping = False
+
+    def _completion_summaries(self) -> list[tuple[Phase, StepSummary]]:
+        topology = self.model.scenario.topology_or_default
+        return [(phase, self.step_summary(phase)) for phase in Phase if topology.applies(phase)]
 
     # ---- closing -----------------------------------------------------------------------------
     def reject(self) -> None:  # Close button, Esc and the window's close box all come here
+        if self.session.is_running() and not self.dialogs.confirm(
+                "Close the wizard?", "Checks are still running.", "Closing stops them; their results are lost.",
+                yes="Close", no="Keep working"):
+            return
         if self._settle_unsaved():
             self._shut_down()
             super().reject()
@@ -497,6 +524,13 @@ class SetupWizard(QWizard):
         self.accept_untrusted_action.setChecked(self.session.settings.accept_untrusted)
         self.accept_untrusted_action.toggled.connect(self._tools_accept_untrusted)
         tools.addAction(self.accept_untrusted_action)
+
+        for number, page_id in enumerate((START_ID, *PHASE_IDS.values()), 1):  # Ctrl+1 … Ctrl+8: go to step N
+            step = QAction(f"Go to step {number}", self)
+            step.setObjectName(f"action_step_{number}")
+            step.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            step.triggered.connect(lambda _checked=False, page=page_id: self.go_to(page))
+            self.addAction(step)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Help for this step", self.show_help, QKeySequence.StandardKey.HelpContents,

@@ -7,6 +7,7 @@ from wizard.topology import Phase, Topology
 START_ID = 0
 PHASE_IDS: dict[Phase, int] = {phase: index for index, phase in enumerate(Phase, start=1)}
 PHASE_BY_ID: dict[int, Phase] = {page_id: phase for phase, page_id in PHASE_IDS.items()}
+COMPLETION_ID = len(PHASE_IDS) + 1  # after Verification: the summary, where Finish is
 
 
 def next_page_id(topology: Topology, after: Phase | None) -> int:

@@ -180,18 +180,37 @@ class PhasePage(QWizardPage):
         return next_page_id(self.services.model.scenario.topology_or_default, self.phase)
 
     def validatePage(self) -> bool:
-        """Leaving with failed checks is allowed, but only after saying so; no network here."""
-        problems = [r for r in self.services.session.results(self.phase)
-                    if r.status.is_problem and r.id in self.checks.list.cards]
-        if not problems:
+        """Leaving a step whose checks failed or are out of date is allowed, after saying so once (no network)."""
+        from wizard.probes.result import Status
+        from wizard.step_status import STALE
+
+        summary = self.services.session.summary(self.phase)
+        if summary.status not in (Status.FAIL.value, Status.ERROR.value, STALE):
             return True
-        names = "\n".join(f"• {r.title}" for r in problems[:8])
-        more = f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
-        return self.services.dialogs.confirm(
-            "Checks failed",
-            f"{len(problems)} check(s) of “{self.phase.title}” failed.",
-            f"{names}{more}\n\nThe integration will not work until they pass. Continue to the next step anyway?",
-            yes="Continue anyway", no="Stay on this page")
+        stale = summary.status == STALE
+        problems = [r for r in summary.current if r.status.is_problem]
+        ids = frozenset(self.services.session.planned_ids(self.phase) if stale else (r.id for r in problems))
+        gate = self.services.next_gate
+        if not gate.should_ask(self.phase, ids):
+            return True
+        setup = self.services.model.scenario.mode == "setup"
+        if stale:
+            title, text = "Checks out of date", f"Values changed since the checks of “{self.phase.title}” ran."
+            names = "Their results say nothing about the values now: press Re-check to check them again."
+        else:
+            title = "Checks failed"
+            text = f"{summary.causes} problem(s) in “{self.phase.title}”: {summary.detail}."
+            names = "\n".join(f"• {r.title}" for r in problems[:8])
+            names += f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
+        after = ("\n\nIn a new setup that is expected before its commands run: the commands on the PowerShell tab "
+                 "are what fixes them. Continue to the next step?" if setup else
+                 "\n\nThe integration will not work until they pass. Continue to the next step anyway?")
+        go, never = self.services.dialogs.confirm_with_option(
+            title, text, names + after, "&Don't ask again for this scenario", yes="&Continue anyway",
+            no="&Stay on this page")
+        if go:
+            gate.accepted(self.phase, ids, dont_ask_again=never)
+        return go
 
     # ---- model / session -------------------------------------------------------------------------
     def refresh_commands(self) -> None:

@@ -21,7 +21,6 @@ class VerificationPage(PhasePage):
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.VERIFICATION, parent)
-        self.setFinalPage(True)
 
     def build_extra(self) -> None:
         from wizard.ui.inside_panel import InsideFindingsGroup, InsidePanel
@@ -99,19 +98,18 @@ class VerificationPage(PhasePage):
         from wizard.ui.topology_model import diagram_for  # with the page's first summary, not at start-up
 
         session = self.services.session
-        planned = list(self.checks.list.cards)
-        results = [result for pid in planned
-                   if (result := session.result(pid)) is not None and not session.is_pending(pid)]
-        findings = self.services.inside.findings()
-        self.banner.show_summary(results + findings, running=session.is_running(ALL),
-                                 planned=len(planned) + len(findings))
+        summary = session.summary(None, self.services.inside.findings())  # the step list's status too
+        self.banner.show_step(summary)
+        results = [r for r in summary.current if session.result(r.id) is r]
         from wizard.advisories import advisories
 
         self.banner.show_advisories(advisories(self.services.model.scenario.topology_or_default))
         self.topology.show_diagram(diagram_for(self.services.model.scenario, results))
 
     def validatePage(self) -> bool:
-        return True  # Finish: the checklist is a report, not a gate
+        return True  # on to the summary: the checklist is a report, not a gate
 
     def nextId(self) -> int:
-        return -1
+        from wizard.ui.pages.ids import COMPLETION_ID
+
+        return COMPLETION_ID  # the summary page, where Finish is (Alt+N here never closes the window)

@@ -1,16 +1,16 @@
-"""The side panel: every step of the wizard, where the user is, which steps the topology skips,
-and the worst check result of each step so far.
+"""The side panel: every step of the wizard, where the user is, which steps the topology skips, and each
+step's one status (wizard.step_status, the same its page shows). A step the topology needs is a link:
+click it, or Tab to it and press Enter or Space, to go there (`step_chosen`).
 
-Plain labels rather than an item view: it is a map, not a control (the wizard's buttons and menus
-navigate), and labels are what the first window can show without loading Qt's item views.
+Labels rather than an item view: labels are what the first window can show without loading Qt's item views.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from wizard.ui.status_style import STATUS_WORDS, status_pixmap
@@ -27,7 +27,48 @@ class PageEntry:
     visited: bool
 
 
+class StepLabel(QLabel):
+    """One step's title: clickable and keyboard-activated when the step can be reached."""
+
+    activated = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reachable = False
+
+    def set_reachable(self, reachable: bool) -> None:
+        self.reachable = reachable
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if reachable else Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if reachable else Qt.CursorShape.ArrowCursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.reachable and event.button() == Qt.MouseButton.LeftButton:
+            self.activated.emit()
+            return
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.reachable and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # the focused step is underlined, as a link would be
+        font = self.font()
+        font.setUnderline(True)
+        self.setFont(font)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        font = self.font()
+        font.setUnderline(False)
+        self.setFont(font)
+        super().focusOutEvent(event)
+
+
 class PageList(QFrame):
+    step_chosen = Signal(int)  # a page id
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("page_list")
@@ -50,18 +91,24 @@ class PageList(QFrame):
         self.topology.setWordWrap(True)
         self.topology.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.topology)
-        self._rows: list[tuple[QLabel, QLabel]] = []
+        self._rows: list[tuple[QLabel, StepLabel]] = []
         self.entries: list[PageEntry] = []
         self.current_id = -1
 
-    def _row(self, index: int) -> tuple[QLabel, QLabel]:
+    def _row(self, index: int) -> tuple[QLabel, StepLabel]:
         while len(self._rows) <= index:
-            icon, text = QLabel(), QLabel()
+            icon, text = QLabel(), StepLabel()
+            row = len(self._rows)
+            text.activated.connect(lambda row=row: self._chosen(row))
             icon.setFixedSize(QSize(ICON, ICON))
             self._grid.addWidget(icon, len(self._rows), 0)
             self._grid.addWidget(text, len(self._rows), 1)
             self._rows.append((icon, text))
         return self._rows[index]
+
+    def _chosen(self, row: int) -> None:
+        if row < len(self.entries) and self.entries[row].applies:
+            self.step_chosen.emit(self.entries[row].page_id)
 
     def show_entries(self, entries: list[PageEntry], current_id: int, topology_label: str) -> None:
         self.entries = entries
@@ -85,12 +132,16 @@ class PageList(QFrame):
                 role = QPalette.ColorRole.PlaceholderText
                 tip = "Not needed for the chosen topology; the wizard skips it."
             label.setText(text)
+            font.setUnderline(label.hasFocus())
             label.setFont(font)
+            label.set_reachable(entry.applies and entry.page_id != current_id)
             label.setForegroundRole(role)
             status = entry.status if entry.applies else "skip"
             icon.setPixmap(status_pixmap(status, ICON, self.devicePixelRatioF()))
             word = STATUS_WORDS.get(status, status) if entry.applies else "skipped"
-            label.setToolTip(tip or f"{entry.title}: {word}")
+            reachable = entry.applies and entry.page_id != current_id
+            go = f" (click, or Ctrl+{index + 1}, to go to this step)" if reachable else ""
+            label.setToolTip(tip or f"{entry.title}: {word}{go}")
             label.setAccessibleName(f"Step {index + 1}, {entry.title}: {word}"
                                     + (", current step" if entry.page_id == current_id else ""))
             widest = max(widest, QFontMetrics(bold).horizontalAdvance(f"{index + 1}. {entry.title}  ◂"))

@@ -8,7 +8,6 @@ up. "Check now" goes to Verification and runs every check.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +41,8 @@ def field_label(name: str) -> str:
 
 def describe(discovery: Any) -> str:
     """The discovery as rich text (every value from a server escaped): values and sources, notes, problems."""
+    import html  # not at start-up: the first window does not need it
+
     from wizard.probes.result import Status
     from wizard.ui.choice_labels import choice_label
 
@@ -118,6 +119,8 @@ class QuickCheckBox(QGroupBox):
 
     def start(self) -> bool:
         """Discover from the typed address; False (with the reason shown) when it cannot start."""
+        import html
+
         from wizard.discovery.check import discover
         from wizard.discovery.query import parse_query
         from wizard.probes.context import ProbeContext

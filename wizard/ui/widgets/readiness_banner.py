@@ -10,12 +10,9 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wizard.probes.result import ProbeResult, Status, summarise
-from wizard.probes.summary import VERDICT_WORDS, Verdict, root_causes, verdict
-from wizard.ui.status_style import PENDING, RUNNING, STATUS_COLOURS, status_pixmap
-
-_VERDICT_STATUS = {Verdict.SUCCESSFUL: Status.PASS, Verdict.WARNINGS: Status.WARN, Verdict.FAILED: Status.FAIL,
-                   Verdict.NOT_CHECKED: Status.NOT_RUN}
+from wizard.probes.summary import root_causes
+from wizard.step_status import StepSummary
+from wizard.ui.status_style import PENDING, RUNNING, STALE, STATUS_COLOURS, status_pixmap
 
 
 class ReadinessBanner(QFrame):
@@ -57,35 +54,15 @@ class ReadinessBanner(QFrame):
             "\n".join([a.headline, *a.details, *(f"Source: {s}" for s in a.sources)]) for a in advisories))
         self.advisories.setVisible(bool(lines))
 
-    def show_summary(self, results: list[ProbeResult], *, running: bool, planned: int) -> None:
-        counts = summarise(results)
-        if running:
-            status, headline = RUNNING, f"Checking… {len(results)} of {planned} checks done"
-        elif not results:
-            status, headline = PENDING, "Not checked yet"
-        else:
-            outcome = verdict(results)
-            causes = root_causes(results)
-            status = _VERDICT_STATUS[outcome].value
-            if outcome is Verdict.FAILED:
-                headline = f"Not ready: {len(causes)} problem(s) found in {len(results)} checks"
-            elif outcome is Verdict.WARNINGS and not counts["warn"]:
-                headline = f"Not every check ran ({counts['pass']} of {len(results)} checks passed)"
-            elif outcome is Verdict.WARNINGS:
-                headline = f"Ready, with {counts['warn']} warning(s) to review"
-            elif outcome is Verdict.SUCCESSFUL:
-                headline = f"Ready: all {counts['pass']} checks passed"
-            else:
-                headline = f"{VERDICT_WORDS[outcome]} ({counts['pass']} of {len(results)} checks passed)"
-        detail = html.escape(" · ".join(f"{counts[s.value]} {word}" for s, word in (
-            (Status.PASS, "passed"), (Status.WARN, "warnings"), (Status.FAIL, "failed"),
-            (Status.ERROR, "could not check"), (Status.BLOCKED, "not checked: blocked by a problem"),
-            (Status.NOT_RUN, "not run"), (Status.SKIP, "skipped")) if counts[s.value]))
-        if not running and results:  # the root causes first, each with how many checks it kept from running
+    def show_step(self, summary: StepSummary) -> None:
+        """The step's one status (wizard.step_status), the same the step list shows: its headline, its counts, and
+        when it is settled the first root causes, each with how many checks it kept from running."""
+        detail = html.escape(summary.detail)
+        if summary.status not in (RUNNING, STALE) and summary.current:
             detail += "".join(f"<br>\u2022 {html.escape(c.result.title)}"
                               + (f" (blocks {len(c.blocked)})" if c.blocked else "")
-                              for c in root_causes(results)[:3])
-        self._show(status, headline, detail)
+                              for c in root_causes(list(summary.current))[:3])
+        self._show(summary.status, summary.headline, detail)
 
     def _show(self, status: str, headline: str, detail_html: str) -> None:
         self.status = status
