@@ -51,6 +51,78 @@ def test_every_page_fits_without_overlap_or_clipping(scale, width, height, tmp_p
     assert found["violations"] == []
 
 
+def test_placeholders_come_from_the_scenario_once_it_has_a_domain():
+    from wizard.fields import FIELD_BY_NAME
+    from wizard.scenario import Scenario
+    from wizard.ui.widgets.field_form import derived_placeholder
+
+    empty = Scenario()
+    assert derived_placeholder(FIELD_BY_NAME["pool_fqdns"], empty) == "pool01.contoso.com"  # nothing known yet
+    known = Scenario(sip_domains=["fabrikam.com"], smtp_domain="fabrikam.com", test_sip_uri="sip:megan@fabrikam.com")
+    assert derived_placeholder(FIELD_BY_NAME["autodiscover_fqdn"], known) == "autodiscover.fabrikam.com"
+    assert derived_placeholder(FIELD_BY_NAME["oauth_realm"], known) == "fabrikam.com"
+    assert derived_placeholder(FIELD_BY_NAME["test_mailbox"], known) == "megan@fabrikam.com"
+    assert derived_placeholder(FIELD_BY_NAME["exchange_autodiscover_url"], known) == (
+        "https://autodiscover.fabrikam.com/autodiscover/autodiscover.svc")
+    for name in ("pool_fqdns", "exchange_fqdns", "dc_fqdn", "test_sip_uri"):
+        text = derived_placeholder(FIELD_BY_NAME[name], known)
+        assert "fabrikam.com" in text and "contoso" not in text, (name, text)
+    assert "https:///" not in derived_placeholder(FIELD_BY_NAME["exchange_autodiscover_url"], empty)
+
+
+@pytest.mark.gui
+def test_copy_feedback_sits_beside_the_button_and_is_gone_on_the_next_page(make_wizard, qtbot):
+    from PySide6.QtCore import QRect
+
+    from tests.ui.helpers import click, click_next, wait_for_checks
+    from wizard.lab import Lab
+
+    with Lab.start() as lab:
+        wizard = make_wizard(lab.scenario, settings=lab.settings)
+        click_next(qtbot, wizard)
+        wait_for_checks(qtbot, wizard)
+        page = wizard.currentPage()
+        page.tabs.setCurrentWidget(page.commands)
+        tab = next(iter(page.commands.shell_tabs.values()))
+        page.commands.tabs.setCurrentWidget(tab)
+        click(qtbot, tab.copy_button)
+        assert tab.feedback.isVisible() and "Copied" in tab.feedback.text()
+        feedback = QRect(tab.feedback.mapTo(wizard, tab.feedback.rect().topLeft()), tab.feedback.size())
+        button = QRect(tab.copy_button.mapTo(wizard, tab.copy_button.rect().topLeft()), tab.copy_button.size())
+        assert abs(feedback.center().y() - button.center().y()) < button.height()  # on the button's line
+        assert 0 <= button.left() - feedback.right() < 40  # right before it
+        assert "Copied" not in wizard.status_label.text()
+        click_next(qtbot, wizard)
+        assert not tab.feedback.text()
+
+
+@pytest.mark.gui
+def test_a_click_on_a_topology_box_names_the_checks_that_coloured_it(make_wizard, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    from tests.ui.helpers import wait_for_checks
+    from wizard.lab import Lab
+    from wizard.topology import Phase
+    from wizard.ui.pages.ids import PHASE_IDS
+
+    with Lab.start() as lab:
+        wizard = make_wizard(lab.scenario, settings=lab.settings)
+        while wizard.currentId() != PHASE_IDS[Phase.VERIFICATION]:
+            wizard.next()
+        wait_for_checks(qtbot, wizard)
+        view = wizard.verification_page.topology
+        wizard.verification_page.tabs.setCurrentWidget(view)
+        qtbot.waitUntil(lambda: bool(view._rects), timeout=5000)
+        node = view.diagram.node("autodiscover")
+        centre = view._rects["autodiscover"].center().toPoint()
+        with qtbot.waitSignal(view.nodeActivated, timeout=2000) as signal:
+            qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=centre)
+        assert signal.args == ["autodiscover", list(node.results)]
+        assert node.results and all(wizard.session.result(pid) is not None for pid in node.results)
+        with qtbot.assertNotEmitted(view.nodeActivated):
+            qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(2, 2))
+
+
 # ---- the script run in each subprocess -------------------------------------------------------------
 def _managed_widgets(layout: Any) -> list[Any]:
     """The widgets a layout places, through its nested layouts (they share the layout's parent)."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QHideEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 from wizard.playbook.step import Shell, Step
 from wizard.scenario import Scenario, atomic_write_text
 from wizard.ui.services import Services
+
+FEEDBACK_MS = 6000
 
 
 def group_by_shell(steps: list[Step]) -> dict[Shell, list[Step]]:
@@ -65,6 +68,16 @@ class ShellTab(QWidget):
         self.save_button = QPushButton("Sa&ve…")
         self.save_button.setToolTip("Save the script as a file")
         self.save_button.clicked.connect(self.save)
+        # What Copy or Save did, right beside them; gone after a while and when the page is left.
+        self.feedback = QLabel()
+        self.feedback.setObjectName(f"script_feedback_{shell.value}")
+        self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.feedback.hide()
+        self._feedback_timer = QTimer(self)
+        self._feedback_timer.setSingleShot(True)
+        self._feedback_timer.setInterval(FEEDBACK_MS)
+        self._feedback_timer.timeout.connect(self.clear_feedback)
+        top.addWidget(self.feedback)
         top.addWidget(self.copy_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
@@ -77,9 +90,24 @@ class ShellTab(QWidget):
         self.editor.setAccessibleName(f"Script for {shell.title}")
         layout.addWidget(self.editor, 1)
 
+    def show_feedback(self, text: str) -> None:
+        self.feedback.setText(text)
+        self.feedback.setToolTip(text)
+        self.feedback.show()
+        self._feedback_timer.start()
+
+    def clear_feedback(self) -> None:
+        self._feedback_timer.stop()
+        self.feedback.clear()
+        self.feedback.hide()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.clear_feedback()  # not still there on the next page or tab
+        super().hideEvent(event)
+
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.editor.toPlainText())
-        self._services.status(f"Copied the {self.shell.title.split(' (')[0]} script to the clipboard.")
+        self.show_feedback("Copied to the clipboard.")
 
     def save(self) -> None:
         suffix = "txt" if self.shell is Shell.BROWSER else "ps1"
@@ -101,7 +129,8 @@ class ShellTab(QWidget):
         except OSError as exc:
             dialogs.error("Save script", f"Could not write {path}: {exc.strerror or exc}")
             return
-        self._services.status(f"Saved {path}")
+        self.show_feedback(f"Saved as {path.name}.")
+        self.feedback.setToolTip(str(path))
 
 
 class CommandsView(QWidget):

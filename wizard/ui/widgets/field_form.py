@@ -23,10 +23,39 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.fields import FieldSpec, Kind
+from wizard.scenario import Scenario
 from wizard.ui.choice_labels import choice_label
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.model_adapter import ScenarioModel
 from wizard.ui.status_style import STATUS_COLOURS, status_icon
+
+
+def derived_placeholder(spec: FieldSpec, scenario: Scenario) -> str:
+    """The greyed example in an empty field: the value the wizard will use when one is derived (the realm,
+    the autodiscover name), else an example in the scenario's own domain; the generic example until a
+    domain is known."""
+    smtp = scenario.smtp_domain or scenario.default_sip_domain
+    sip = scenario.default_sip_domain or scenario.smtp_domain
+    derived = {
+        "autodiscover_fqdn": scenario.effective_autodiscover_fqdn,
+        "oauth_realm": scenario.default_sip_domain,
+        "verified_domain": scenario.smtp_domain,
+        "test_mailbox": scenario.test_mailbox_address,
+        "exchange_autodiscover_url": scenario.oauth_autodiscover_url if scenario.effective_autodiscover_fqdn
+        or scenario.exchange == "online" else "",
+        "sfb_site": "Site1",
+    }.get(spec.name, "")
+    if derived:
+        return derived
+    examples = {
+        "sip_domains": smtp, "smtp_domain": sip,
+        "exchange_fqdns": f"exch01.{smtp}", "exchange_lb_fqdn": f"mail.{smtp}",
+        "pool_fqdns": f"pool01.{sip}", "pool_external_web_fqdns": f"webext.{sip}", "dc_fqdn": f"dc01.{smtp}",
+        "test_sip_uri": f"sip:user@{sip}", "test_mailbox": f"user@{smtp}",
+    }
+    if smtp and spec.name in examples:
+        return examples[spec.name]
+    return spec.placeholder or ("separate several with commas" if spec.kind is Kind.LIST else "")
 
 
 def display_value(value: object) -> str:
@@ -57,8 +86,6 @@ class FieldRow(QWidget):
             layout.addWidget(combo)
         else:
             edit = QLineEdit()
-            edit.setPlaceholderText(spec.placeholder or ("separate several with commas" if spec.kind is Kind.LIST
-                                                         else ""))
             edit.setClearButtonEnabled(True)
             edit.textEdited.connect(self._text_edited)
             edit.editingFinished.connect(self._editing_finished)
@@ -107,7 +134,14 @@ class FieldRow(QWidget):
             self.input.setText(display_value(value))
         self.show_message()
 
+    def show_placeholder(self) -> None:
+        if isinstance(self.input, QLineEdit):
+            text = derived_placeholder(self.spec, self._model.scenario)
+            if text != self.input.placeholderText():
+                self.input.setPlaceholderText(text)
+
     def show_message(self) -> None:
+        self.show_placeholder()  # called on every change of any field, which is when a derived value changes
         message = self._model.scenario.field_error(self.spec.name)
         raw = getattr(self._model.scenario, self.spec.name)
         if not message:

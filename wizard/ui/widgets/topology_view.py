@@ -91,7 +91,7 @@ class TopologyView(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(self._width_for_names(), line * (11 + 4 * (self._rows() - 2)))
+        return QSize(self._width_for_names(), line * (8 + 3 * (self._rows() - 2)))  # the font shrinks below 11
 
     # ---- clicks ----------------------------------------------------------------------------
     def node_at(self, point: QPointF) -> Node | None:
