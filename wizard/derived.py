@@ -67,9 +67,15 @@ class Derived:
         return self.oauth_realm or self.default_sip_domain
 
     @property
+    def _autodiscover_shown(self) -> str:
+        """The autodiscover name, or what it stands for until it is known: never "https:///…" (a valid scenario,
+        the only kind scripts and checks are made from, always has the name)."""
+        return self.effective_autodiscover_fqdn or "<autodiscover FQDN>"
+
+    @property
     def autodiscover_internal_uri(self) -> str:
         """Exchange's AutoDiscoverServiceInternalUri (the POX .xml endpoint, as Exchange wants it)."""
-        return f"https://{self.effective_autodiscover_fqdn}/autodiscover/autodiscover.xml"
+        return f"https://{self._autodiscover_shown}/autodiscover/autodiscover.xml"
 
     @property
     def oauth_autodiscover_url(self) -> str:
@@ -78,11 +84,11 @@ class Derived:
             return EXCHANGE_ONLINE_AUTODISCOVER_URL
         if self.exchange_autodiscover_url:
             return _svc_from(self.exchange_autodiscover_url)
-        return f"https://{self.effective_autodiscover_fqdn}/autodiscover/autodiscover.svc"
+        return f"https://{self._autodiscover_shown}/autodiscover/autodiscover.svc"
 
     @property
     def exchange_metadata_url(self) -> str:
-        return f"https://{self.effective_autodiscover_fqdn}/autodiscover/metadata/json/1"
+        return f"https://{self._autodiscover_shown}/autodiscover/metadata/json/1"
 
     @property
     def sfb_metadata_urls(self) -> list[str]:

@@ -19,6 +19,7 @@ from wizard.probes.result import ProbeResult
 from wizard.probes.runner import run_probes
 from wizard.run_document import DiscoveredValue, TargetRun
 from wizard.scenario import Scenario
+from wizard.where_to import give
 
 OnResult = Callable[[ProbeResult], None]
 
@@ -82,8 +83,7 @@ def run_check(query: Query, settings: ProbeSettings, given: Mapping[str, object]
     verification: list[ProbeResult] = []
     if found.complete:
         missing = [name for name in scenario.errors() if name not in found.overridden]
-        notes += [f"Not discovered: {name.replace('_', ' ')} (give --{name.replace('_', '-').removesuffix('s')})"
-                  for name in missing]
+        notes += [f"Not discovered: {name.replace('_', ' ')} ({give(name)})" for name in missing]
         checks = probes_for(scenario, login_base_url=settings.login_base_url)
         if on_planned:
             on_planned(len(found.results) + len(checks))

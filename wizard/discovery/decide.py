@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wizard import where_to
 from wizard.discovery.lookups import Lookup, Lookups, is_online
 from wizard.discovery.query import Query
 from wizard.probes.result import Cause, Evidence, ProbeResult, Status
 from wizard.run_document import DiscoveredValue
 from wizard.topology import ExchangeKind, Phase, SfbKind
+from wizard.where_to import give
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
 
     if query.address:
         keep("test_sip_uri", query.sip_uri, f"the address given ({query.text}); the SIP address is assumed to "
-                                             "be the SMTP address (give --test-sip-uri if it differs)")
+                                             f"be the SMTP address ({give('test_sip_uri')} if it differs)")
         keep("test_mailbox", query.address, "the address given")
     tenant = lookups.tenant
     if tenant.tenant_id:
@@ -72,13 +74,13 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
         keep("tenant_id", tenant.tenant_id, tenant.found[0].source)
     elif tenant.why_none:
         notes.append(f"{d} is in no Microsoft 365 tenant ({tenant.why_none.splitlines()[0][:160]}): checked without "
-                     "Teams or Exchange Online; if the organisation uses them, give --tenant-domain (and --sfb "
-                     "hybrid) to check that side.")
+                     f"Teams or Exchange Online; if the organisation uses them, {give('tenant_domain')} (and "
+                     f"{give('sfb', 'hybrid')}) to check that side.")
     elif _errored(tenant, results=results):
         notes.append(f"Whether {d} is in a Microsoft 365 tenant could not be looked up: this PC did not reach "
                      "Microsoft 365 (see the root causes). Checked without Teams or Exchange Online; check again "
-                     "once this PC reaches Microsoft 365 (through its proxy, or one given with --proxy), or give "
-                     "--tenant-domain (and --sfb hybrid) to check that side.")
+                     f"once this PC reaches Microsoft 365 (through its proxy, or one given with {where_to.PROXY}), "
+                     f"or {give('tenant_domain')} (and {give('sfb', 'hybrid')}) to check that side.")
 
     # Exchange
     auto, srv = lookups.autodiscover, lookups.autodiscover_srv
@@ -97,8 +99,8 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
              auto.found[0].source if auto.found else (srv.found[0].source if srv.found else exchange_source))
         exchange_kind = ExchangeKind.HYBRID.value if online_box else ExchangeKind.SERVER.value
         if not online_box:
-            notes.append("Exchange was checked as Exchange Server; if some mailboxes are in Exchange Online, give "
-                         "--exchange hybrid.")
+            notes.append("Exchange was checked as Exchange Server; if some mailboxes are in Exchange Online, "
+                         f"{give('exchange', 'hybrid')}.")
     elif online_box or (auto.canonical and is_online(auto.canonical)):
         exchange_kind = ExchangeKind.ONLINE.value
     if exchange_kind:
@@ -111,7 +113,7 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
         keep("exchange_version", build.version.value, lookups.owa_version.found[0].source)
     elif exchange_host:
         notes.append("Exchange's version could not be read from its answers; checked as Exchange Server SE "
-                     "(give --exchange-version).")
+                     f"({give('exchange_version')}).")
 
     # Skype for Business Server or Teams
     pool = _own(lookups.sip_internal) or _own(lookups.lyncdiscover_internal_answer)
@@ -128,10 +130,10 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
         if external_web and tenant.tenant_id:
             keep("pool_external_web_fqdns", [external_web], lookups.lyncdiscover_answer.found[0].source)
         if tenant.tenant_id:
-            notes.append("SfB Server with a Microsoft 365 tenant was checked as SfB Server with Teams (hybrid); give "
-                         "--sfb server if no user is in Teams.")
-        notes.append("SfB Server's version cannot be seen from outside; checked as SfB Server SE (give "
-                     "--sfb-version).")
+            notes.append("SfB Server with a Microsoft 365 tenant was checked as SfB Server with Teams (hybrid); "
+                         f"{give('sfb', 'server')} if no user is in Teams.")
+        notes.append(f"SfB Server's version cannot be seen from outside; checked as SfB Server SE "
+                     f"({give('sfb_version')}).")
     elif tenant.tenant_id or points_online:
         sfb_kind = SfbKind.TEAMS.value
     if sfb_kind:
@@ -153,15 +155,15 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
                f"Exchange: {values.get('exchange', given.get('exchange'))}" + (f" at {exchange_host}" if exchange_host
                                                                                else ""),
                f"No Exchange was found for {d}: {auto.name} is not published and Exchange Online does not know the "
-               "mailbox.", "Publish autodiscover for the domain (Microsoft's Exchange DNS requirements), or give "
-               "--exchange and --exchange-fqdn to check it anyway.",
+               "mailbox.", "Publish autodiscover for the domain (Microsoft's Exchange DNS requirements), or "
+               f"{give('exchange')} and {give('exchange_fqdns')} to check it anyway.",
                _errored(auto, srv, lookups.exchange_v2, lookups.online_mailbox, results=results)),
         _judge("discovery.sfb", "Find Skype for Business Server or Teams for the address", sfb_known,
                f"Skype for Business / Teams: {values.get('sfb', given.get('sfb'))}"
                + (f", pool {pool}" if pool else ""),
                f"No Skype for Business Server and no Microsoft 365 tenant was found for {d}: no _sipinternaltls._tcp, "
                "lyncdiscover or lyncdiscoverinternal record, and the domain is in no tenant.",
-               "Check the domain, or give --sfb and --pool-fqdn to check it anyway.",
+               f"Check the domain, or {give('sfb')} and {give('pool_fqdns')} to check it anyway.",
                _errored(lookups.sip_internal, lookups.lyncdiscover_internal_answer, tenant, results=results)),
     ]
     return Decision(values, tuple(found), tuple(notes), tuple(decided), exchange_known and sfb_known)

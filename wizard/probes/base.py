@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from wizard import where_to
 from wizard.playbook import commands as cmd
 from wizard.playbook.commands import Placeholder
 from wizard.probes.context import CancelledError, ProbeContext
@@ -154,7 +155,7 @@ def default_remediation(exc: NetError, caller: str) -> str:
                 "healthy on it, and its delegation, forwarders and DNSSEC signatures.")
     if isinstance(exc, DnsError):
         return ("Create or fix the DNS record (A or CNAME) in the zone the callers use; with split DNS check the "
-                "internal and the external zone (verify --nameserver compares them).")
+                f"internal and the external zone (ask each one's DNS server with {where_to.RESOLVER}).")
     if isinstance(exc, ConnectError):
         return "Make sure the service is running and that firewalls allow the port from the calling servers."
     if isinstance(exc, WaitTimeoutError):

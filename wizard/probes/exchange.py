@@ -10,6 +10,7 @@ Teams and Exchange Server").
 
 from __future__ import annotations
 
+from wizard import where_to
 from wizard.lifecycle import EXCHANGE_SUPPORT, today
 from wizard.probes.base import BaseProbe, Finding, Net, failed, passed, skipped, warned
 from wizard.probes.context import ProbeContext
@@ -24,8 +25,7 @@ TEAMS_SOURCE = "Microsoft support: Resolve interaction issues between Teams and 
 
 
 def _choice(version: str) -> str:
-    return f"Choose {EXCHANGE_SUPPORT[ExchangeVersion(version)].product} on the Prerequisites page " \
-           f"(--exchange-version {version})."
+    return f"Choose {EXCHANGE_SUPPORT[ExchangeVersion(version)].product}: {where_to.give('exchange_version', version)}."
 
 
 def judge_build(build: Build, host: str, scenario: Scenario) -> Finding:

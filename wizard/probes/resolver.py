@@ -7,6 +7,7 @@ on it, so a silent server reads as one problem, with the server's address.
 
 from __future__ import annotations
 
+from wizard import where_to
 from wizard.probes import ids
 from wizard.probes.base import BaseProbe, Finding, Net, failed, passed
 from wizard.probes.context import ProbeContext
@@ -51,8 +52,7 @@ class ResolverProbe(BaseProbe):
                            f"The DNS server {server} does not answer: no reply to a query for {self.domain} within "
                            f"{ctx.settings.dns_timeout:g} s. Every check that needs a DNS answer waits for this one.",
                            "Check that the DNS server is running and reachable from this machine on UDP and TCP "
-                           "53 (firewalls, VPN), or ask another DNS server (in the window: Tools > DNS resolver; on "
-                           "the command line: --nameserver).",
+                           f"53 (firewalls, VPN), or ask another DNS server with {where_to.RESOLVER}.",
                            tuple(evidence), cause=Cause.TIMEOUT)
         except ServfailError as exc:
             return failed(f"The DNS server {server} cannot answer for {self.domain}: {exc}",

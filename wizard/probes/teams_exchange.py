@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+from wizard import where_to
 from wizard.playbook import commands as cmd
 from wizard.playbook.commands import Placeholder
 from wizard.policy import ACS_SERVICE_ID
@@ -63,8 +64,9 @@ def user_address(scenario: Scenario) -> str:
 
 
 def _no_address() -> Finding:
-    return skipped("Not checked: the scenario names no test user. Enter one (--test-sip-uri sip:user@domain, a "
-                   "user with an on-premises mailbox); Exchange Online's Autodiscover v2 is asked for that address.")
+    return skipped(f"Not checked: the scenario names no test user: {where_to.give('test_sip_uri', 'sip:user@domain')} "
+                   "(a user with an on-premises mailbox); Exchange Online's Autodiscover v2 is asked for that "
+                   "address.")
 
 
 def is_exchange_online(url: str) -> bool:

@@ -6,6 +6,7 @@ Each error says in plain words what went wrong and whether that is a finding abo
 
 from __future__ import annotations
 
+from wizard import where_to
 from wizard.probes.result import Cause
 
 
@@ -66,7 +67,7 @@ class DnsUnreachableError(DnsError):
     """Nothing answers DNS at the server's address (ICMP port unreachable), or no server is configured."""
 
     remediation = ("Check that the DNS server is running and that UDP and TCP port 53 reach it from this machine, or "
-                   "choose another one (verify --nameserver, or Tools > Resolver in the window).")
+                   f"choose another one with {where_to.RESOLVER}.")
 
 
 class DnsTcpFallbackError(DnsError):
@@ -283,7 +284,7 @@ class ProxyError(NetError):
 # Microsoft's endpoints answer on the internet for everybody: when this PC cannot reach one, the fix is
 # this PC's way out (proxy, firewall, its DNS for internet names), never a record in the organisation's zone.
 M365_ENDPOINTS_DOC = "Microsoft's 'Microsoft 365 URLs and IP address ranges'"
-SET_PROXY = "--proxy http://PROXY:PORT (in the window: Tools > Proxy for Microsoft 365)"
+SET_PROXY = where_to.PROXY
 
 
 def way_out_remediation(host: str, *, proxy: str = "", source: str = "", explicit: bool = False) -> str:
@@ -295,13 +296,13 @@ def way_out_remediation(host: str, *, proxy: str = "", source: str = "", explici
     if not proxy:
         return (f"{host} is a Microsoft 365 endpoint, which answers on the internet: this PC did not reach it, so "
                 "this says nothing about your deployment. Look at this PC's way out to the internet. Does this PC "
-                f"reach Microsoft 365 only through a proxy? Pass {SET_PROXY}; a proxy set only by an automatic "
-                "configuration script (PAC) is not read and has to be given that way. Otherwise allow HTTPS (TCP "
-                f"443) from this PC to the Microsoft 365 endpoints in the firewall ({M365_ENDPOINTS_DOC} lists "
-                f"them), and check that this PC's DNS server resolves internet names (Resolve-DnsName {host}).")
-    instead = ("leave out --proxy (or clear Tools > Proxy for Microsoft 365) to use this PC's proxy settings or "
-               "connect directly" if explicit else
-               f"give another proxy with {SET_PROXY}, or connect directly with --no-system-proxy")
+                f"reach Microsoft 365 only through a proxy? Give it with {SET_PROXY}; a proxy set only by an "
+                "automatic configuration script (PAC) is not read and has to be given that way. Otherwise allow "
+                f"HTTPS (TCP 443) from this PC to the Microsoft 365 endpoints in the firewall "
+                f"({M365_ENDPOINTS_DOC} lists them), and check that this PC's DNS server resolves internet "
+                f"names (Resolve-DnsName {host}).")
+    instead = (f"{where_to.NO_PROXY_GIVEN} to use this PC's proxy settings or connect directly" if explicit else
+               f"give another proxy with {SET_PROXY}, or connect directly with {where_to.NO_SYSTEM_PROXY}")
     return (f"This PC reaches Microsoft 365 through the proxy {proxy} ({source}), and {host} could not be reached "
             "through it, so this says nothing about your deployment. Check the proxy's address and port, and that "
             f"it lets this PC open HTTPS connections (CONNECT to port 443) to the Microsoft 365 endpoints "
@@ -315,8 +316,8 @@ def proxy_auth_remediation(proxy: str, schemes: str, *, sent_credentials: bool) 
         first = f"The proxy {proxy} refused the user name and password given{asks}: check them."
     else:
         first = f"The proxy {proxy} asks this PC to sign in{asks}."
-    return (f"{first} The wizard sends Basic credentials only: give a user the proxy accepts that way as "
-            f"--proxy http://USER:PASSWORD@PROXY:PORT (in the window: Tools > Proxy for Microsoft 365). A proxy "
+    return (f"{first} The wizard sends Basic credentials only: give a user the proxy accepts that way with "
+            f"{where_to.PROXY_WITH_PASSWORD}. A proxy "
             "that accepts only Windows sign-in (Negotiate, NTLM) has to let this PC reach the Microsoft 365 "
             f"endpoints without signing in ({M365_ENDPOINTS_DOC} lists them; Microsoft's 'Microsoft 365 network "
             "connectivity principles' recommends sending Microsoft 365 traffic around proxies that authenticate "

@@ -29,6 +29,7 @@ import urllib3.connection
 import urllib3.connectionpool
 import urllib3.exceptions
 
+from wizard import where_to
 from wizard.probes.context import ProbeContext
 from wizard.probes.deadlines import CURRENT, Deadline, Stage
 from wizard.probes.formats import json_safe
@@ -265,9 +266,9 @@ class HttpClient:
             return proxy_for(url, settings, proxies=proxies, bypass=bypass)
         except InvalidProxyError as exc:
             raise ProxyError(f"this PC's proxy setting cannot be used for {host}: {exc}", target=url,
-                             remediation="Give the proxy this PC reaches Microsoft 365 through as --proxy "
-                                         "http://PROXY:PORT (in the window: Tools > Proxy for Microsoft 365), or "
-                                         "connect directly with --no-system-proxy.") from None
+                             remediation=f"Give the proxy this PC reaches Microsoft 365 through with "
+                                         f"{where_to.PROXY}, or connect directly with "
+                                         f"{where_to.NO_SYSTEM_PROXY}.") from None
 
     def _dial_proxy(self, proxy: Proxy, host: str, url: str) -> str:
         """The proxy's address: its own when it is one, else its name through the run's resolver."""

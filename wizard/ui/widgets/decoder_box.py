@@ -32,6 +32,8 @@ class DecoderBox(QWidget):
         self.input.setTabChangesFocus(True)
         self.input.setAccessibleName("Cmdlet output to decode")
         intro.setBuddy(self.input)
+        lines = self.input.fontMetrics().lineSpacing()
+        self.input.setMinimumHeight(lines * 3 + 8)  # both boxes grow with the tab; short tabs (150 %) still fit
         layout.addWidget(self.input, 1)
         row = QHBoxLayout()
         self.decode_button = QPushButton("&Decode")
@@ -48,6 +50,7 @@ class DecoderBox(QWidget):
         self.output.setOpenExternalLinks(False)
         self.output.setAccessibleName("Decoded errors")
         self.output.setPlaceholderText("The cause and the fix of each known error in the text appear here.")
+        self.output.setMinimumHeight(lines * 3 + 8)
         layout.addWidget(self.output, 1)
         self.decoded: list[DecodedError] = []
 
@@ -63,13 +66,15 @@ class DecoderBox(QWidget):
             self.output.setHtml("<p>No known error found in this text. The log folder (Help menu) and the "
                                 "checks on each page may still point at the cause.</p>")
             return
+        from wizard.where_to import for_window  # the window's places, never a command-line flag
+
         colour = STATUS_COLOURS["fail"]
         parts = []
         for item in self.decoded:
             parts.append(
                 f"<h4 style='color:{colour}; margin-bottom:2px'>{html.escape(item.title)}</h4>"
-                f"<p style='margin:2px 0'><b>Cause:</b> {html.escape(item.cause)}</p>"
-                f"<p style='margin:2px 0'><b>Fix:</b> {html.escape(item.fix)}</p>"
+                f"<p style='margin:2px 0'><b>Cause:</b> {html.escape(for_window(item.cause))}</p>"
+                f"<p style='margin:2px 0'><b>Fix:</b> {html.escape(for_window(item.fix))}</p>"
                 f"<p style='margin:2px 0'><small>Matched: <code>{html.escape(item.excerpt)}</code> · "
                 f"Source: {html.escape(item.source)}</small></p>")
         self.output.setHtml("".join(parts))

@@ -45,6 +45,7 @@ def describe(discovery: Any) -> str:
 
     from wizard.probes.result import Status
     from wizard.ui.choice_labels import choice_label
+    from wizard.where_to import for_window
 
     order = {name: i for i, name in enumerate(SHOWN_FIELDS)}
     values = sorted((d for d in discovery.discovered if d.field in order), key=lambda d: order[d.field])
@@ -53,8 +54,8 @@ def describe(discovery: Any) -> str:
                    f" <span style='color:gray'>from {html.escape(d.source)}</span></td></tr>" for d in values)
     problems = [r for r in discovery.results if r.status in (Status.FAIL, Status.ERROR, Status.BLOCKED)]
     parts = [f"<table>{rows}</table>"] if rows else []
-    parts += [f"<p>⚠ <b>{html.escape(r.title)}</b>: {html.escape(r.detail)}</p>" for r in problems]
-    parts += [f"<p>{html.escape(note)}</p>" for note in discovery.notes]
+    parts += [f"<p>⚠ <b>{html.escape(r.title)}</b>: {html.escape(for_window(r.detail))}</p>" for r in problems]
+    parts += [f"<p>{html.escape(for_window(note))}</p>" for note in discovery.notes]
     return "".join(parts)
 
 
