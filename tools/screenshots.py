@@ -95,7 +95,7 @@ def inside_shots(app, lab, fault: str, out: Path, *, prefix: str, size) -> list[
         dialog.grab().save(str(path))
         written.append(path)
         dialog.close()
-    while wizard.currentId() != -1 and not wizard.currentPage().isFinalPage():
+    while wizard.currentPage() is not wizard.verification_page:
         wizard.next()
         settle(lambda: not wizard.session.is_running())
     page = wizard.verification_page
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         settle()
         grab("00-start")
         number = 1
-        while wizard.currentId() != -1 and not wizard.currentPage().isFinalPage():
+        while wizard.currentPage() is not wizard.verification_page:
             wizard.next()
             settle()
             page = wizard.currentPage()
@@ -198,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             grab(f"{number:02d}-verification-{page.tabs.tabText(index).lower().replace(' ', '-')}")
             number += 1
         if not args.fault:
+            page.tabs.setCurrentIndex(0)
+            wizard.next()  # the summary page, where Finish is
+            settle()
+            grab(f"{number:02d}-summary")
+            number += 1
+            wizard.back()
             wizard.back()
             settle()
             previous = wizard.currentPage()

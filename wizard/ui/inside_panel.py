@@ -202,9 +202,9 @@ class InsidePanel(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.graph = TrustGraphView()
-        self.graph.setMinimumHeight(120)
+        self.graph.setMinimumHeight(40)  # at 150 % on a small laptop the tab is short; the splitter gives more
         self.plan = RotationPlanView()
-        self.plan.setMinimumHeight(90)
+        self.plan.setMinimumHeight(36)
         self.splitter.addWidget(self.graph)
         self.splitter.addWidget(self.plan)
         self.splitter.setStretchFactor(0, 3)
