@@ -200,3 +200,44 @@ def test_the_window_takes_the_demo_labs_faults_and_topology():
     with pytest.raises(SystemExit) as refused:
         _parse(["--fault", "unknown-tenant"])  # not a fault of the default on-premises lab
     assert refused.value.code == 2
+
+
+def test_a_box_of_the_topology_picture_leads_to_the_step_of_its_worst_check(make_wizard, qtbot):
+    with Lab.start(("metadata-404",)) as lab:
+        wizard = make_wizard(lab.scenario, settings=lab.settings)
+        wizard.go_to(PHASE_IDS[Phase.VERIFICATION])
+        wait_for_checks(qtbot, wizard, timeout=60000)
+        picture = wizard.currentPage().topology
+        assert picture.property("navigates")
+        pool = next(n for n in picture.diagram.nodes if n.id.startswith("pool:"))
+        picture.nodeActivated.emit(pool.id, list(pool.results))
+        assert wizard.currentId() == PHASE_IDS[Phase.PARTNER_APPLICATIONS]
+        wizard.session.cancel_all()
+        wizard.go_to(START_ID)
+        start_picture = wizard.start_page.picture
+        wizard.update_side_panel()
+        start_picture.nodeActivated.emit("autodiscover", [])
+        assert wizard.currentId() == PHASE_IDS[Phase.AUTODISCOVER]
+
+
+def test_window_size_and_splitters_are_remembered(make_wizard, qtbot):
+    from PySide6.QtCore import QSize
+
+    wizard = make_wizard(Scenario())
+    screen = wizard.screen().availableGeometry()
+    assert wizard.width() <= screen.width() and wizard.height() <= screen.height()
+    wizard.resize(QSize(680, 500))
+    wizard.go_to(PHASE_IDS[Phase.AUTODISCOVER])
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.splitter.sizes()[0] > 0, timeout=5000)
+    sizes = page.splitter.sizes()
+    page.splitter.setSizes([sizes[0] + 40, sizes[1] - 40])
+    moved = page.splitter.sizes()
+    wizard.session.cancel_all()
+    wizard.model.replace(wizard.model.scenario)
+    wizard.close()
+    again = make_wizard(Scenario())
+    assert (again.width(), again.height()) == (680, 500)
+    again.go_to(PHASE_IDS[Phase.AUTODISCOVER])
+    page = again.currentPage()
+    qtbot.waitUntil(lambda: page.splitter.sizes() == moved, timeout=5000)

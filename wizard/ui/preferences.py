@@ -45,6 +45,8 @@ class Preferences:
     accept_untrusted: bool = False
     proxy: str = ""  # Tools > Proxy for Microsoft 365, never with a password; empty = none given
     system_proxy: bool = True  # False: connect to Microsoft 365 directly
+    window_geometry: str = ""  # QWidget.saveGeometry() as base64: the window opens where and as large as it was
+    splitters: dict[str, str] = field(default_factory=dict)  # page -> QSplitter.saveState() as base64
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -67,6 +69,11 @@ class Preferences:
                            ("system_proxy", bool)):
             if isinstance(raw.get(name), kind):
                 setattr(prefs, name, raw[name])
+        if isinstance(raw.get("window_geometry"), str):
+            prefs.window_geometry = raw["window_geometry"]
+        splitters = raw.get("splitters")
+        if isinstance(splitters, dict):
+            prefs.splitters = {str(k): v for k, v in splitters.items() if isinstance(v, str)}
         for name in ("dns_timeout", "http_timeout", "budget"):
             value = raw.get(name)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
@@ -86,6 +93,8 @@ class Preferences:
             "accept_untrusted": self.accept_untrusted,
             "proxy": self.proxy,
             "system_proxy": self.system_proxy,
+            "window_geometry": self.window_geometry,
+            "splitters": self.splitters,
         }
         try:
             atomic_write_text(self.path, json.dumps(doc, indent=2) + "\n")

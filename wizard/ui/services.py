@@ -21,3 +21,4 @@ class Services:
     exporter: Any = None  # wizard.ui.exporting.Exporter, set by the window once it exists
     inside: Any = None  # wizard.ui.inside_view.InsideView (imported collected data), set by the window
     next_gate: NextGate = field(default_factory=NextGate)  # when Next asks before leaving failed checks
+    splitters: dict[str, str] = field(default_factory=dict)  # each page's remembered splitter (base64 state)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QVBoxLayout, QWidget, QWizard
 
@@ -75,6 +75,11 @@ def app_icon() -> QIcon:
         return QIcon(str(resource_path("icons", "app.png")))
     except FileNotFoundError:
         return QIcon()
+
+
+# A box of the topology picture without checks yet: the step that first sets it up.
+NODE_STEPS = {"dns": Phase.PREREQUISITES, "autodiscover": Phase.AUTODISCOVER, "exchange": Phase.PARTNER_APPLICATIONS,
+              "tenant": Phase.HYBRID, "teams": Phase.HYBRID, "exchange-online": Phase.HYBRID}
 
 
 class SetupWizard(QWizard):
@@ -161,7 +166,7 @@ class SetupWizard(QWizard):
         self.session.resultsChanged.connect(side_panel_later)
         self._update_title()
         self.update_side_panel()
-        self._size_to_screen()
+        self._restore_layout()
 
     def set_dialogs(self, dialogs: Dialogs) -> None:
         """Swap the object that asks the user questions (tests and the screenshot tool answer them)."""
@@ -186,6 +191,7 @@ class SetupWizard(QWizard):
     def _page_changed(self, page_id: int) -> None:
         """Leaving a page stops its checks at once (nothing waits on the network)."""
         self._visited.add(page_id)
+        self._connect_pictures()
         keep = self._current_key()
         for key in [k for k in (ALL, *(p.value for p in Phase)) if k != keep]:
             self.session.cancel(key)
@@ -199,8 +205,23 @@ class SetupWizard(QWizard):
         self.restart()
         self.update_side_panel()
 
+    def _connect_pictures(self) -> None:
+        """The topology pictures' boxes lead to their steps (the verification page's once it is built)."""
+        pictures = [getattr(self.start_page, "_picture", None), getattr(self.verification_page_if_built, "topology",
+                                                                       None)]
+        for picture in pictures:
+            if picture is not None and not picture.property("navigates"):
+                picture.nodeActivated.connect(self.node_chosen)
+                picture.setProperty("navigates", True)
+
+    @property
+    def verification_page_if_built(self) -> VerificationPage | None:
+        page = self.phase_pages[Phase.VERIFICATION]
+        return page if isinstance(page, VerificationPage) and page.built else None
+
     def update_side_panel(self) -> None:
         """Each step's status is the session's summary of it, the same one its page's banner shows."""
+        self._connect_pictures()
         topology = self.model.scenario.topology_or_default
         entries = [PageEntry(START_ID, "Start", True, PENDING, True)]
         checked = bool(self.session.results()) or self.session.is_running()
@@ -244,8 +265,10 @@ class SetupWizard(QWizard):
         self.setWindowModified(self.model.dirty)
 
     def _size_to_screen(self) -> None:
+        """Most of the work area (on a 1366 x 768 laptop about 1300 x 670, room for a dozen checks), up to what a
+        large screen needs for the text (100 x 62 lines), never beyond the work area."""
         line = self.fontMetrics().height()
-        wanted = QSize(line * 66, line * 46)
+        wanted = QSize(line * 100, line * 62)
         screen = self.screen()
         if screen is not None:
             available = screen.availableGeometry().size()
@@ -381,6 +404,18 @@ class SetupWizard(QWizard):
         finally:
             gate.jumping = False
 
+    def node_chosen(self, node_id: str, probe_ids: list[str]) -> None:
+        """A click on a box of the topology picture: the step of its worst check (where the fix is), else the
+        step that sets the box up."""
+        from wizard.probes.result import worst
+
+        results = [r for i in probe_ids if (r := self.session.result(i)) is not None and not self.session.is_stale(i)]
+        phase = NODE_STEPS.get(node_id, Phase.CERTIFICATES if node_id.startswith("pool") else Phase.PREREQUISITES)
+        if results:
+            bad = worst([r.status for r in results])
+            phase = next(r.phase for r in results if r.status is bad)
+        self.go_to(PHASE_IDS[phase])
+
     def _completion_summaries(self) -> list[tuple[Phase, StepSummary]]:
         topology = self.model.scenario.topology_or_default
         return [(phase, self.step_summary(phase)) for phase in Phase if topology.applies(phase)]
@@ -402,8 +437,10 @@ class SetupWizard(QWizard):
         super().done(result)
 
     def _shut_down(self) -> None:
-        """Stop every run without waiting (sockets closed; worker threads end by themselves)."""
+        """Stop every run without waiting (sockets closed; worker threads end by themselves); remember the
+        window's place and size and each page's splitter."""
         self.session.cancel_all()
+        self._remember_layout()
         if self.model.dirty:
             self.model.flush_autosave()
         else:
@@ -412,6 +449,21 @@ class SetupWizard(QWizard):
             self._help.close()
         if self._inside_dialog is not None:
             self._inside_dialog.close()
+
+    def _remember_layout(self) -> None:
+        prefs = self.preferences
+        prefs.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        for phase, page in self.phase_pages.items():
+            if page.built:
+                prefs.splitters[phase.value] = bytes(page.splitter.saveState().toBase64().data()).decode("ascii")
+        prefs.save()
+
+    def _restore_layout(self) -> None:
+        """The size and place of last time (Qt keeps it on a screen that exists), else a sensible default."""
+        self.services.splitters = self.preferences.splitters
+        geometry = self.preferences.window_geometry
+        if not geometry or not self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii"))):
+            self._size_to_screen()
 
     # ---- tools -------------------------------------------------------------------------------
     def apply_settings(self, settings: ProbeSettings | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGroupBox, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.fields import FIELDS, FieldSpec, Kind
@@ -155,9 +155,13 @@ class PhasePage(QWizardPage):
         QTimer.singleShot(0, self.balance_splitter)
 
     def balance_splitter(self) -> None:
-        """Give the values their natural height, but never more than about half the page."""
+        """Where the admin left the splitter last time; else the values at their natural height, but never more
+        than about half the page."""
         total = self.splitter.height()
         if total <= 0:
+            return
+        remembered = self.services.splitters.get(self.phase.value)
+        if remembered and self.splitter.restoreState(QByteArray.fromBase64(remembered.encode("ascii"))):
             return
         width = self.top_scroll.viewport().width()
         wanted = self.top.heightForWidth(width) if self.top.hasHeightForWidth() else -1
