@@ -6,14 +6,20 @@ readiness summary, so they read exactly like the live checks."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from wizard.topology import Phase
+from wizard.topology import Phase, Topology
 from wizard.ui.coalesce import coalesced
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.probe_session import ALL
 from wizard.ui.services import Services
+from wizard.ui.status_style import RUNNING, STALE
+
+if TYPE_CHECKING:
+    from wizard.step_status import StepSummary
 
 
 class VerificationPage(PhasePage):
@@ -65,6 +71,11 @@ class VerificationPage(PhasePage):
         export_layout.addWidget(self.export_result)
         export_layout.addStretch(1)
         self.tabs.addTab(self.exports, "Export")
+        self._shown_summary: StepSummary | None = None
+        self._shown_topology: Topology | None = None
+        self._diagram_due = True
+        self.tabs.currentChanged.connect(lambda _index: self._refresh_diagram()
+                                         if self.tabs.currentWidget() is self.topology else None)
         summary_later = coalesced(self, self.refresh_summary)
         services.session.resultsChanged.connect(summary_later)
         services.model.fieldChanged.connect(summary_later)
@@ -95,16 +106,38 @@ class VerificationPage(PhasePage):
         self.tabs.setCurrentWidget(self.inside_panel)
 
     def refresh_summary(self) -> None:
-        from wizard.ui.topology_model import diagram_for  # with the page's first summary, not at start-up
-
+        """The banner and the picture follow the results; each is redrawn only when what it shows changed. While
+        values are typed or a run streams results the picture waits until its tab is open or the run has ended:
+        a keystroke must not relayout a hidden diagram."""
         session = self.services.session
         summary = session.summary(None, self.services.inside.findings())  # the step list's status too
-        self.banner.show_step(summary)
-        results = [r for r in summary.current if session.result(r.id) is r]
-        from wizard.advisories import advisories
+        settled = False
+        if summary != self._shown_summary:
+            self._shown_summary = summary
+            self.banner.show_step(summary)
+            settled = summary.status not in (RUNNING, STALE)  # a finished run, not a keystroke or a result
+        topology = self.services.model.scenario.topology_or_default
+        if topology != self._shown_topology:
+            from wizard.advisories import advisories
 
-        self.banner.show_advisories(advisories(self.services.model.scenario.topology_or_default))
-        self.topology.show_diagram(diagram_for(self.services.model.scenario, results))
+            self._shown_topology = topology
+            self.banner.show_advisories(advisories(topology))
+        self._diagram_due = True
+        if settled or self.tabs.currentWidget() is self.topology:
+            self._refresh_diagram()
+
+    def _refresh_diagram(self) -> None:
+        from wizard.ui.topology_model import diagram_for  # with the page's first picture, not at start-up
+
+        if not self._diagram_due:
+            return
+        self._diagram_due = False
+        session = self.services.session
+        summary = self._shown_summary or session.summary(None, self.services.inside.findings())
+        results = [r for r in summary.current if session.result(r.id) is r]
+        diagram = diagram_for(self.services.model.scenario, results)
+        if diagram != self.topology.diagram:
+            self.topology.show_diagram(diagram)
 
     def validatePage(self) -> bool:
         return True  # on to the summary: the checklist is a report, not a gate

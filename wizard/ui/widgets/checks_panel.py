@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from wizard.probes.result import ProbeResult, Status
 from wizard.topology import Phase
@@ -53,6 +53,24 @@ class ChecksPanel(QWidget):
         self.blocked.hide()
         layout.addWidget(self.blocked)
         self.list = ProbeListView(services.session, group_by_phase=phase is None)
+        view = QHBoxLayout()
+        self.problems_only = QCheckBox("Problems only")
+        self.problems_only.setObjectName("problems_only")
+        self.problems_only.setToolTip("Hide the checks that passed, were skipped or have not run yet")
+        self.problems_only.toggled.connect(self.list.set_problems_only)
+        self.expand_all = QPushButton("Expand all")
+        self.expand_all.setObjectName("expand_all")
+        self.expand_all.setToolTip("Open the details of every check that has a result")
+        self.expand_all.clicked.connect(self.list.expand_all)
+        self.collapse_all = QPushButton("Collapse all")
+        self.collapse_all.setObjectName("collapse_all")
+        self.collapse_all.setToolTip("Close the details of every check")
+        self.collapse_all.clicked.connect(self.list.collapse_all)
+        view.addWidget(self.problems_only)
+        view.addStretch(1)
+        view.addWidget(self.expand_all)
+        view.addWidget(self.collapse_all)
+        layout.addLayout(view)
         layout.addWidget(self.list, 1)
         self._ticker = QTimer(self)
         self._ticker.setInterval(100)
