@@ -219,10 +219,15 @@ class ProbeCard(QFrame):
         self.copy_button.setText("Copied")  # the feedback sits on the control that caused it
         self._copied.start()
 
-    def _context_menu(self, position: QPoint) -> None:
+    def context_menu(self) -> QMenu:
+        """The card's menu (right click, or the menu key on its focused arrow)."""
         menu = QMenu(self)
         menu.addAction("Copy as text", self.copy_to_clipboard)
-        menu.popup(self.mapToGlobal(position))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        self.context_menu().popup(self.mapToGlobal(position))
 
 
 def result_text(title: str, status_word: str, result: ProbeResult | None) -> str:
