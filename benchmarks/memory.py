@@ -1,14 +1,15 @@
-"""Peak memory after a full verification, against a bare one-page QWizard.
+"""Peak memory after a full verification, against a bare one-page QWizard that imported the same libraries.
 
     python benchmarks/memory.py [--runs 1]
 
 What is measured: two child processes, started the same way (same interpreter, offscreen Qt, the
-same window size). One shows a bare QWizard with one empty page; the other opens the wizard on the
+same window size). One imports the libraries the wizard requires (PySide6, requests, dnspython,
+cryptography, truststore) and shows a bare QWizard with one empty page; the other opens the wizard on the
 demo lab, shows every page, runs the verification page's checks of every phase to the end and shows
 each of its tabs. The lab runs as `python -m wizard.lab serve` in a third process: it stands in for
 remote servers, whose memory is not the wizard's. Each child reports its peak resident set size
 (ru_maxrss), i.e. the most memory the admin's machine had to give it. Printed: both peaks (medians
-over --runs) and their ratio. Exit status 1 only when the target is missed (ratio at most 1.5).
+over --runs) and their ratio. Exit status 1 only when the target is missed (ratio at most 1.15).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.15
 
 BARE = '''
 import resource, sys
+import cryptography.x509, dns.resolver, requests, truststore  # what the wizard requires, imported, unused
 from PySide6.QtWidgets import QApplication, QWizard, QWizardPage
 app = QApplication(sys.argv[:1])
 wizard = QWizard()
@@ -86,7 +88,7 @@ def peak_kib(code: str, args: list[str], env: dict[str, str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     epilog="Exit status: 0 when the ratio is at most 1.5, 1 when missed.")
+                                     epilog=f"Exit status: 0 when the ratio is at most {TARGET_RATIO}, 1 when missed.")
     parser.add_argument("--runs", type=int, default=1, help="measurements of each program (medians printed)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -108,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 wizard_runs.append(peak_kib(WIZARD, [str(scenario_path), str(settings_path)], env))
     bare, wizard = statistics.median(bare_runs), statistics.median(wizard_runs)
     ratio = wizard / bare
-    print(f"peak memory: wizard after a full verification {wizard / 1024:.0f} MiB, bare QWizard {bare / 1024:.0f} MiB"
+    print(f"peak memory: wizard after a full verification {wizard / 1024:.0f} MiB, bare QWizard with the same "
+          f"libraries imported {bare / 1024:.0f} MiB"
           f" (medians of {args.runs}; raw KiB wizard {wizard_runs}, bare {bare_runs})")
     print(f"ratio {ratio:.2f} (target <= {TARGET_RATIO})")
     return 0 if ratio <= TARGET_RATIO else 1
