@@ -280,13 +280,15 @@ class Sections:
 
 
 # After the root causes and their blocked checks: the problems no cause on this list explains, then the rest.
-_RANK = {Status.BLOCKED.value: 0, Status.WARN.value: 1, Status.NOT_RUN.value: 2, Status.SKIP.value: 4,
-         Status.PASS.value: 5}
+# A pass keeps the place of the check still to come, so a streaming run moves only the problems.
 _PENDING_RANK = 3
+_RANK = {Status.BLOCKED.value: 0, Status.WARN.value: 1, Status.NOT_RUN.value: 2, Status.SKIP.value: _PENDING_RANK,
+         Status.PASS.value: _PENDING_RANK + 1}
 
 
 def order_cards(ids: list[str], results: dict[str, ProbeResult], stale: Collection[str] = ()) -> Sections:
-    """Problems first, grouped by root cause (summary.root_causes), then pending, skipped and passed checks;
+    """Problems first, grouped by root cause (summary.root_causes), then skipped checks, then passed checks and
+    those still to come (in planned order, so a pass arriving moves nothing);
     the planned order is kept within each rank. Out-of-date results keep their place but are not counted."""
     listed = [results[pid] for pid in ids if pid in results]
     problems: list[str] = []
@@ -303,7 +305,7 @@ def order_cards(ids: list[str], results: dict[str, ProbeResult], stale: Collecti
 
     def rank(pid: str) -> int:
         result = results.get(pid)
-        return _PENDING_RANK if result is None else _RANK.get(result.status.value, _PENDING_RANK)
+        return _PENDING_RANK + 1 if result is None else _RANK.get(result.status.value, _PENDING_RANK + 1)
 
     rest.sort(key=rank)  # stable: the planned order within a rank
     more = [pid for pid in rest if rank(pid) < _PENDING_RANK]
