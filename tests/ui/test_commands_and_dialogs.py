@@ -24,7 +24,9 @@ def _page(make_wizard, settings, phase):
     wizard = make_wizard(example_scenario(), settings=settings)
     wizard.setCurrentId(PHASE_IDS[phase])
     wizard.session.cancel_all()
-    return wizard, wizard.currentPage()
+    page = wizard.currentPage()
+    page.tabs.setCurrentWidget(page.commands)  # the scripts are rendered when their tab is shown
+    return wizard, page
 
 
 def test_copy_puts_the_exported_script_on_the_clipboard(make_wizard, dead_resolver_settings, qtbot):

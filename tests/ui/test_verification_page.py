@@ -40,6 +40,7 @@ def test_text_without_a_known_error_says_so(verification, qtbot):
 
 def test_the_verification_commands_include_the_storage_connectivity_test(verification):
     _wizard, page = verification
+    page.tabs.setCurrentWidget(page.commands)  # the scripts are rendered when their tab is shown
     scripts = "".join(tab.editor.toPlainText() for tab in page.commands.shell_tabs.values())
     assert "Test-CsExStorageConnectivity" in scripts
     assert "sip:jeff@jdskype.net" in scripts

@@ -175,12 +175,10 @@ class ProbeSession(QObject):
         if run is not None:
             return [p.id for p in run.planned]
         key = (repr(self._model.scenario.to_dict()), self.settings.login_base_url)  # the plan follows the values
-        if self._plan_cache.get("key") != key:
-            self._plan_cache = {"key": key, "plans": {}}
-        plans: dict[Phase | None, list[str]] = self._plan_cache["plans"]
-        if phase not in plans:
-            plans[phase] = [p.id for p in plan(self._model.scenario, phase, self.settings)]
-        return plans[phase]
+        if self._plan_cache.get("key") != key:  # one plan of every phase per change of the values
+            self._plan_cache = {"key": key, "all": plan(self._model.scenario, None, self.settings)}
+        planned: list[PlannedProbe] = self._plan_cache["all"]
+        return [p.id for p in planned if phase is None or p.phase is phase]
 
     def summary(self, phase: Phase | None, extra: list[ProbeResult] | None = None) -> StepSummary:
         """The one status of a step (every phase for None), for its step-list entry and its banner alike.

@@ -115,7 +115,10 @@ class PhasePage(QWizardPage):
         self._commands_timer.setSingleShot(True)
         self._commands_timer.setInterval(250)
         self._commands_timer.timeout.connect(self.refresh_commands)
-        self.form.validityChanged.connect(self.completeChanged)
+        self._commands_stale = True  # rendered when the PowerShell tab is shown, not on every key
+        self._complete_told: bool | None = None
+        self.form.validityChanged.connect(self.update_complete)
+        self.tabs.currentChanged.connect(self._tab_changed)
         services.model.fieldChanged.connect(self._model_changed)
         services.model.replaced.connect(self._model_replaced)
         services.session.runStarted.connect(self._session_run_changed)
@@ -148,7 +151,7 @@ class PhasePage(QWizardPage):
         self.form.read_model()
         self.form_box.setVisible(bool(self.form.visible_specs()))
         self.top_scroll.setVisible(self.form_box.isVisibleTo(self) or self.extra_layout.count() > 0)
-        self.refresh_commands()
+        self._commands_stale = True  # rendered when its tab is shown
         self.checks.refresh_plan()
         self.checks.start()
         self.tabs.setCurrentWidget(self.checks)
@@ -218,6 +221,7 @@ class PhasePage(QWizardPage):
 
     # ---- model / session -------------------------------------------------------------------------
     def refresh_commands(self) -> None:
+        self._commands_stale = False
         scenario = self.services.model.scenario
         try:
             from wizard.playbook.build import steps_for_phase
@@ -243,10 +247,23 @@ class PhasePage(QWizardPage):
                 f"in place. The scripts in the other tabs show what each step sets.</p><ul>{checks}</ul>"
                 if checks else "")
 
+    def update_complete(self, *_args: object) -> None:
+        """Tell QWizard only when Next's state really changes: each completeChanged makes it re-show the whole
+        page (every card laid out again), which on every keystroke made typing slow."""
+        complete = self.isComplete()
+        if complete != self._complete_told:
+            self._complete_told = complete
+            self.completeChanged.emit()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.commands and self._commands_stale:
+            self.refresh_commands()
+
     def _model_changed(self, _name: str) -> None:
-        if self.isVisible():
+        self._commands_stale = True
+        if self.isVisible() and self.tabs.currentWidget() is self.commands:
             self._commands_timer.start()
-        self.completeChanged.emit()
+        self.update_complete()
 
     def _model_replaced(self) -> None:
         if self.isVisible():
@@ -254,4 +271,4 @@ class PhasePage(QWizardPage):
 
     def _session_run_changed(self, key: str, *_rest: object) -> None:
         if key in (self.run_key, ALL):
-            self.completeChanged.emit()
+            self.update_complete()

@@ -70,6 +70,7 @@ class FieldRow(QWidget):
     def __init__(self, spec: FieldSpec, model: ScenarioModel, *, on_browse: Callable[[FieldSpec], None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._shown: tuple[str | None, bool, bool] | None = None  # what show_message last showed
         self.spec = spec
         self._model = model
         self._writing = False
@@ -144,6 +145,10 @@ class FieldRow(QWidget):
         self.show_placeholder()  # called on every change of any field, which is when a derived value changes
         message = self._model.scenario.field_error(self.spec.name)
         raw = getattr(self._model.scenario, self.spec.name)
+        shown = (message, not raw, self.touched)
+        if shown == self._shown:  # every key of any field comes here: touch the widgets only on a change
+            return
+        self._shown = shown
         if not message:
             self.message.hide()
             self.message.clear()
@@ -202,6 +207,7 @@ class FieldForm(QWidget):
         self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.rows: dict[str, FieldRow] = {}
         self.labels: dict[str, QLabel] = {}
+        self._visible: dict[str, bool] = {}
         for spec in specs:
             row = FieldRow(spec, model, on_browse=on_browse)
             label = QLabel(mnemonics.label(spec.label))
@@ -233,7 +239,10 @@ class FieldForm(QWidget):
     def update_visibility(self) -> None:
         topology = self._model.scenario.topology_or_default
         for row in self.rows.values():
-            self.layout_.setRowVisible(row, row.spec.relevant(topology))
+            visible = row.spec.relevant(topology)
+            if visible != self._visible.get(row.spec.name):  # a relayout only when a row comes or goes
+                self._visible[row.spec.name] = visible
+                self.layout_.setRowVisible(row, visible)
 
     def visible_specs(self) -> list[FieldSpec]:
         topology = self._model.scenario.topology_or_default
