@@ -30,7 +30,8 @@ from wizard.ui.pages.ids import COMPLETION_ID, PHASE_BY_ID
 
 pytestmark = pytest.mark.gui
 
-INTERNAL = re.compile(r"\bseed\b|table 00\d|comment \d+", re.IGNORECASE)
+# Internal references, and a command-line flag in the window's advice (wizard.where_to gives the window's place).
+INTERNAL = re.compile(r"\bseed\b|table 00\d|comment \d+|(?<![\w-])--[a-z][a-z0-9-]+", re.IGNORECASE)
 
 TOPOLOGIES = {
     "exchange-hybrid+sfb-se-hybrid": (Topology(ExchangeKind.HYBRID, ExchangeVersion.SE, SfbKind.HYBRID, SfbVersion.SE),

@@ -226,7 +226,7 @@ def test_window_size_and_splitters_are_remembered(make_wizard, qtbot):
     wizard = make_wizard(Scenario())
     screen = wizard.screen().availableGeometry()
     assert wizard.width() <= screen.width() and wizard.height() <= screen.height()
-    wizard.resize(QSize(680, 500))
+    wizard.resize(QSize(790, 540))
     wizard.go_to(PHASE_IDS[Phase.AUTODISCOVER])
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: page.splitter.sizes()[0] > 0, timeout=5000)
@@ -237,7 +237,19 @@ def test_window_size_and_splitters_are_remembered(make_wizard, qtbot):
     wizard.model.replace(wizard.model.scenario)
     wizard.close()
     again = make_wizard(Scenario())
-    assert (again.width(), again.height()) == (680, 500)
+    assert (again.width(), again.height()) == (790, 540)
     again.go_to(PHASE_IDS[Phase.AUTODISCOVER])
     page = again.currentPage()
     qtbot.waitUntil(lambda: page.splitter.sizes() == moved, timeout=5000)
+
+
+def test_the_pages_own_line_reads_the_same_summary(make_wizard, qtbot):
+    with Lab.start(()) as lab:
+        wizard = make_wizard(lab.scenario, settings=lab.settings)
+        wizard.go_to(PHASE_IDS[Phase.AUTODISCOVER])
+        wait_for_checks(qtbot, wizard)
+        state = wizard.currentPage().checks.state
+        qtbot.waitUntil(lambda: state.text().startswith("Ready: all"), timeout=5000)
+        wizard.model.set("sip_domains", ["fabrikam.com"])
+        qtbot.waitUntil(lambda: state.text().startswith("Out of date"), timeout=5000)
+        assert wizard.step_summary(Phase.AUTODISCOVER).headline in state.text()

@@ -8,8 +8,8 @@ import html
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from wizard.probes.result import ProbeResult, Status
 from wizard.topology import Phase
+from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import plan
 from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS
@@ -77,6 +77,7 @@ class ChecksPanel(QWidget):
         self._ticker.timeout.connect(self._tick)
         session = services.session
         session.runStarted.connect(self._run_changed)
+        session.resultsChanged.connect(coalesced(self, self._show_summary))  # out of date shows at once
         session.runEnded.connect(self._run_ended)
         self._outcome = ""
         self._update_controls()
@@ -154,15 +155,11 @@ class ChecksPanel(QWidget):
             else:
                 self.progress.setFormat(f"{len(done)} of {len(self.list.cards)} checks" if self.list.cards
                                         else "No checks")
-                self.state.setText(_summary_text(done))
+                self._show_summary()
 
-
-def _summary_text(results: list[ProbeResult]) -> str:
-    if not results:
-        return ""
-    counts: dict[Status, int] = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-    words = {Status.PASS: "passed", Status.WARN: "warning(s)", Status.FAIL: "failed", Status.ERROR: "could not check",
-             Status.SKIP: "skipped", Status.BLOCKED: "blocked", Status.NOT_RUN: "not run"}
-    return ", ".join(f"{counts[s]} {words[s]}" for s in Status if counts.get(s))
+    def _show_summary(self) -> None:
+        """The step's one summary (the step list's and the banner's): its headline and its counts."""
+        if self.running or self._outcome not in ("", "done"):
+            return
+        summary = self._services.session.summary(self.phase)
+        self.state.setText(f"{summary.headline} · {summary.detail}" if summary.detail else summary.headline)

@@ -33,6 +33,7 @@ from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import PlannedProbe, ProbeSession
 from wizard.ui.status_style import PENDING, RUNNING, STALE, STATUS_COLOURS, STATUS_WORDS, status_pixmap
+from wizard.where_to import for_window
 
 ICON_SIZE = 18
 INDENT = 28
@@ -235,9 +236,9 @@ def result_text(title: str, status_word: str, result: ProbeResult | None) -> str
     lines = [title, f"Status: {status_word}"]
     if result is not None:
         if result.detail:
-            lines.append(f"Detail: {result.detail}")
+            lines.append(f"Detail: {for_window(result.detail)}")
         if result.remediation:
-            lines.append(f"What to do: {result.remediation}")
+            lines.append(f"What to do: {for_window(result.remediation)}")
         if result.target:
             lines.append(f"Target: {result.target}")
         lines += [f"{e.label}: {e.value}" for e in result.evidence]
@@ -247,12 +248,12 @@ def result_text(title: str, status_word: str, result: ProbeResult | None) -> str
 
 def _details_html(result: ProbeResult) -> str:
     parts = []
-    if result.detail:
-        parts.append(f"<p style='margin:0 0 4px 0'>{_text(result.detail)}</p>")
+    if result.detail:  # the window's places for settings, never a command-line flag
+        parts.append(f"<p style='margin:0 0 4px 0'>{_text(for_window(result.detail))}</p>")
     if result.remediation:
         colour = STATUS_COLOURS[Status.FAIL.value if result.status.is_problem else Status.WARN.value]
         parts.append(f"<p style='margin:4px 0'><b style='color:{colour}'>What to do:</b> "
-                     f"{_text(result.remediation)}</p>")
+                     f"{_text(for_window(result.remediation))}</p>")
     rows = [("Target", result.target)] if result.target else []
     rows += [(e.label, e.value) for e in result.evidence]
     if rows:
