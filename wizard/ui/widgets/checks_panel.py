@@ -162,4 +162,6 @@ class ChecksPanel(QWidget):
         if self.running or self._outcome not in ("", "done"):
             return
         summary = self._services.session.summary(self.phase)
-        self.state.setText(f"{summary.headline} · {summary.detail}" if summary.detail else summary.headline)
+        plain = summary.status in ("pass", "pending")  # "Ready: all 11 checks passed" says it all
+        both = f"{summary.headline} · {summary.detail}"
+        self.state.setText(summary.headline if plain or not summary.detail else both)

@@ -57,7 +57,7 @@ class ReadinessBanner(QFrame):
     def show_step(self, summary: StepSummary) -> None:
         """The step's one status (wizard.step_status), the same the step list shows: its headline, its counts, and
         when it is settled the first root causes, each with how many checks it kept from running."""
-        detail = html.escape(summary.detail)
+        detail = "" if summary.status == "pass" else html.escape(summary.detail)  # the headline counts the passes
         if summary.status not in (RUNNING, STALE) and summary.current:
             detail += "".join(f"<br>\u2022 {html.escape(c.result.title)}"
                               + (f" (blocks {len(c.blocked)})" if c.blocked else "")
