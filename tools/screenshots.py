@@ -33,6 +33,10 @@ class AutoAnswers:
         self.asked.append(title)
         return True
 
+    def confirm_with_option(self, title: str, *_a: object, **_k: object) -> tuple[bool, bool]:
+        self.asked.append(title)
+        return True, False
+
     def __getattr__(self, name: str) -> object:
         def answer(*_a: object, **_k: object) -> None:
             self.asked.append(name)

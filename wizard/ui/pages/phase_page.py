@@ -50,6 +50,7 @@ class PhasePage(QWizardPage):
     phase: Phase
     # Letters of this page's own buttons (Re-check, Stop, Copy, Save; subclasses add theirs), kept off the fields.
     BUTTON_LETTERS = "rsyv"
+    VALUES_SHARE = 0.42  # at most this much of the page for the values above the checks
     form: FieldForm
     checks: ChecksPanel
     commands: CommandsView
@@ -171,7 +172,7 @@ class PhasePage(QWizardPage):
         if wanted < 0:
             wanted = self.top.sizeHint().height()
         wanted += 2
-        top = min(wanted, int(total * 0.42)) if self.top_scroll.isVisibleTo(self) else 0
+        top = min(wanted, int(total * self.VALUES_SHARE)) if self.top_scroll.isVisibleTo(self) else 0
         self.splitter.setSizes([top, total - top])
 
     def cleanupPage(self) -> None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 class VerificationPage(PhasePage):
     BUTTON_LETTERS = PhasePage.BUTTON_LETTERS + "podl" + "icn"  # + the Trust graph tab's buttons
+    VALUES_SHARE = 0.3  # the banner is above: the checklist keeps most of the page
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, Phase.VERIFICATION, parent)
