@@ -48,7 +48,8 @@ def test_a_root_cause_comes_first_with_the_check_it_blocked_under_it_and_passes_
     card = checks.list.cards[blocked.id]
     assert blocked.blocked_by == (cause.result.id,)
     assert card.layout().contentsMargins().left() > checks.list.cards[cause.result.id].layout().contentsMargins().left()
-    assert f"blocked by “{cause.result.title}”" in card.status_text.text()
+    assert f"blocked by “{cause.result.title}”" in card.status_text.toolTip()
+    assert "Not checked: blocked" in card.status_text.text()
     header = checks.list.findChild(type(card.title), "problems_header")
     assert header.isVisibleTo(checks) and "1 root cause(s) with the 1 check(s) they blocked" in header.text()
     assert wizard.session.summary(Phase.PARTNER_APPLICATIONS).causes == 1  # the banner's count is the same

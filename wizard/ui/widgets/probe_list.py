@@ -36,6 +36,7 @@ from wizard.ui.status_style import PENDING, RUNNING, STALE, STATUS_COLOURS, STAT
 from wizard.where_to import for_window
 
 ICON_SIZE = 18
+STALE_WORD = "Out of date"
 INDENT = 28
 PROBLEM_STATES = frozenset({Status.FAIL.value, Status.ERROR.value, Status.BLOCKED.value, Status.WARN.value,
                             Status.NOT_RUN.value})
@@ -177,7 +178,10 @@ class ProbeCard(QFrame):
         if previous is None or previous[0] != state or previous[2] != stale:
             self.badge.setPixmap(status_pixmap(shown_state, ICON_SIZE, self.devicePixelRatioF()))
         colour = STATUS_COLOURS.get(shown_state, STATUS_COLOURS[PENDING])
-        self.status_text.setText(f'<span style="color:{colour}">{html.escape(word)}</span>')
+        # In the row the short word (the card sits under its cause, or is marked out of date); whole in the tooltip.
+        short = STALE_WORD if self.out_of_date else STATUS_WORDS.get(state, state)
+        self.status_text.setText(f'<span style="color:{colour}">{html.escape(short)}</span>')
+        self.status_text.setToolTip(word)
         self.elapsed.setText(format_elapsed(result.elapsed_ms) if result is not None and state != RUNNING else "")
         if previous is None or previous[2] != stale:
             title_font = QFont(self.title.font())
