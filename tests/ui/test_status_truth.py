@@ -253,3 +253,17 @@ def test_the_pages_own_line_reads_the_same_summary(make_wizard, qtbot):
         wizard.model.set("sip_domains", ["fabrikam.com"])
         qtbot.waitUntil(lambda: state.text().startswith("Out of date"), timeout=5000)
         assert wizard.step_summary(Phase.AUTODISCOVER).headline in state.text()
+
+
+def test_a_defect_while_asking_before_leaving_is_logged_and_next_goes_on(make_wizard, qtbot, caplog):
+    with Lab.start(("metadata-404",)) as lab:
+        wizard = make_wizard(lab.scenario, settings=lab.settings)
+        wizard.go_to(PHASE_IDS[Phase.PARTNER_APPLICATIONS])
+        wait_for_checks(qtbot, wizard)
+
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("a defect in the dialog")
+
+        wizard.dialogs.confirm_with_option = broken
+        assert wizard.currentPage().validatePage() is True
+        assert "asking before leaving partner-applications failed" in caplog.text

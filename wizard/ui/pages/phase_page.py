@@ -9,6 +9,7 @@ A page builds its widgets the first time it is shown, so the window opens as fas
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from wizard.ui.widgets.checks_panel import ChecksPanel
     from wizard.ui.widgets.command_view import CommandsView
     from wizard.ui.widgets.field_form import FieldForm
+
+log = logging.getLogger(__name__)
 
 SUBTITLES: dict[Phase, str] = {
     Phase.PREREQUISITES: "The servers and names the integration relies on; every name must resolve.",
@@ -188,7 +191,18 @@ class PhasePage(QWizardPage):
         return next_page_id(self.services.model.scenario.topology_or_default, self.phase)
 
     def validatePage(self) -> bool:
-        """Leaving a step whose checks failed or are out of date is allowed, after saying so once (no network)."""
+        """Leaving a step whose checks failed or are out of date is allowed, after saying so once (no network).
+
+        Qt calls this from C++: an exception escaping it would take the process down before the crash dialog
+        could say anything, so a defect here is logged and Next goes on.
+        """
+        try:
+            return self._ask_before_leaving()
+        except Exception:
+            log.exception("asking before leaving %s failed", self.phase.value)
+            return True
+
+    def _ask_before_leaving(self) -> bool:
         from wizard.probes.result import Status
         from wizard.step_status import STALE
 
