@@ -99,11 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the GUI thread's later changes")
     args = parser.parse_args(argv)
 
-    import tempfile
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # the benchmarks folder is not a package
+    from user_folders import private_user_folders
 
-    folder = tempfile.mkdtemp(prefix="page-change-bench-")
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[name] = folder
+    private_user_folders("page-change-bench-")
 
     from wizard.lab.serve import lab_process, settings_from_json
     from wizard.scenario import Scenario
