@@ -233,6 +233,7 @@ class SetupWizard(QWizard):
                                         or self.session.is_running(ALL)):
                 status = self.step_summary(phase).status
             entries.append(PageEntry(page_id, phase.title, applies, status, page_id in self._visited))
+        entries.append(PageEntry(COMPLETION_ID, "Summary", True, PENDING, COMPLETION_ID in self._visited))
         self.page_list.show_entries(entries, self.currentId(), topology.label)
 
     def step_summary(self, phase: Phase) -> StepSummary:
@@ -577,7 +578,7 @@ class SetupWizard(QWizard):
         self.accept_untrusted_action.toggled.connect(self._tools_accept_untrusted)
         tools.addAction(self.accept_untrusted_action)
 
-        for number, page_id in enumerate((START_ID, *PHASE_IDS.values()), 1):  # Ctrl+1 … Ctrl+8: go to step N
+        for number, page_id in enumerate((START_ID, *PHASE_IDS.values(), COMPLETION_ID), 1):  # Ctrl+1 … Ctrl+9
             step = QAction(f"Go to step {number}", self)
             step.setObjectName(f"action_step_{number}")
             step.setShortcut(QKeySequence(f"Ctrl+{number}"))
