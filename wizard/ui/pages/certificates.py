@@ -27,9 +27,15 @@ PFX_SUFFIXES = (".pfx", ".p12")
 
 
 def _load_file(path: str, password: bytes | None) -> object:
+    """The certificate's facts, or the CertificateLoadError saying why not: a path being typed, one key at a
+    time, names no file most of the time, which is an answer for the panel, not a defect to log."""
     from wizard.probes.formats.certificate import load_certificate_file
+    from wizard.probes.net.errors import CertificateLoadError
 
-    return load_certificate_file(path, password)
+    try:
+        return load_certificate_file(path, password)
+    except CertificateLoadError as exc:
+        return exc
 
 
 def _store_certificates() -> list[CertificateFacts]:
@@ -150,7 +156,9 @@ class CertificatesPage(PhasePage):
         worker.start(self.services.session.pool)
 
     def _loaded(self, worker: Worker, facts: object) -> None:
-        if worker is self._loader:
+        if isinstance(facts, Exception):
+            self._load_failed(worker, facts)
+        elif worker is self._loader:
             self.panel.show_facts(facts)
 
     def _load_failed(self, worker: Worker, exc: object) -> None:
