@@ -59,6 +59,9 @@ def scenario_from_args(args: argparse.Namespace, *, base: Scenario | None = None
     return scenario
 
 
+LAB_TOPOLOGIES = ("onprem", "hybrid", "teams", "online")  # the demo lab's; online: the old name of teams
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a mistake is one line and a hint (not 26 lines of usage), and no flag is abbreviated."""
 

@@ -27,11 +27,12 @@ from wizard.examples import example_for
 from wizard.topology import ExchangeKind, ExchangeVersion, SfbKind, SfbVersion, Topology
 from wizard.ui.help_texts import help_html
 from wizard.ui.pages.ids import COMPLETION_ID, PHASE_BY_ID
+from wizard.where_to import CLI_FLAG
 
 pytestmark = pytest.mark.gui
 
 # Internal references, and a command-line flag in the window's advice (wizard.where_to gives the window's place).
-INTERNAL = re.compile(r"\bseed\b|table 00\d|comment \d+|(?<![\w-])--[a-z][a-z0-9-]+", re.IGNORECASE)
+INTERNAL = re.compile(rf"\bseed\b|table 00\d|comment \d+|{CLI_FLAG.pattern}", re.IGNORECASE)
 
 TOPOLOGIES = {
     "exchange-hybrid+sfb-se-hybrid": (Topology(ExchangeKind.HYBRID, ExchangeVersion.SE, SfbKind.HYBRID, SfbVersion.SE),

@@ -19,10 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from wizard.cli import UsageError, add_scenario_arguments
+from wizard.cli import LAB_TOPOLOGIES, UsageError, add_scenario_arguments
 from wizard.commands.network_options import add_network_arguments, settings_from_args
 from wizard.commands.progress import Progress
-from wizard.commands.verify import LAB_TOPOLOGIES, output_path, print_table, save_report
+from wizard.commands.verify import output_path, print_table, save_report
 from wizard.discovery.check import CheckOutcome, run_check
 from wizard.discovery.query import Query, parse_query
 from wizard.fields import FIELDS, Kind

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from wizard.advisories import advisories
-from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
+from wizard.cli import LAB_TOPOLOGIES, UsageError, add_scenario_arguments, scenario_from_args
 from wizard.commands.network_options import add_network_arguments, settings_from_args
 from wizard.commands.progress import Progress
 from wizard.fields import FIELDS
@@ -37,7 +37,6 @@ from wizard.safe_text import clean_line, indented_block
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
-LAB_TOPOLOGIES = ("onprem", "hybrid", "teams", "online")  # online: the old name of teams (Exchange Server + Teams)
 PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
 
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.SKIP: "2",

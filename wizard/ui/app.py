@@ -66,11 +66,8 @@ def build_wizard(scenario: Scenario | None = None, *, settings: ProbeSettings | 
     return SetupWizard(scenario or Scenario(), effective, preferences=preferences, persist_settings=persist)
 
 
-LAB_TOPOLOGIES = ("onprem", "hybrid", "teams", "online")  # as verify and check take them (online: teams' old name)
-
-
 def _parser() -> argparse.ArgumentParser:
-    from wizard.cli import OneLineParser
+    from wizard.cli import LAB_TOPOLOGIES, OneLineParser
 
     parser = OneLineParser(prog="python -m wizard", description="Open the integration wizard.")
     parser.add_argument("scenario", nargs="?", help="a scenario file to open")

@@ -33,7 +33,7 @@ from wizard import where_to
 from wizard.probes.context import ProbeContext
 from wizard.probes.deadlines import CURRENT, Deadline, Stage
 from wizard.probes.formats import json_safe
-from wizard.probes.net import sockets
+from wizard.probes.net import USER_AGENT, sockets
 from wizard.probes.net.dns import DnsClient
 from wizard.probes.net.errors import (
     BadDocumentError,
@@ -68,7 +68,6 @@ from wizard.probes.net.tunnel import Tunnel, open_tunnel, proxy_connect_error, p
 from wizard.probes.result import Cause
 
 E = TypeVar("E", bound=BaseException)
-USER_AGENT = "sfb-exchange-wizard (verification probe)"
 
 # Answers read only because the admin accepted untrusted TLS, noted for the probe that is running in
 # this thread's context (set by the probe boundary), so its result can become a warning.

@@ -15,6 +15,7 @@ import socket
 from dataclasses import dataclass
 
 from wizard.probes.context import ProbeContext
+from wizard.probes.net import USER_AGENT
 from wizard.probes.net.errors import (
     M365_ENDPOINTS_DOC,
     NetError,
@@ -28,7 +29,6 @@ from wizard.probes.net.proxy import Proxy, ProxySource
 MAX_HEAD = 16 * 1024
 CRLF = b"\r\n"  # HTTP's line end on the wire
 SHOWN = 60  # characters of a proxy's reason phrase or odd answer quoted in a verdict
-USER_AGENT = "sfb-exchange-wizard (verification probe)"
 
 
 @dataclass(frozen=True)
