@@ -174,7 +174,7 @@ class ProbeSession(QObject):
         run = self._runs.get(ALL if phase is None else phase.value)
         if run is not None:
             return [p.id for p in run.planned]
-        key = (repr(self._model.scenario.to_dict()), self.settings.login_base_url)  # the plan follows the values
+        key = self.settings.login_base_url  # a change of the values empties the cache (_mark_stale, clear)
         if self._plan_cache.get("key") != key:  # one plan of every phase per change of the values
             self._plan_cache = {"key": key, "all": plan(self._model.scenario, None, self.settings)}
         planned: list[PlannedProbe] = self._plan_cache["all"]
@@ -262,6 +262,7 @@ class ProbeSession(QObject):
     def clear(self) -> None:
         """A different scenario was loaded: old results say nothing about it."""
         self.cancel_all()
+        self._plan_cache = {}
         self._results.clear()
         self._stale.clear()
         self.resultsChanged.emit()
@@ -319,6 +320,7 @@ class ProbeSession(QObject):
         forget_imported_sources()  # the probes' modules are imported by now
 
     def _mark_stale(self, _name: str) -> None:
+        self._plan_cache = {}  # the plan follows the values: planned again when next asked
         if self._results:
             self._stale.update(self._results)
             self.resultsChanged.emit()
