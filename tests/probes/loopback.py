@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from wizard.lab.listeners import bind_same_port
+
 _KEYS: dict[tuple[int, int], rsa.RSAPrivateKey] = {}
 _KEY_LOCK = threading.Lock()
 
@@ -112,13 +114,10 @@ class StubDns:
 
     def __init__(self, behaviour: DnsBehaviour, address: str = "127.0.0.1") -> None:
         self.behaviour = behaviour
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind((address, 0))
+        # One port for UDP and TCP, tried again when another socket holds the TCP side (seen in CI).
+        self.udp, self.tcp = bind_same_port([(address, socket.SOCK_DGRAM), (address, socket.SOCK_STREAM)],
+                                            backlog=16)
         self.port = self.udp.getsockname()[1]
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind((address, self.port))
-        self.tcp.listen(16)
         self.address = address
         self.queries: list[tuple[str, str]] = []
         self._stop = threading.Event()

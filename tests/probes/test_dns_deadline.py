@@ -21,6 +21,7 @@ import dns.rcode
 import dns.rrset
 import pytest
 
+from wizard.lab.listeners import bind_same_port
 from wizard.probes.context import CancelledError, ProbeContext, ProbeSettings
 from wizard.probes.dns import ResolvesProbe
 from wizard.probes.net.dns import DnsClient
@@ -51,15 +52,13 @@ class ScriptedDns:
 
     def __init__(self, script: Script, *, tcp: str | None = "answer") -> None:
         self.script, self.tcp_mode = script, tcp
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind((ADDRESS, 0))
+        kinds = [socket.SOCK_DGRAM] + ([socket.SOCK_STREAM] if tcp is not None else [])
+        bound = bind_same_port([(ADDRESS, kind) for kind in kinds], backlog=8)
+        for sock in bound:
+            sock.setblocking(True)
+        self.udp = bound[0]
         self.port = self.udp.getsockname()[1]
-        self.tcp: socket.socket | None = None
-        if tcp is not None:
-            self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            self.tcp.bind((ADDRESS, self.port))
-            self.tcp.listen(8)
+        self.tcp: socket.socket | None = bound[1] if tcp is not None else None
         self.queries: list[tuple[str, str]] = []  # (name, "udp" | "tcp")
         self._stop = threading.Event()
         self._held: list[socket.socket] = []
