@@ -40,6 +40,24 @@ if TYPE_CHECKING:
     from wizard.ui.widgets.topology_view import TopologyView
 
 
+class VersionCombo(QComboBox):
+    """A product-version list whose open list is wide enough for each whole name.
+
+    The list is sized when first opened: reaching for the combo's view while the page is built makes
+    PySide create the Python enums of every item-view class (~5 ms of start-up)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sized = False
+
+    def showPopup(self) -> None:
+        if not self._sized:
+            self._sized = True
+            view = self.view()
+            view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 8)
+        super().showPopup()
+
+
 class ChoiceGroup(QGroupBox):
     """Radio buttons for one choice field, optionally with a version combo under it."""
 
@@ -76,7 +94,7 @@ class ChoiceGroup(QGroupBox):
         if version is not None:
             row = QFormLayout()
             row.setContentsMargins(0, 4, 0, 0)
-            self.version = QComboBox()
+            self.version = VersionCombo()
             self.version.setObjectName(f"field_{version.name}")
             self.version.setToolTip(version.help)
             # Long product names: the closed combo may clip one, the open list shows each whole.
@@ -84,8 +102,6 @@ class ChoiceGroup(QGroupBox):
             self.version.setMinimumContentsLength(22)
             # Values by position (item data would go through QVariant, which is slow to start up).
             self.version.addItems([choice_label(version.name, value) for value in version.choices])
-            view = self.version.view()
-            view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 8)
             self.version.activated.connect(lambda index: self._model.set(version.name, version.choices[index]))
             self.version_label = QLabel(mnemonics.label("Version"))
             self.version_label.setBuddy(self.version)
@@ -154,9 +170,13 @@ class ReflowingScroll(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[QBoxLayout] = []
+        # A viewport made here is known to Python: asking Qt for its own one makes PySide find the widget's
+        # class among every QWidget subclass, creating some 55 Python enums (~20 ms) before the first paint.
+        self._viewport = QWidget()
+        self.setViewport(self._viewport)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self.reflow(self.viewport().width())
+        self.reflow(self._viewport.width())
         super().resizeEvent(event)
 
     def reflow(self, width: int) -> None:
