@@ -13,10 +13,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from wizard.probes.result import ProbeResult, Status
-from wizard.probes.summary import root_causes
+from wizard.probes.summary import RootCause, root_causes
 
 RUNNING = "running"
 PENDING = "pending"  # nothing ran yet
+CANCELLED = "cancelled"  # a check stopped before it ended
 STALE = "stale"  # values changed since the checks ran
 
 _ORDER = (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR, Status.BLOCKED, Status.NOT_RUN, Status.SKIP)
@@ -33,7 +34,7 @@ class StepSummary:
     counts: Mapping[str, int]  # Status values, plus STALE, for the planned checks
     planned: int
     current: tuple[ProbeResult, ...]  # the results that count: planned, current (not out of date)
-    causes: int  # root causes among them
+    root_causes: tuple[RootCause, ...]  # among them, worst first (wizard.probes.summary)
 
     @property
     def detail(self) -> str:
@@ -42,6 +43,10 @@ class StepSummary:
         if self.counts.get(STALE):
             parts.append(f"{self.counts[STALE]} out of date")
         return " · ".join(parts)
+
+    @property
+    def causes(self) -> int:
+        return len(self.root_causes)
 
     @property
     def trustworthy_pass(self) -> bool:
@@ -60,17 +65,18 @@ def summarise_step(planned: Sequence[str], results: Mapping[str, ProbeResult], s
         counts[result.status.value] += 1
     counts[STALE] = len(out_of_date)
     missing = len(ids) - len(current) - len(out_of_date)
-    causes = len(root_causes(list(current))) if current else 0
+    roots = tuple(root_causes(list(current))) if current else ()
+    causes = len(roots)
     if running:
         return StepSummary(RUNNING, f"Checking… {len(current)} of {len(ids)} checks done", counts, len(ids),
-                           current, causes)
+                           current, roots)
     if not ids:
-        return StepSummary(Status.SKIP.value, "No checks apply to this step", counts, 0, current, 0)
+        return StepSummary(Status.SKIP.value, "No checks apply to this step", counts, 0, current, ())
     if not current and not out_of_date:
-        return StepSummary(PENDING, "Not checked yet", counts, len(ids), current, 0)
+        return StepSummary(PENDING, "Not checked yet", counts, len(ids), current, ())
     if out_of_date:
         return StepSummary(STALE, f"Out of date: values changed since {len(out_of_date)} of {len(ids)} checks ran; "
-                           "check again", counts, len(ids), current, causes)
+                           "check again", counts, len(ids), current, roots)
     counts[Status.NOT_RUN.value] += missing
     passed, warned = counts[Status.PASS.value], counts[Status.WARN.value]
     if counts[Status.FAIL.value] or counts[Status.ERROR.value]:
@@ -87,4 +93,4 @@ def summarise_step(planned: Sequence[str], results: Mapping[str, ProbeResult], s
         headline = f"Ready: all {passed} checks passed" + (f" ({skipped} skipped)" if skipped else "")
     else:
         status, headline = Status.SKIP.value, "Every check was skipped for these values"
-    return StepSummary(status, headline, counts, len(ids), current, causes)
+    return StepSummary(status, headline, counts, len(ids), current, roots)

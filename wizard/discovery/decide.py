@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wizard import where_to
-from wizard.discovery.lookups import Lookup, Lookups, is_online
+from wizard.discovery.lookups import Lookup, Lookups
 from wizard.discovery.query import Query
+from wizard.microsoft_online import is_microsoft_online
 from wizard.probes.result import Cause, Evidence, ProbeResult, Status
 from wizard.run_document import DiscoveredValue
 from wizard.topology import ExchangeKind, Phase, SfbKind
@@ -36,7 +37,7 @@ def _own(lookup: Lookup | None) -> str:
     """The first host a lookup found that is the organisation's own (not Microsoft 365's)."""
     if lookup is None:
         return ""
-    return next((f.value for f in lookup.found if not is_online(f.value)), "")
+    return next((f.value for f in lookup.found if not is_microsoft_online(f.value)), "")
 
 
 def _errored(*lookups: Lookup | None, results: dict[str, ProbeResult]) -> list[ProbeResult]:
@@ -85,12 +86,12 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
     # Exchange
     auto, srv = lookups.autodiscover, lookups.autodiscover_srv
     online_box = lookups.online_mailbox is not None and lookups.online_mailbox.in_online
-    exchange_host = auto.canonical if auto.canonical and not is_online(auto.canonical) else ""
+    exchange_host = auto.canonical if auto.canonical and not is_microsoft_online(auto.canonical) else ""
     exchange_source = f"{auto.name} CNAME {auto.canonical}" if exchange_host and exchange_host != auto.name else ""
     if not exchange_host:
         exchange_host, exchange_source = _own(lookups.exchange_v2), (
             lookups.exchange_v2.found[0].source if lookups.exchange_v2 and lookups.exchange_v2.found else "")
-    if not exchange_host and auto.found and not is_online(auto.canonical or auto.name):
+    if not exchange_host and auto.found and not is_microsoft_online(auto.canonical or auto.name):
         exchange_host, exchange_source = auto.name, auto.found[0].source
     exchange_kind = ""
     if exchange_host:
@@ -101,7 +102,7 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
         if not online_box:
             notes.append("Exchange was checked as Exchange Server; if some mailboxes are in Exchange Online, "
                          f"{give('exchange', 'hybrid')}.")
-    elif online_box or (auto.canonical and is_online(auto.canonical)):
+    elif online_box or (auto.canonical and is_microsoft_online(auto.canonical)):
         exchange_kind = ExchangeKind.ONLINE.value
     if exchange_kind:
         why = ("Exchange Online answers Autodiscover v2 for the mailbox" if online_box
@@ -119,7 +120,7 @@ def decide(query: Query, lookups: Lookups, results: dict[str, ProbeResult], give
     pool = _own(lookups.sip_internal) or _own(lookups.lyncdiscover_internal_answer)
     external_web = _own(lookups.lyncdiscover_answer)
     sip_records = [lookups.sip_internal, lookups.sip_external, lookups.sip_federation, lookups.lyncdiscover]
-    points_online = any(is_online(f.value) for p in sip_records for f in p.found) or is_online(
+    points_online = any(is_microsoft_online(f.value) for p in sip_records for f in p.found) or is_microsoft_online(
         lookups.lyncdiscover.canonical)
     sfb_kind = ""
     if pool:

@@ -14,6 +14,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from wizard import validation
 from wizard.discovery.query import Query
+from wizard.microsoft_online import is_microsoft_online
 from wizard.probes.base import BaseProbe, Finding, Need, Net, passed, skipped
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.autodiscover_v2 import NotAutodiscoverV2Error, autodiscover_v2_url, parse_v2
@@ -27,14 +28,7 @@ from wizard.topology import Phase
 
 ABSENT = (NxDomainError, NoAnswerError, SrvNotAvailableError)  # the name is not published: an answer
 # Where Microsoft's online services live: a record pointing here means the service is Microsoft 365's.
-ONLINE_SUFFIXES = (".online.lync.com", ".outlook.com", ".office365.com", ".microsoft.com", ".office.com",
-                   ".microsoftonline.com", ".lync.com")
 AUTODISCOVER_ROOT = "/Autodiscover/AutodiscoverService.svc/root"
-
-
-def is_online(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    return any(host.endswith(suffix) or host == suffix[1:] for suffix in ONLINE_SUFFIXES)
 
 
 def checked_host(value: str) -> str:
@@ -169,7 +163,7 @@ class OnlineMailboxLookup(Lookup):
         if answer.is_error:
             return passed(f"Exchange Online has no mailbox for the address ({answer.error_code}).")
         host = checked_host(urlsplit(answer.url).hostname or "")
-        self.in_online = is_online(host)
+        self.in_online = is_microsoft_online(host)
         if self.in_online:
             self.keep(Found(host, f"Exchange Online Autodiscover v2: EWS {answer.url}"))
         return passed(f"Exchange Online answers with {answer.url}.", Evidence("EWS URL", answer.url))
@@ -189,7 +183,7 @@ class OwaVersionLookup(Lookup):
     def host(self) -> str:
         for source in self.sources:
             host = getattr(source, "canonical", "") or source.first
-            if host and not is_online(host):
+            if host and not is_microsoft_online(host):
                 return host
         return ""
 
@@ -226,7 +220,7 @@ class LyncdiscoverLookup(Lookup):
         if not self.dns_lookup.found:
             return skipped(f"Not asked: {self.dns_lookup.name} is not published.")
         url = self.target
-        if is_online(self.dns_lookup.canonical):
+        if is_microsoft_online(self.dns_lookup.canonical):
             url = f"https://{self.dns_lookup.canonical}{AUTODISCOVER_ROOT}?originalDomain={quote(self.query.domain)}"
         response = Net(ctx).http.fetch(url, headers={"Accept": "application/json"})
         if response.status != 200:

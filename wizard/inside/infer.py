@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from wizard.fields import FIELD_BY_NAME, FIELDS, Kind
 from wizard.inside.collected import CollectedData, ExchangeCollection, SfbCollection
+from wizard.microsoft_online import is_microsoft_online
 from wizard.probes.formats.exchange_build import parse_build
 from wizard.run_document import DiscoveredValue
 from wizard.scenario import Scenario
@@ -24,8 +25,6 @@ from wizard.topology import ExchangeKind, SfbKind, SfbVersion
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Get-CsServerPatchVersion's component names carry the product (Lync Server 2013 has no such cmdlet).
 _SFB_PRODUCTS = (("subscription edition", SfbVersion.SE), ("2019", SfbVersion.V2019), ("2015", SfbVersion.V2015))
-# Microsoft 365's own names: an ExchangeAutodiscoverUrl there says nothing about the organisation's domain.
-_ONLINE_SUFFIXES = (".outlook.com", ".office365.com", ".microsoftonline.com", ".windows.net", ".lync.com")
 
 
 class MissingValuesError(ValueError):
@@ -59,10 +58,6 @@ def _host(url: str) -> str:
         return (urlsplit(url.strip()).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def _online(host: str) -> bool:
-    return any(host.endswith(suffix) for suffix in _ONLINE_SUFFIXES)
 
 
 def _name(path: str) -> str:
@@ -128,7 +123,7 @@ def _sfb_values(sfb: tuple[SfbCollection, ...]) -> list[_Found]:
                             "set otherwise; give --sip-domain to check the realm against the real one)"))
     if config is not None:
         host = _host(config.exchange_autodiscover_url)
-        if host.startswith("autodiscover.") and not _online(host):
+        if host.startswith("autodiscover.") and not is_microsoft_online(host):
             found.append(_Found("smtp_domain", host.removeprefix("autodiscover."),
                                 f"{file}, Get-CsOAuthConfiguration ExchangeAutodiscoverUrl host {host} "
                                 "(autodiscover.<SMTP domain>)"))

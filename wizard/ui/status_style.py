@@ -12,11 +12,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPainterPath, QPen, QPixmap
 
 from wizard.probes.result import Status
-
-RUNNING = "running"
-PENDING = "pending"
-CANCELLED = "cancelled"
-STALE = "stale"  # values changed since the check ran: never shown as a pass (wizard.step_status)
+from wizard.step_status import CANCELLED, PENDING, RUNNING, STALE  # one set of status words: the core's
 
 STATUS_COLOURS: dict[str, str] = {
     Status.PASS.value: "#2f9e44",

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 from wizard.probes.result import ProbeResult, Status, SubjectKind, worst
 from wizard.scenario import Scenario
+from wizard.step_status import PENDING
 from wizard.topology import ExchangeKind, ExchangeVersion, Phase, SfbVersion, Topology
 
-PENDING = "pending"
 MORE_POOLS = "pools:more"
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QVBoxLayout
 
 from wizard.probes.context import ProbeSettings
 from wizard.scenario import Scenario, ScenarioFileError
+from wizard.step_status import PENDING
 from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.dialogs import Dialogs, SaveChoice
@@ -38,7 +39,6 @@ from wizard.ui.pages.verification import VerificationPage
 from wizard.ui.preferences import Preferences, data_dir
 from wizard.ui.probe_session import ALL, ProbeSession
 from wizard.ui.services import Services
-from wizard.ui.status_style import PENDING
 from wizard.ui.widgets.page_list import PageEntry, PageList
 from wizard.ui.worker import Worker
 

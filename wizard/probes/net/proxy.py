@@ -24,20 +24,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
+from wizard.microsoft_online import SUFFIXES, is_microsoft_online
+
 if TYPE_CHECKING:
     from wizard.probes.context import ProbeSettings
 
-# Microsoft 365's online endpoints the checks talk to, by the domains Microsoft's "Microsoft 365 URLs and
-# IP address ranges" lists them under: sign-in and tenant discovery (login.microsoftonline.com and the
-# other *.microsoftonline.com hosts, login.windows.net, accounts.accesscontrol.windows.net), Exchange
-# Online (outlook.office365.com, *.outlook.com, *.office365.com), Skype for Business Online and Teams
-# (webdir/sipdir *.online.lync.com, *.lync.com, *.teams.microsoft.com), Microsoft Graph
-# (graph.microsoft.com) and the rest of *.microsoft.com and *.office.com. No organisation's own server
-# lives under these names.
-MICROSOFT_SUFFIXES = (".microsoftonline.com", ".microsoftonline-p.com", ".accesscontrol.windows.net",
-                      ".online.lync.com", ".lync.com", ".outlook.com", ".office365.com", ".office.com",
-                      ".microsoft.com")
-MICROSOFT_HOSTS = frozenset({"login.windows.net"})
+MICROSOFT_SUFFIXES = SUFFIXES  # Microsoft 365's online endpoints (wizard.microsoft_online)
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -165,7 +157,7 @@ def is_microsoft_endpoint(host: str, settings: ProbeSettings) -> bool:
         return False
     if host in (host_of(settings.login_base_url), host_of(settings.autodiscover_v2_base_url)):
         return True
-    return host in MICROSOFT_HOSTS or any(host.endswith(suffix) or host == suffix[1:] for suffix in MICROSOFT_SUFFIXES)
+    return is_microsoft_online(host)
 
 
 def is_loopback(host: str) -> bool:

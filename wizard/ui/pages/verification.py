@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from wizard.step_status import RUNNING, STALE
 from wizard.topology import Phase, Topology
 from wizard.ui.coalesce import coalesced
 from wizard.ui.pages.phase_page import PhasePage
 from wizard.ui.probe_session import ALL
 from wizard.ui.services import Services
-from wizard.ui.status_style import RUNNING, STALE
 
 if TYPE_CHECKING:
     from wizard.step_status import StepSummary

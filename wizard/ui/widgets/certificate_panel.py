@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from wizard.policy import MIN_RSA_KEY_BITS
 from wizard.probes import ids
 from wizard.probes.result import ProbeResult
-from wizard.ui.status_style import PENDING, STATUS_COLOURS, STATUS_WORDS, status_pixmap
+from wizard.step_status import PENDING
+from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS, status_pixmap
 
 RULES: tuple[tuple[str, str], ...] = (
     ("subject", "The Subject contains the SIP domain"),

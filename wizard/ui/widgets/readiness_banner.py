@@ -10,9 +10,8 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wizard.probes.summary import root_causes
-from wizard.step_status import StepSummary
-from wizard.ui.status_style import PENDING, RUNNING, STALE, STATUS_COLOURS, status_pixmap
+from wizard.step_status import PENDING, RUNNING, STALE, StepSummary
+from wizard.ui.status_style import STATUS_COLOURS, status_pixmap
 
 
 class ReadinessBanner(QFrame):
@@ -61,7 +60,7 @@ class ReadinessBanner(QFrame):
         if summary.status not in (RUNNING, STALE) and summary.current:
             detail += "".join(f"<br>\u2022 {html.escape(c.result.title)}"
                               + (f" (blocks {len(c.blocked)})" if c.blocked else "")
-                              for c in root_causes(list(summary.current))[:3])
+                              for c in summary.root_causes[:3])
         self._show(summary.status, summary.headline, detail)
 
     def _show(self, status: str, headline: str, detail_html: str) -> None:

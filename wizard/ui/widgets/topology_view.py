@@ -26,8 +26,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from wizard.step_status import PENDING
 from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS, paint_status_badge
-from wizard.ui.topology_model import PENDING, Diagram, Edge, Node
+from wizard.ui.topology_model import Diagram, Edge, Node
 
 BOX_SHARE = 3.3  # three boxes a row and the gaps between them, in box widths
 MAX_NATURAL_LINES = 40  # the widest picture asked for, in line heights: longer names shrink the font instead
