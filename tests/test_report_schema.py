@@ -94,7 +94,7 @@ def test_the_output_format_follows_the_extension(name):
         assert text.startswith("<!DOCTYPE html>") and "Verdict: Failed" in text
     else:
         assert text.startswith("# Integration report") and "## Verdict: Failed" in text
-        assert "Kept 1 check(s) from running: metadata" in text
+        assert "Kept 1 check from running: metadata" in text
 
 
 def test_an_unknown_extension_is_refused():

@@ -42,7 +42,7 @@ def test_failures_headline_counts_root_causes_and_the_detail_every_status():
     results = {"a": result("a", Status.FAIL), "b": result("b", Status.BLOCKED, ("a",)), "c": result("c", Status.ERROR)}
     summary = summarise_step(["a", "b", "c"], results)
     assert summary.status == "fail" and summary.causes == 2
-    assert summary.headline == "Not ready: 2 problem(s) found in 3 checks"
+    assert summary.headline == "Not ready: 2 problems found in 3 checks"
     assert summary.detail == "1 failed · 1 could not check · 1 not checked: blocked by a problem"
 
 
@@ -54,3 +54,13 @@ def test_running_counts_only_what_this_run_reported():
 def test_nothing_yet_is_pending_and_nothing_planned_is_skipped():
     assert summarise_step(["a"], {}).status == PENDING
     assert summarise_step([], {}).status == Status.SKIP.value
+
+
+def test_counts_read_as_words_not_as_check_s():
+    from wizard.step_status import counted
+
+    assert (counted(1, "check"), counted(0, "check"), counted(2, "problem")) == ("1 check", "0 checks", "2 problems")
+    one = summarise_step(["a"], {"a": result("a", Status.PASS)})
+    assert one.headline == "Ready: the check passed"
+    failed = summarise_step(["a", "b"], {"a": result("a", Status.FAIL), "b": result("b", Status.PASS)})
+    assert failed.headline == "Not ready: 1 problem found in 2 checks"

@@ -17,6 +17,7 @@ from wizard import COMMANDS, __version__
 from wizard.fields import FIELDS, Kind
 from wizard.safe_text import shown
 from wizard.scenario import Scenario, ScenarioFileError
+from wizard.step_status import counted
 
 
 class UsageError(Exception):
@@ -54,7 +55,7 @@ def scenario_from_args(args: argparse.Namespace, *, base: Scenario | None = None
     if problems:
         name, message = next(iter(problems.items()))
         flag = next(s.flag for s in FIELDS if s.name == name)
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {counted(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
         raise UsageError(f"{flag}: {message}{more}")
     return scenario
 

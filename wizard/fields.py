@@ -141,7 +141,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               Phase.HYBRID, validation.fqdn, required=_ex_onprem_with_teams_only,
               relevant=_ex_onprem_with_tenant, placeholder="dc01.contoso.com"),
     FieldSpec("test_sip_uri", "Test user SIP address", Kind.TEXT,
-              "An SfB-enabled user with a mailbox, for Test-CsExStorageConnectivity.",
+              "A user with a mailbox to test with (on Skype for Business Server, Test-CsExStorageConnectivity "
+              "writes to it).",
               Phase.VERIFICATION, validation.sip_uri, placeholder="sip:user@contoso.com"),
     FieldSpec("test_mailbox", "Test user mailbox (SMTP address)", Kind.TEXT,
               "The same user's primary SMTP address, when it differs from the SIP address (split SIP and SMTP "

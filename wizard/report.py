@@ -23,6 +23,7 @@ from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, root_causes, verdict
 from wizard.run_document import DiscoveredValue, TargetRun, run_document
 from wizard.scenario import Scenario
+from wizard.step_status import counted
 from wizard.topology import Phase
 
 STATUS_CSS = """
@@ -59,7 +60,7 @@ def _root_causes_html(results: list[ProbeResult]) -> str:
         blocked = ""
         if cause.blocked:
             names = "".join(f"<li>{e(r.title)} <small>({e(r.id)})</small></li>" for r in cause.blocked)
-            blocked = f"<p>It kept {len(cause.blocked)} check(s) from running:</p><ul>{names}</ul>"
+            blocked = f"<p>It kept {counted(len(cause.blocked), 'check')} from running:</p><ul>{names}</ul>"
         why = f" <small>({e(CAUSE_WORDS[cause.result.cause])})</small>" if cause.result.cause else ""
         items.append(f'<div class="root-cause">{_result_html(cause.result).replace("</h3>", why + "</h3>", 1)}'
                      f"{blocked}</div>")

@@ -16,6 +16,7 @@ from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, headline, root_cau
 from wizard.run_document import TargetRun
 from wizard.safe_text import markdown_escape as m
 from wizard.scenario import Scenario
+from wizard.step_status import counted
 from wizard.topology import Phase
 
 
@@ -56,7 +57,7 @@ def target_markdown(scenario: Scenario, target: TargetRun, *, level: int = 2) ->
             first, *rest = _result_lines(cause.result)
             lines += [first + why, *rest]
             if cause.blocked:
-                lines.append(f"  - Kept {len(cause.blocked)} check(s) from running: "
+                lines.append(f"  - Kept {counted(len(cause.blocked), 'check')} from running: "
                              + "; ".join(m(r.title) for r in cause.blocked))
     for phase in Phase:
         rows = [r for r in results if r.phase is phase]

@@ -25,6 +25,11 @@ _WORDS = {Status.PASS: "passed", Status.WARN: "warnings", Status.FAIL: "failed",
           Status.BLOCKED: "not checked: blocked by a problem", Status.NOT_RUN: "not run", Status.SKIP: "skipped"}
 
 
+def counted(count: int, word: str, plural: str = "") -> str:
+    """'1 check', '3 checks': a count with its noun, as an admin reads it (no "check(s)")."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 @dataclass(frozen=True)
 class StepSummary:
     """What a step shows: `status` is a Status value, RUNNING, PENDING or STALE."""
@@ -68,29 +73,31 @@ def summarise_step(planned: Sequence[str], results: Mapping[str, ProbeResult], s
     roots = tuple(root_causes(list(current))) if current else ()
     causes = len(roots)
     if running:
-        return StepSummary(RUNNING, f"Checking… {len(current)} of {len(ids)} checks done", counts, len(ids),
+        return StepSummary(RUNNING, f"Checking… {len(current)} of {counted(len(ids), 'check')} done", counts, len(ids),
                            current, roots)
     if not ids:
         return StepSummary(Status.SKIP.value, "No checks apply to this step", counts, 0, current, ())
     if not current and not out_of_date:
         return StepSummary(PENDING, "Not checked yet", counts, len(ids), current, ())
     if out_of_date:
-        return StepSummary(STALE, f"Out of date: values changed since {len(out_of_date)} of {len(ids)} checks ran; "
-                           "check again", counts, len(ids), current, roots)
+        since = f"{len(out_of_date)} of {counted(len(ids), 'check')}"
+        return StepSummary(STALE, f"Out of date: values changed since {since} ran; check again", counts, len(ids),
+                           current, roots)
     counts[Status.NOT_RUN.value] += missing
     passed, warned = counts[Status.PASS.value], counts[Status.WARN.value]
     if counts[Status.FAIL.value] or counts[Status.ERROR.value]:
         status = Status.FAIL.value if counts[Status.FAIL.value] else Status.ERROR.value
-        headline = f"Not ready: {causes} problem(s) found in {len(ids)} checks"
+        headline = f"Not ready: {counted(causes, 'problem')} found in {counted(len(ids), 'check')}"
     elif counts[Status.NOT_RUN.value] or counts[Status.BLOCKED.value]:
         status = Status.WARN.value if warned else Status.NOT_RUN.value
-        headline = f"Not every check ran ({passed} of {len(ids)} checks passed)"
+        headline = f"Not every check ran ({passed} of {counted(len(ids), 'check')} passed)"
     elif warned:
-        status, headline = Status.WARN.value, f"Ready, with {warned} warning(s) to review"
+        status, headline = Status.WARN.value, f"Ready, with {counted(warned, 'warning')} to review"
     elif passed:
         skipped = counts[Status.SKIP.value]
         status = Status.PASS.value
-        headline = f"Ready: all {passed} checks passed" + (f" ({skipped} skipped)" if skipped else "")
+        headline = "Ready: the check passed" if passed == 1 else f"Ready: all {passed} checks passed"
+        headline += f" ({skipped} skipped)" if skipped else ""
     else:
         status, headline = Status.SKIP.value, "Every check was skipped for these values"
     return StepSummary(status, headline, counts, len(ids), current, roots)

@@ -14,6 +14,7 @@ from tests.ui.fakes import ScriptedDialogs
 from wizard.inside.trust_graph import TrustStatus
 from wizard.probes.result import Status
 from wizard.topology import Phase
+from wizard.ui.pages.ids import PHASE_IDS
 from wizard.ui.status_style import STATUS_COLOURS
 from wizard.ui.widgets.trust_graph import KEY_ROLE
 
@@ -256,3 +257,37 @@ def test_window_export_is_byte_for_byte_the_cli_export(wizard, tmp_path) -> None
     assert window_files.keys() == cli_files.keys()
     different = [name for name in window_files if window_files[name] != cli_files[name]]
     assert not different
+
+
+def test_a_finding_about_a_step_shows_on_its_page_and_in_its_status_everywhere(qtbot, wizard, tmp_path) -> None:
+    """A failed finding about certificates is not a green Certificates step, and the checklist's headline is the
+    banner's (it counts the findings too), so the step list, the page and the verification agree."""
+    wizard.update_side_panel()
+    import_files(qtbot, wizard, samples.write(samples.faulty("token-issuer-differs"), tmp_path / "in"))
+    failed = [f for f in wizard.inside.result.findings if f.status is Status.FAIL]
+    assert {f.phase for f in failed} == {Phase.CERTIFICATES}
+
+    def entry(phase):
+        return next(e for e in wizard.page_list.entries if e.page_id == PHASE_IDS[phase])
+
+    qtbot.waitUntil(lambda: entry(Phase.CERTIFICATES).status == "fail", timeout=WAIT_MS)
+    certificates = wizard.page_for(Phase.CERTIFICATES)
+    wizard.setCurrentId(PHASE_IDS[Phase.CERTIFICATES])
+    certificates.ensure_built()
+    group = certificates._findings
+    assert group is not None and certificates.checks.list.widget().isAncestorOf(group)
+    assert set(group.states()) == {f.id for f in wizard.inside.result.findings if f.phase is Phase.CERTIFICATES}
+    assert group.states()["inside.sfb-token-issuer-consistency"] == "fail"
+    prerequisites = wizard.page_for(Phase.PREREQUISITES)
+    prerequisites.ensure_built()
+    assert all(f.phase is Phase.PREREQUISITES for f in wizard.inside.result.findings
+               if prerequisites._findings is not None and f.id in prerequisites._findings.states())
+
+    wizard.setCurrentId(PHASE_IDS[Phase.VERIFICATION])
+    page = wizard.verification_page
+    qtbot.waitUntil(lambda: not wizard.session.is_running(), timeout=WAIT_MS)  # its run of every check ends
+    page.refresh_summary()
+    summary = wizard.step_summary(Phase.VERIFICATION)
+    qtbot.waitUntil(lambda: entry(Phase.VERIFICATION).status == summary.status, timeout=WAIT_MS)
+    assert page.banner.status == summary.status == "fail"
+    assert page.checks.state.text() == summary.headline  # not "Ready: all N checks passed" beside a failure

@@ -12,6 +12,7 @@ from tests.ui.helpers import click, click_next, wait_for_checks
 from wizard.lab import Lab
 from wizard.probes.result import Status
 from wizard.scenario import Scenario
+from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.pages.ids import COMPLETION_ID, PHASE_IDS, START_ID
@@ -78,7 +79,7 @@ def test_step_list_banner_and_headline_agree(make_wizard, qtbot, fault, status):
         assert summary.headline.replace("'", "&#x27;") in headline or summary.headline in headline
         assert status == "pass" or summary.detail in headline.replace("&#x27;", "'")  # a pass: the headline counts
         if status == "fail":
-            assert f"{summary.causes} problem(s)" in summary.headline
+            assert counted(summary.causes, "problem") in summary.headline
             assert summary.counts["fail"] + summary.counts["error"] >= summary.causes
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from wizard.policy import EXPIRY_REMINDER_DAYS, EXPIRY_WARNING_DAYS
 from wizard.probes.result import Status
+from wizard.topology import Phase
 from wizard.ui.probe_session import PlannedProbe
 from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS
@@ -57,12 +58,14 @@ def expiry_status(days: int | None) -> Status:
 
 
 class InsideFindingsGroup(QWidget):
-    """The findings of the imported data under their own heading, as the checklist's cards."""
+    """The findings of the imported data under their own heading, as the checklist's cards: every finding, or
+    with `phase` those about one step (its page shows them under its own checks)."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None, *, phase: Phase | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("inside_findings")
+        self.setObjectName("inside_findings" if phase is None else f"inside_findings_{phase.value}")
         self._inside = services.inside
+        self._phase = phase
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -84,7 +87,8 @@ class InsideFindingsGroup(QWidget):
 
     def refresh(self) -> None:
         result = self._inside.result
-        findings = list(result.findings) if result is not None else []
+        findings = [f for f in (result.findings if result is not None else ())
+                    if self._phase is None or f.phase is self._phase]
         planned = [PlannedProbe(f.id, f.phase, f.title) for f in findings]
         if [c.planned for c in self.cards.values()] != planned:
             for card in self.cards.values():
@@ -103,7 +107,7 @@ class InsideFindingsGroup(QWidget):
             names = ", ".join(c.source.replace("\\", "/").rsplit("/", 1)[-1] for c in result.collected.collections)
             note = " The scenario changed since: import again to judge the new values." if self._inside.stale else ""
             self.sources.setText(f"From {html.escape(names)}, analysed {result.now:%Y-%m-%d %H:%M} UTC.{note}")
-        self.setVisible(result is not None)
+        self.setVisible(result is not None and (self._phase is None or bool(findings)))
 
 
 class RotationPlanView(QTreeWidget):

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from wizard.probes import ids
 from wizard.probes.result import ProbeResult
+from wizard.step_status import counted
 from wizard.ui.probe_session import snapshot
 from wizard.ui.services import Services
 from wizard.ui.worker import Worker
@@ -140,8 +141,8 @@ class InsideView(QObject):
         self.result = value
         self.stale = False
         problems = len(value.problems)
-        self._services.status(f"Imported {len(names)} collected file(s): {len(value.findings)} finding(s), "
-                              f"{problems} problem(s).")
+        self._services.status(f"Imported {counted(len(names), 'collected file')}: "
+                              f"{counted(len(value.findings), 'finding')}, {counted(problems, 'problem')}.")
         self.changed.emit()
         self.imported.emit(value)
 

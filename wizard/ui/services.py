@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.model_adapter import ScenarioModel
 from wizard.ui.next_gate import NextGate
 from wizard.ui.probe_session import ProbeSession
+
+if TYPE_CHECKING:
+    from wizard.step_status import StepSummary
+    from wizard.topology import Phase
 
 
 @dataclass
@@ -22,3 +26,12 @@ class Services:
     inside: Any = None  # wizard.ui.inside_view.InsideView (imported collected data), set by the window
     next_gate: NextGate = field(default_factory=NextGate)  # when Next asks before leaving failed checks
     splitters: dict[str, str] = field(default_factory=dict)  # each page's remembered splitter (base64 state)
+
+    def step_summary(self, phase: Phase | None) -> StepSummary:
+        """A step's one status, for its step-list entry, its banner and its checklist alike: the step's planned
+        checks and the imported collected data's findings about that step (every finding for the verification
+        step, which stands for every check, and for None)."""
+        findings = list(self.inside.findings()) if self.inside is not None else []
+        if phase is None or phase.value == "verification":
+            return self.session.summary(None, findings)
+        return self.session.summary(phase, [f for f in findings if f.phase is phase])

@@ -164,6 +164,7 @@ class SetupWizard(QWizard):
         self.model.pathChanged.connect(lambda _p: self._update_title())
         self.model.replaced.connect(self._scenario_replaced)
         self.session.resultsChanged.connect(side_panel_later)
+        self.inside.changed.connect(side_panel_later)  # imported findings count in their steps' status
         self._update_title()
         self.update_side_panel()
         self._restore_layout()
@@ -224,7 +225,7 @@ class SetupWizard(QWizard):
         self._connect_pictures()
         topology = self.model.scenario.topology_or_default
         entries = [PageEntry(START_ID, "Start", True, PENDING, True)]
-        checked = bool(self.session.results()) or self.session.is_running()
+        checked = bool(self.session.results()) or self.session.is_running() or bool(self.inside.findings())
         for phase in Phase:
             page_id = PHASE_IDS[phase]
             status = PENDING
@@ -237,10 +238,8 @@ class SetupWizard(QWizard):
         self.page_list.show_entries(entries, self.currentId(), topology.label)
 
     def step_summary(self, phase: Phase) -> StepSummary:
-        """A step's one status: the verification step's covers every check and the imported findings."""
-        if phase is Phase.VERIFICATION:
-            return self.session.summary(None, self.inside.findings())
-        return self.session.summary(phase)
+        """A step's one status (Services.step_summary): with the imported findings about it."""
+        return self.services.step_summary(phase)
 
     # ---- warm-up -----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

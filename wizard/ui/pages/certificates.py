@@ -124,6 +124,8 @@ class CertificatesPage(PhasePage):
     # ---- loading ---------------------------------------------------------------------------
     def initializePage(self) -> None:
         super().initializePage()
+        # The OAuthTokenIssuer is Skype for Business Server's: without it (Teams only) there is none to choose.
+        self.panel.setVisible(self.services.model.scenario.topology_or_default.sfb_on_prem)
         self.load_certificate()
         self._show_rules()
 

@@ -17,7 +17,7 @@ class PartnerApplicationsPage(PhasePage):
         from wizard.ui.widgets.derived_values import DerivedValues
 
         self.derived = DerivedValues(self.services.model, [
-            ("Exchange metadata (for SfB)", lambda s: s.exchange_metadata_url
+            ("Exchange's auth metadata", lambda s: s.exchange_metadata_url
              if s.topology_or_default.exchange_on_prem else ""),
             ("SfB metadata (for Exchange)", lambda s: "\n".join(s.sfb_metadata_urls)),
         ])

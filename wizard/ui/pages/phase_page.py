@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QGroupBox, QVBoxLayout, QWidget, QWizardPa
 
 from wizard.fields import FIELDS, FieldSpec, Kind
 from wizard.scenario import ScenarioInvalid
-from wizard.topology import Phase
+from wizard.topology import Phase, Topology
 from wizard.ui.mnemonics import Mnemonics
 from wizard.ui.pages.ids import next_page_id
 from wizard.ui.probe_session import ALL
@@ -40,6 +40,23 @@ SUBTITLES: dict[Phase, str] = {
     Phase.HYBRID: "The Microsoft 365 side: tenant, service principal credentials and the application account.",
     Phase.VERIFICATION: "Every check of every step in one list, the verification commands and the exports.",
 }
+# Without Skype for Business Server (Exchange Server with Teams only) these steps are Exchange's alone.
+SUBTITLES_WITHOUT_SFB_SERVER: dict[Phase, str] = {
+    Phase.CERTIFICATES: "The HTTPS certificates of Exchange's autodiscover and web services, which clients and "
+                        "Microsoft 365 must trust.",
+    Phase.AUTODISCOVER: "Outlook, Teams and Microsoft 365 find Exchange through autodiscover: DNS names, SRV record "
+                        "and service.",
+    Phase.OAUTH: "Exchange Server's OAuth with Microsoft's online token service, which Teams' calendar and "
+                 "presence rely on.",
+    Phase.PARTNER_APPLICATIONS: "Exchange publishes its authorization metadata document for its OAuth partners.",
+}
+
+
+def subtitle(phase: Phase, topology: Topology) -> str:
+    """The page's one-line purpose, in the terms of the chosen topology."""
+    if not topology.sfb_on_prem and phase in SUBTITLES_WITHOUT_SFB_SERVER:
+        return SUBTITLES_WITHOUT_SFB_SERVER[phase]
+    return SUBTITLES[phase]
 
 
 def page_fields(phase: Phase, *, choices: bool) -> list[FieldSpec]:
@@ -127,7 +144,22 @@ class PhasePage(QWizardPage):
         services.model.replaced.connect(self._model_replaced)
         services.session.runStarted.connect(self._session_run_changed)
         services.session.runEnded.connect(self._session_run_changed)
+        self._findings: QWidget | None = None
+        if services.inside is not None and self.phase is not Phase.VERIFICATION:  # its own group lists them all
+            services.inside.changed.connect(self._show_findings)
+            self._show_findings()
         self.build_extra()
+
+    def _show_findings(self) -> None:
+        """Imported collected data's findings about this step, under the step's checks: they count in its status
+        (Services.step_summary), so the page shows them too. Made when the first import arrives."""
+        if self._findings is not None or self.services.inside.result is None:
+            return
+        from wizard.ui.inside_panel import InsideFindingsGroup
+
+        self._findings = InsideFindingsGroup(self.services, phase=self.phase)
+        inner = self.checks.list.cards_layout
+        inner.insertWidget(inner.count() - 1, self._findings)  # after the step's check cards, above the stretch
 
     def build_extra(self) -> None:
         """Subclasses add their own widgets here (called once, at the end of ensure_built)."""
@@ -151,6 +183,7 @@ class PhasePage(QWizardPage):
 
     # ---- QWizardPage ---------------------------------------------------------------------------
     def initializePage(self) -> None:
+        self.setSubTitle(subtitle(self.phase, self.services.model.scenario.topology_or_default))
         self.ensure_built()
         self.form.read_model()
         self.form_box.setVisible(bool(self.form.visible_specs()))
@@ -204,9 +237,9 @@ class PhasePage(QWizardPage):
 
     def _ask_before_leaving(self) -> bool:
         from wizard.probes.result import Status
-        from wizard.step_status import STALE
+        from wizard.step_status import STALE, counted
 
-        summary = self.services.session.summary(self.phase)
+        summary = self.services.step_summary(self.phase)
         if summary.status not in (Status.FAIL.value, Status.ERROR.value, STALE):
             return True
         stale = summary.status == STALE
@@ -221,7 +254,7 @@ class PhasePage(QWizardPage):
             names = "Their results say nothing about the values now: press Re-check to check them again."
         else:
             title = "Checks failed"
-            text = f"{summary.causes} problem(s) in “{self.phase.title}”: {summary.detail}."
+            text = f"{counted(summary.causes, 'problem')} in “{self.phase.title}”: {summary.detail}."
             names = "\n".join(f"• {r.title}" for r in problems[:8])
             names += f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""
         after = ("\n\nIn a new setup that is expected before its commands run: the commands on the PowerShell tab "

@@ -110,8 +110,7 @@ class VerificationPage(PhasePage):
         """The banner and the picture follow the results; each is redrawn only when what it shows changed. While
         values are typed or a run streams results the picture waits until its tab is open or the run has ended:
         a keystroke must not relayout a hidden diagram."""
-        session = self.services.session
-        summary = session.summary(None, self.services.inside.findings())  # the step list's status too
+        summary = self.services.step_summary(None)  # the step list's status too
         settled = False
         if summary != self._shown_summary:
             self._shown_summary = summary
@@ -134,7 +133,7 @@ class VerificationPage(PhasePage):
             return
         self._diagram_due = False
         session = self.services.session
-        summary = self._shown_summary or session.summary(None, self.services.inside.findings())
+        summary = self._shown_summary or self.services.step_summary(None)
         results = [r for r in summary.current if session.result(r.id) is r]
         diagram = diagram_for(self.services.model.scenario, results)
         if diagram != self.topology.diagram:

@@ -79,6 +79,8 @@ class ChecksPanel(QWidget):
         session.runStarted.connect(self._run_changed)
         session.resultsChanged.connect(coalesced(self, self._show_summary))  # out of date shows at once
         session.runEnded.connect(self._run_ended)
+        if services.inside is not None:  # imported findings count in the step's summary
+            services.inside.changed.connect(coalesced(self, self._show_summary))
         self._outcome = ""
         self._update_controls()
 
@@ -93,8 +95,12 @@ class ChecksPanel(QWidget):
         reason = self._services.session.run(self.key, self.phase)
         if reason:
             self.refresh_plan()
-            colour = STATUS_COLOURS["warn"]
-            self.blocked.setText(f"<b style='color:{colour}'>Checks not started.</b> {html.escape(reason)}")
+            if not self.list.cards:  # nothing to check here: a plain fact, not a warning, and no buttons to press
+                self.blocked.setText("No checks apply to this step for the chosen topology; what it needs done is on "
+                                     "the PowerShell tab.")
+            else:
+                colour = STATUS_COLOURS["warn"]
+                self.blocked.setText(f"<b style='color:{colour}'>Checks not started.</b> {html.escape(reason)}")
             self.blocked.show()
             self._update_controls()
             return False
@@ -135,7 +141,9 @@ class ChecksPanel(QWidget):
     def _update_controls(self) -> None:
         running = self.running
         self.stop.setEnabled(running)
-        self.recheck.setEnabled(not running)
+        self.recheck.setEnabled(not running and bool(self.list.cards))
+        for button in (self.expand_all, self.collapse_all, self.problems_only):
+            button.setEnabled(bool(self.list.cards))
         if running:
             self._ticker.start()
             self._tick()
@@ -161,7 +169,7 @@ class ChecksPanel(QWidget):
         """The step's one summary (the step list's and the banner's): its headline and its counts."""
         if self.running or self._outcome not in ("", "done"):
             return
-        summary = self._services.session.summary(self.phase)
+        summary = self._services.step_summary(self.phase)
         # The headline beside the progress bar; the counts in its tooltip (a long line would widen the window).
         self.state.setText(summary.headline)
         self.state.setToolTip(summary.detail)

@@ -46,6 +46,7 @@ class DerivedValues(QGroupBox):
 
     def refresh(self) -> None:
         scenario = self._model.scenario
+        shown = 0
         for label, fn in self._derivations:
             try:
                 text = fn(scenario)
@@ -53,7 +54,9 @@ class DerivedValues(QGroupBox):
                 text = ""
             self.values[label].setText(f"<code>{html.escape(text)}</code>")
             self._form.setRowVisible(self.values[label], bool(text))  # "" = does not apply to this topology
+            shown += bool(text)
         notes = scenario.corrections()
         colour = STATUS_COLOURS["warn"]
         self.notes.setText("".join(f"<p><b style='color:{colour}'>Corrected:</b> {html.escape(n)}</p>" for n in notes))
         self.notes.setVisible(bool(notes))
+        self.setVisible(bool(shown or notes))  # an empty box would say nothing

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from wizard.probes.result import ProbeResult, Status
 from wizard.probes.summary import RootCause, root_causes
-from wizard.step_status import PENDING, RUNNING, STALE
+from wizard.step_status import PENDING, RUNNING, STALE, counted
 from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import PlannedProbe, ProbeSession
@@ -328,13 +328,15 @@ def _problems_text(causes: list[RootCause], more: list[ProbeResult], out_of_date
     parts = []
     if causes:
         blocked = sum(len(c.blocked) for c in causes)
-        parts.append(f"{len(causes)} root cause(s)" + (f" with the {blocked} check(s) they blocked" if blocked else ""))
+        they = "it" if len(causes) == 1 else "they"
+        parts.append(counted(len(causes), "root cause")
+                     + (f" with the {counted(blocked, 'check')} {they} blocked" if blocked else ""))
     tally: dict[Status, int] = {}
     for result in more:
         tally[result.status] = tally.get(result.status, 0) + 1
-    words = {Status.BLOCKED: "blocked by a check of another step", Status.WARN: "warning(s)",
-             Status.NOT_RUN: "not run"}
-    parts += [f"{count} {words[status]}" for status, count in tally.items()]
+    words = {Status.BLOCKED: "blocked by a check of another step", Status.NOT_RUN: "not run"}
+    parts += [counted(count, "warning") if status is Status.WARN else f"{count} {words[status]}"
+              for status, count in tally.items()]
     if out_of_date:
         parts.append(f"{out_of_date} out of date")
     return "Problems first: " + ", ".join(parts) if parts else ""
