@@ -235,7 +235,18 @@ def test_front_end_signing_with_another_certificate_is_named() -> None:
     result = by_id(analyse(samples.faulty("token-issuer-differs")), "inside.sfb-token-issuer-consistency")
     assert "fe02.contoso.com signs with" in result.detail
     assert samples.SFB_OAUTH_OTHER[:8] in result.detail
-    assert f"-Thumbprint '{samples.SFB_OAUTH}'" in result.remediation
+    # The pool's certificate is right: the lagging Front End needs the CMS's configuration, not a new setting.
+    assert "Get-CsManagementStoreReplicationStatus -ReplicaFqdn 'fe02.contoso.com'" in result.remediation
+    assert "Invoke-CsManagementStoreReplication -ReplicaFqdn 'fe02.contoso.com'" in result.remediation
+    assert "fe01.contoso.com" not in result.remediation and samples.SFB_OAUTH in result.remediation
+    assert "-Thumbprint <thumbprint>" in result.remediation  # setting it again only if the pool's is wrong
+
+
+def test_a_front_end_name_that_is_no_fqdn_gets_the_plain_advice_not_a_command() -> None:
+    docs = samples.faulty("token-issuer-differs")
+    docs["sfb-fe02"]["computer_fqdn"] = "fe02.contoso.com'; Remove-Item C:\\ -Recurse; '"
+    result = by_id(analyse(docs), "inside.sfb-token-issuer-consistency")
+    assert result.status is Status.FAIL and "Remove-Item" not in result.remediation
 
 
 def test_no_token_issuer_certificate_fails() -> None:

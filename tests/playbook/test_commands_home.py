@@ -346,8 +346,9 @@ RULE_FIXES: dict[str, tuple[str, str, str]] = {
         S.sfb_metadata_url), "partner-applications.exchange-trusts-sfb"),
     "exchange-partner-disabled": ("inside.exchange-partner-sfb", cmd.each_partner_application(
         SFB_SERVICE_ID, cmd.set_partner_application(enabled=True)), "partner-applications.exchange-trusts-sfb"),
-    "token-issuer-differs": ("inside.sfb-token-issuer-consistency", cmd.set_cs_oauth_token_issuer(
-        samples.SFB_OAUTH), "certificates.sfb-oauth-token-issuer"),
+    # The pool's certificate is right; the Front End that signs with another lags behind the CMS (no playbook step).
+    "token-issuer-differs": ("inside.sfb-token-issuer-consistency",
+                             cmd.invoke_cs_management_store_replication("fe02.contoso.com"), ""),
     "token-issuer-expired": ("inside.sfb-token-issuer-expiry", cmd.set_cs_oauth_token_issuer(
         Placeholder("new"), effective_date=Placeholder("date")), "certificates.sfb-oauth-token-issuer"),
     "token-issuer-weak-key": ("inside.sfb-token-issuer-properties", cmd.set_cs_oauth_token_issuer(

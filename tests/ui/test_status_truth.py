@@ -120,6 +120,12 @@ def test_alt_n_on_verification_opens_the_summary_and_never_closes(make_wizard, q
         assert wizard.isVisible()
         page = wizard.completion_page
         assert "Ready: all" in page.outcome.text()
+        # Each step's line counts its own checks: together they are the headline's total, none counted twice.
+        whole = wizard.step_summary(Phase.VERIFICATION)
+        lines = page._summaries()
+        assert sum(summary.planned for _phase, summary in lines) == whole.planned
+        assert f"all {whole.planned} checks passed" in page.outcome.text()
+        assert "Verification&#x27;s own checks" in page.outcome.text()
         assert "Nothing yet" in page.exported.text() and not page.open_report.isEnabled()
         assert "Save the report" in page.next.text()
 

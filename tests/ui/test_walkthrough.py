@@ -103,7 +103,7 @@ def test_demo_lab_walkthrough_passes_every_page_and_exports_scripts_and_report(l
     click_next(qtbot, wizard)
     summary = wizard.currentPage()
     assert summary is wizard.completion_page
-    assert "report: 1 file(s)" in summary.exported.text() and summary.open_report.isEnabled()
+    assert "report: 1 file in" in summary.exported.text() and summary.open_report.isEnabled()
     assert "Ready: all" in summary.outcome.text() or "Not ready" not in summary.outcome.text()
 
     # Finish: the start page edits are unsaved, so the wizard asks (scripted: discard) and closes.

@@ -738,6 +738,7 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[
                      cmd.set_cs_oauth_token_issuer(pool_cert.thumbprint)
                      + " (once, on one Front End); then Get-CsManagementStoreReplicationStatus")
     problems: list[str] = []
+    behind: list[str] = []  # Front Ends whose own certificate is not the pool's: their copy of the CMS lags
     evidence: list[Evidence] = []
     for sfb in ctx.collected.sfb:
         name = sfb.computer_fqdn or sfb.computer
@@ -748,10 +749,13 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[
         elif active.thumbprint != pool_cert.thumbprint:
             problems.append(f"{name} signs with {short(active.thumbprint)} while the pool uses "
                             f"{short(pool_cert.thumbprint)}")
+        if active is None or active.thumbprint != pool_cert.thumbprint:
+            behind.append(name)
     if problems:
         return [finding(rule, phase, Status.FAIL, title,
-                        "; ".join(problems) + ". Tokens signed on that server fail validation at Exchange.",
-                        remedy, evidence=tuple(evidence), tags=("sfb",))]
+                        "; ".join(problems) + "; tokens signed on that server fail validation at Exchange.",
+                        _token_issuer_catch_up(ctx, behind, pool_cert.thumbprint) or remedy,
+                        evidence=tuple(evidence), tags=("sfb",))]
     collected = {(s.computer_fqdn or s.computer).lower() for s in ctx.collected.sfb}
     collected |= {s.computer.lower() for s in ctx.collected.sfb}
     listed = sorted({c for s in ctx.collected.sfb for p in s.pools for c in p.computers})
@@ -764,6 +768,23 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[
     return [finding(rule, phase, Status.PASS, title,
                     f"Every collected Front End signs with {short(pool_cert.thumbprint)}.", evidence=tuple(evidence),
                     tags=("sfb",))]
+
+
+def _token_issuer_catch_up(ctx: RuleContext, servers: list[str], thumbprint: str) -> str:
+    """What to do when the pool's certificate is right but some Front Ends sign with another: the Central
+    Management Store replicates the OAuthTokenIssuer (with its private key) to every Front End, so a server
+    that signs with another one has not received the latest configuration. Setting the global certificate
+    again would change nothing there. "" when a server name is not a valid FQDN (the command cannot name it)."""
+    try:
+        names = [validation.fqdn(server) for server in servers]
+    except InvalidValue:
+        return ""
+    status = "; ".join(cmd.get_cs_management_store_replication_status(n) for n in names)
+    replicate = "; ".join(cmd.invoke_cs_management_store_replication(n) for n in names)
+    return (f"In the {Shell.SFB.title}: {status} (UpToDate must be True); if it is not, {replicate}, wait for "
+            f"UpToDate, then check that Get-CsCertificate -Type OAuthTokenIssuer on that server shows {thumbprint}. "
+            "Only if the pool's own certificate is the wrong one, set it once: "
+            + cmd.set_cs_oauth_token_issuer(Placeholder("thumbprint")) + ".")
 
 
 @declare("sfb-token-issuer-expiry", Phase.CERTIFICATES, "OAuthTokenIssuer certificate validity")

@@ -184,6 +184,16 @@ def each_cs_partner_application(app_id: str, action: str) -> str:
             f"ForEach-Object {{ {action} }}")
 
 
+def get_cs_management_store_replication_status(replica: Value) -> str:
+    """Whether one server has the Central Management Store's latest configuration (UpToDate True)."""
+    return f"Get-CsManagementStoreReplicationStatus -ReplicaFqdn {arg(replica)}"
+
+
+def invoke_cs_management_store_replication(replica: Value) -> str:
+    """Replicate the Central Management Store's configuration to one server now."""
+    return f"Invoke-CsManagementStoreReplication -ReplicaFqdn {arg(replica)}"
+
+
 def set_cs_oauth_token_issuer(thumbprint: Value, *, effective_date: Value | None = None) -> str:
     """Assign (or, with an effective date, roll in) the global OAuthTokenIssuer certificate.
 

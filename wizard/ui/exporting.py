@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from wizard.probes.result import ProbeResult
 from wizard.scenario import ScenarioInvalid
+from wizard.step_status import counted
 from wizard.ui.services import Services
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ class Exporter:
     def _replace_ok(self, target: Path, names: set[str] | list[str]) -> bool:
         """Ask before replacing files of an earlier export; True when there are none or the user agrees."""
         existing = sorted(p for p in target.iterdir() if p.name in set(names)) if target.is_dir() else []
+        are = "is" if len(existing) == 1 else "are"
         return not existing or self.services.dialogs.confirm(
-            "Replace files?", f"{len(existing)} file(s) of an earlier export are in {target}.",
+            "Replace files?", f"{counted(len(existing), 'file')} of an earlier export {are} in {target}.",
             "\n".join(f"• {p.name}" for p in existing[:12]) + "\n\nReplace them with this export?",
             yes="Replace", no="Cancel")
 
@@ -52,7 +54,7 @@ class Exporter:
         self.last_directory = str(target)
         self.exported.append((what, list(written)))
         _log_export(written)
-        self.services.status(f"Exported {len(written)} {what} to {target}")
+        self.services.status(f"Exported the {what} ({counted(len(written), 'file')}) to {target}")
         return written
 
     def _invalid(self, what: str) -> bool:
@@ -83,7 +85,7 @@ class Exporter:
         except OSError as exc:
             self.services.dialogs.error("Export scripts", f"Could not write to {target}: {exc.strerror or exc}")
             return []
-        return self._written(written, target, "file(s)")
+        return self._written(written, target, "scripts and runbook")
 
     def export_collectors(self, out_dir: Path | None = None) -> list[Path]:
         """Write the read-only collector scripts (one per shell) for this scenario."""
@@ -106,7 +108,7 @@ class Exporter:
             self.services.dialogs.error("Export collector scripts",
                                         f"Could not write to {target}: {exc.strerror or exc}")
             return []
-        return self._written(written, target, "collector script(s)")
+        return self._written(written, target, "collector scripts")
 
     def save_rotation_plan(self, plan: RotationPlan, out_dir: Path | None = None) -> list[Path]:
         """Write the rotation scripts (one per shell and certificate), the runbook and the .ics calendar."""
@@ -123,7 +125,7 @@ class Exporter:
         except OSError as exc:
             self.services.dialogs.error("Save rotation plan", f"Could not write to {target}: {exc.strerror or exc}")
             return []
-        return self._written(written, target, "rotation plan file(s)")
+        return self._written(written, target, "rotation plan")
 
     def export_report(self, path: Path | None = None) -> Path | None:
         """Write the report of the current scenario and the latest check results: HTML, JSON (the report

@@ -417,8 +417,11 @@ class SetupWizard(QWizard):
         self.go_to(PHASE_IDS[phase])
 
     def _completion_summaries(self) -> list[tuple[Phase, StepSummary]]:
+        """Each step's own checks (and findings), so the lines add up to the verification's total: the
+        verification step's line counts only the checks of its own phase, not every check again."""
         topology = self.model.scenario.topology_or_default
-        return [(phase, self.step_summary(phase)) for phase in Phase if topology.applies(phase)]
+        return [(phase, self.services.session.summary(phase) if phase is Phase.VERIFICATION
+                 else self.step_summary(phase)) for phase in Phase if topology.applies(phase)]
 
     # ---- closing -----------------------------------------------------------------------------
     def reject(self) -> None:  # Close button, Esc and the window's close box all come here

@@ -99,7 +99,7 @@ def exchange_storage(scenario: Settled) -> Step:
     return Step(
         id="verification.exchange-storage",
         phase=PHASE,
-        title=f"Test Skype for Business's access to {uri or 'a test user'}'s mailbox",
+        title=f"Test Skype for Business's access to the mailbox of {uri or 'a test user'}",
         why="Test-CsExStorageConnectivity writes an item to the user's Conversation History through the whole "
             "chain (autodiscover, OAuth, partner applications, EWS); -DeleteItem deletes it again at the end.",
         shell=Shell.SFB,
@@ -144,7 +144,7 @@ def exchange_partner_applications(scenario: Settled) -> Step:
         shell=Shell.EXCHANGE,
         command="Get-PartnerApplication | Format-Table -Property 'Name', 'ApplicationIdentifier', 'Realm', "
                 "'Enabled', 'AuthMetadataUrl' -AutoSize",
-        check="The applications created in the partner-applications phase are listed and Enabled.",
+        check="The applications created in the Partner applications step are listed and Enabled.",
         note=(f"The AuthMetadataUrl of the application with ApplicationIdentifier {SFB_SERVICE_ID} names the Front "
               "End pool whose metadata Exchange reads. When that pool is migrated or retired, point it at the new "
               "pool: Set-PartnerApplication -Identity <name> -AuthMetadataUrl https://<new pool>/metadata/json/1, "

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
+from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS
@@ -62,7 +63,7 @@ class CompletionPage(QWizardPage):
         self.next.setWordWrap(True)
         self.next.setTextFormat(Qt.TextFormat.RichText)
         row = QHBoxLayout()
-        self.save_report = QPushButton("&Save report…")
+        self.save_report = QPushButton("&Export report…")
         self.open_report = QPushButton("&Open the report")
         self.open_report.setObjectName("completion_open_report")
         row.addWidget(self.save_report)
@@ -78,20 +79,18 @@ class CompletionPage(QWizardPage):
     def initializePage(self) -> None:
         import html  # with the page's first showing, not at start-up
 
-        summaries = self._summaries()
         lines = []
-        overall = "pending"
-        for phase, summary in summaries:
+        for phase, summary in self._summaries():
             colour = STATUS_COLOURS.get(summary.status, STATUS_COLOURS["pending"])
             word = STATUS_WORDS.get(summary.status, summary.status)
             detail = f" — {html.escape(summary.detail)}" if summary.detail else ""
-            lines.append(f"<li><b>{html.escape(phase.title)}</b>: <span style='color:{colour}'>{html.escape(word)}"
+            title = "Verification's own checks" if phase is Phase.VERIFICATION else phase.title
+            lines.append(f"<li><b>{html.escape(title)}</b>: <span style='color:{colour}'>{html.escape(word)}"
                          f"</span>{detail}</li>")
-            if phase is Phase.VERIFICATION:
-                overall = summary.status
-        verification = next((s for p, s in summaries if p is Phase.VERIFICATION), None)
-        headline = verification.headline if verification is not None else "Not checked yet"
-        self.outcome.setText(f"<p style='font-size:large'><b>{html.escape(headline)}</b></p><ul>{''.join(lines)}</ul>")
+        whole = self.services.step_summary(None)  # every check: the step list's Verification and its banner
+        overall = whole.status
+        self.outcome.setText(f"<p style='font-size:large'><b>{html.escape(whole.headline)}</b></p>"
+                             f"<ul>{''.join(lines)}</ul>")
         self._show_exported()
         mode = self.services.model.scenario.mode
         self.next.setText("<b>Next steps</b><ol>" + "".join(f"<li>{html.escape(step)}</li>"
@@ -107,7 +106,7 @@ class CompletionPage(QWizardPage):
                                   "Verification's Export tab, or save the report here.")
         else:
             self.exported.setText("<b>Exported</b><ul>" + "".join(
-                f"<li>{html.escape(what)}: {len(files)} file(s) in {html.escape(str(files[0].parent))}</li>"
+                f"<li>{html.escape(what)}: {counted(len(files), 'file')} in {html.escape(str(files[0].parent))}</li>"
                 for what, files in done if files) + "</ul>")
         self.open_report.setEnabled(exporter is not None and exporter.last_report is not None)
 
