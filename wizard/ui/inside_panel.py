@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from wizard.policy import EXPIRY_REMINDER_DAYS, EXPIRY_WARNING_DAYS
 from wizard.probes.result import Status
+from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.probe_session import PlannedProbe
 from wizard.ui.services import Services
@@ -247,12 +248,14 @@ class InsidePanel(QWidget):
             graph = result.graph
             red = sum(1 for c in graph.certificates if c.status.severity == 2)
             amber = sum(1 for c in graph.certificates if c.status.severity == 1)
-            verdict = (f"<b style='color:{STATUS_COLOURS['fail']}'>{red} certificate(s) with a problem</b>" if red else
-                       f"<b style='color:{STATUS_COLOURS['warn']}'>{amber} certificate(s) expiring soon</b>" if amber
+            verdict = (f"<b style='color:{STATUS_COLOURS['fail']}'>{counted(red, 'certificate')} with a problem</b>"
+                       if red else f"<b style='color:{STATUS_COLOURS['warn']}'>{counted(amber, 'certificate')} "
+                       "expiring soon</b>" if amber
                        else f"<b style='color:{STATUS_COLOURS['pass']}'>Every certificate trusted and valid</b>")
             stale = " The scenario changed since this analysis." if self._inside.stale else ""
-            self.summary.setText(f"{verdict} · {len(graph.certificates)} certificate(s), {len(graph.holders)} "
-                                 f"place(s) holding or publishing them.{html.escape(stale)}")
+            self.summary.setText(f"{verdict} · {counted(len(graph.certificates), 'certificate')}, "
+                                 f"{counted(len(graph.holders), 'place')} holding or publishing them."
+                                 f"{html.escape(stale)}")
             self.graph.set_graph(graph)
         self.plan.show_plan(result)
         self.plan.setVisible(result is not None)  # before an import the graph's hint takes the whole height

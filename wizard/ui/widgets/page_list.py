@@ -93,6 +93,7 @@ class PageList(QFrame):
         layout.addWidget(self.topology)
         self._rows: list[tuple[QLabel, StepLabel]] = []
         self.entries: list[PageEntry] = []
+        self._shown: tuple[object, ...] = ()
         self.current_id = -1
 
     def _row(self, index: int) -> tuple[QLabel, StepLabel]:
@@ -111,6 +112,11 @@ class PageList(QFrame):
             self.step_chosen.emit(self.entries[row].page_id)
 
     def show_entries(self, entries: list[PageEntry], current_id: int, topology_label: str) -> None:
+        shown = (tuple(entries), current_id, topology_label, self.devicePixelRatioF(),
+                 tuple(self._row(i)[1].hasFocus() for i in range(len(entries))))
+        if shown == self._shown:  # the side panel is refreshed on every change of results: most change nothing here
+            return
+        self._shown = shown
         self.entries = entries
         self.current_id = current_id
         bold = QFont(self.font())

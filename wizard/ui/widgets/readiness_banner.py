@@ -67,6 +67,6 @@ class ReadinessBanner(QFrame):
         self.status = status
         colour = STATUS_COLOURS.get(status, STATUS_COLOURS[PENDING])
         self.headline.setText(f"<span style='font-size:large; font-weight:600; color:{colour}'>"
-                              f"{html.escape(headline)}</span><br>{detail_html}")
+                              f"{html.escape(headline)}</span>" + (f"<br>{detail_html}" if detail_html else ""))
         self.icon.setPixmap(status_pixmap(status, 36, self.devicePixelRatioF()))
         self.setAccessibleName(headline)

@@ -27,6 +27,8 @@ BOX_WIDTH = 290.0
 BOX_HEIGHT = 46.0
 ROW_GAP = 16.0
 COLUMN_GAP = 110.0
+MIN_SCALE = 0.75  # below this the boxes' text is too small to read: the graph scrolls instead
+MAX_SCALE = 1.5  # a small graph is not blown up beyond this
 # Exchange holders | certificates | SfB holders, with the tenant's service principals below them (so no
 # line from a certificate has to cross another column's boxes)
 COLUMNS = {"exchange": 0, "certificate": 1, "sfb": 2}
@@ -149,10 +151,16 @@ class TrustGraphView(QGraphicsView):
 
     # ---- scaling ---------------------------------------------------------------------------
     def _fit(self) -> None:
+        """The whole graph when it can be read whole; below MIN_SCALE the text would be too small to read, so
+        the graph keeps that scale and scrolls instead (a short window at 125 or 150 %)."""
         bounds = self.scene().itemsBoundingRect().adjusted(-12, -12, 12, 12)
         self.setSceneRect(bounds)
         if self.isVisible():
             self.fitInView(bounds, Qt.AspectRatioMode.KeepAspectRatio)
+            scale = self.transform().m11()
+            if scale < MIN_SCALE or scale > MAX_SCALE:
+                self.resetTransform()
+                self.scale(*(2 * (min(max(scale, MIN_SCALE), MAX_SCALE),)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
