@@ -34,7 +34,7 @@ def test_pfx_password_is_asked_used_by_the_checks_and_never_saved(lab, make_wiza
     wait_for_checks(qtbot, wizard)
     wizard.dialogs.open_path = Path(lab.oauth_pfx_path)
     wizard.dialogs.password = PFX_PASSWORD
-    click(qtbot, page.panel.choose_file)
+    click(qtbot, page.form.rows["oauth_certificate"].browse)
     assert wizard.dialogs.titles("password")
     assert wizard.session.certificate_password == PFX_PASSWORD
     assert wizard.model.scenario.oauth_certificate == lab.oauth_pfx_path
@@ -61,7 +61,7 @@ def test_a_wrong_pfx_password_says_so(lab, make_wizard, qtbot):
     wait_for_checks(qtbot, wizard)
     wizard.dialogs.open_path = Path(lab.oauth_pfx_path)
     wizard.dialogs.password = b"not-the-password"
-    click(qtbot, page.panel.choose_file)
+    click(qtbot, page.form.rows["oauth_certificate"].browse)
     qtbot.waitUntil(page.panel.message.isVisible, timeout=10000)
     qtbot.waitUntil(lambda: "password" in page.panel.message.text(), timeout=10000)
     message = QTextDocumentFragment.fromHtml(page.panel.message.text()).toPlainText()

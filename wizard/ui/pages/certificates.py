@@ -65,7 +65,6 @@ class CertificatesPage(PhasePage):
         services = self.services
         self.panel = CertificatePanel()
         self.add_extra(self.panel)
-        self.panel.choose_file.clicked.connect(self.choose_file)
         self.panel.from_store.clicked.connect(self.choose_from_store)
         self.panel.from_store.setEnabled(sys.platform == "win32")
         self.panel.password.clicked.connect(self.ask_password)
@@ -141,8 +140,8 @@ class CertificatesPage(PhasePage):
         if not path or scenario.field_error("oauth_certificate"):
             if not scenario.oauth_certificate_thumbprint:
                 self.panel.show_facts(None)
-                self.panel.show_message("No certificate file chosen. Choose the certificate assigned as "
-                                        "OAuthTokenIssuer (Get-CsCertificate -Type OAuthTokenIssuer).")
+                self.panel.show_message("No certificate file chosen: use Browse… above for the certificate assigned "
+                                        "as OAuthTokenIssuer (Get-CsCertificate -Type OAuthTokenIssuer shows it).")
             return
         key = (path, self.services.session.certificate_password is not None)
         if key == self._loaded_key and not force:

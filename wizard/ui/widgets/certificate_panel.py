@@ -52,9 +52,6 @@ class CertificatePanel(QGroupBox):
         self.setObjectName("certificate_panel")
         outer = QVBoxLayout(self)
         buttons = QHBoxLayout()
-        self.choose_file = QPushButton("Choose f&ile…")
-        self.choose_file.setObjectName("choose_certificate_file")
-        self.choose_file.setToolTip("A .cer, .crt, .pem or .pfx file (a .pfx asks for its password)")
         self.from_store = QPushButton("From &Windows store…")
         self.from_store.setObjectName("choose_certificate_store")
         self.from_store.setToolTip("A certificate from LocalMachine\\My (only on Windows)")
@@ -62,7 +59,6 @@ class CertificatePanel(QGroupBox):
         self.password.setObjectName("certificate_password")
         self.password.setToolTip("The password of the .pfx file; kept in memory only, never saved")
         self.password.hide()
-        buttons.addWidget(self.choose_file)
         buttons.addWidget(self.from_store)
         buttons.addWidget(self.password)
         buttons.addStretch(1)
@@ -83,7 +79,7 @@ class CertificatePanel(QGroupBox):
             self.values[key] = value
             self.fields.addRow(QLabel(f"{label}:"), value)
         body.addLayout(self.fields, 3)
-        rules_box = QGroupBox("The three rules")
+        rules_box = QGroupBox("What SfB and Exchange require of it")
         grid = QGridLayout(rules_box)
         self.rule_icons: dict[str, QLabel] = {}
         self.rule_texts: dict[str, QLabel] = {}
