@@ -24,6 +24,9 @@ from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
 
+# Where the records are described: the public field guide, by its title and section.
+_DNS_SECTION = "Jeff Schertz's \"Exchange and Skype for Business Integration\" (2015), section 'Create DNS Records'"
+
 
 def set_url_fix(scenario: Scenario) -> str:
     """The command that points SfB at the .svc URL, and the playbook step that runs it."""
@@ -46,10 +49,10 @@ def autodiscover_record_fix(scenario: Scenario) -> str:
     name = scenario.effective_autodiscover_fqdn
     target = scenario.exchange_service_fqdn
     if not (name and target):
-        return (f"Create a CNAME record {name or 'autodiscover.<domain>'} -> the Exchange server (field guide: "
-                "'Create DNS Records'), or an A record for the Exchange load balancer.")
+        return (f"Create a CNAME record {name or 'autodiscover.<domain>'} -> the Exchange server ({_DNS_SECTION}), "
+                "or an A record for the Exchange load balancer.")
     zone, host = zone_and_name(name, _zones(scenario))
-    return (f"Create a CNAME record {name} -> {target} (field guide: 'Create DNS Records'), or an A record for "
+    return (f"Create a CNAME record {name} -> {target} ({_DNS_SECTION}), or an A record for "
             f"the Exchange load balancer. On a Windows DNS server: {cmd.add_dns_cname(zone, host, target)}"
             + cmd.done_by(scenario, "autodiscover.dns-cname") + ".")
 
@@ -111,8 +114,8 @@ class AutodiscoverSrvProbe(BaseProbe):
         net = Net(ctx)
         name = scenario.effective_autodiscover_fqdn
         zone, host = zone_and_name(self.target, [scenario.smtp_domain or scenario.default_sip_domain])
-        fix = (f"Create an SRV record {self.target}: priority 0, weight 0, port 443, target {name} (field guide: "
-               "'Create DNS Records'; nslookup -q=srv " + self.target + " shows it). On a Windows DNS server: "
+        fix = (f"Create an SRV record {self.target}: priority 0, weight 0, port 443, target {name} ({_DNS_SECTION}; "
+               f"nslookup -q=srv {self.target} shows it). On a Windows DNS server: "
                + cmd.add_dns_srv(zone, host, name, priority=0, weight=0, port=443)
                + cmd.done_by(scenario, "autodiscover.dns-srv") + ".")
         try:

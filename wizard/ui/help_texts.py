@@ -111,7 +111,8 @@ record keeps pointing at Exchange Server.</p>""",
 <b>autodiscover.svc</b> (the service), not <b>autodiscover.xml</b> (the file Exchange's own setting
 points at). The two are easy to mix up when pasting from the previous step; the wizard corrects a pasted
 .xml URL for you. No Microsoft document explains <code>Test-CsExStorageConnectivity</code>'s
-<code>code=50043</code>; the field guide's readers tie it to a wrong or empty ExchangeAutodiscoverUrl.</p>
+<code>code=50043</code>; readers of Jeff Schertz's “Exchange and Skype for Business Integration” (2015)
+tie it to a wrong or empty ExchangeAutodiscoverUrl.</p>
 <p>There is only one, global, OAuth configuration, so <code>-Identity global</code> is optional. The OAuth
 realm defaults to the default SIP domain.</p>""",
         ("plan", "prereq", "readers"),
@@ -157,7 +158,8 @@ Exchange Online and Teams can reach them, and Exchange on premises is trusted th
         "Verification",
         """<p>On a Front End, <code>Test-CsExStorageConnectivity -SipUri sip:user@contoso.com -Verbose</code>
 should end in “Test Passed”. The usual failures:</p>
-<ul><li><code>code=50043</code>: no Microsoft document explains it; the field guide's readers tie it to an
+<ul><li><code>code=50043</code>: no Microsoft document explains it; readers of Jeff Schertz's “Exchange and
+Skype for Business Integration” (2015) tie it to an
 empty or wrong ExchangeAutodiscoverUrl (.xml instead of .svc). They also report Exchange Online mailboxes
 failing with it while on-premises ones pass: only a cloud mailbox needs the tenant's trust (microsoft.sts,
 microsoft.exchange with <code>-UseOAuthServer</code>, the OAuthTokenIssuer key in the tenant), so test one
