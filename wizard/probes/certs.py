@@ -25,7 +25,7 @@ from wizard.probes.base import (
 )
 from wizard.probes.context import ProbeContext
 from wizard.probes.formats.certificate import CertificateFacts
-from wizard.probes.metadata import METADATA_404_FIX, fetch_metadata
+from wizard.probes.metadata import fetch_metadata, metadata_404_fix
 from wizard.probes.net.errors import NOT_YET_VALID_FIX, NetError
 from wizard.probes.oauth_certificate import ChosenCertificate, chosen_certificate, expected_thumbprint
 from wizard.probes.result import Evidence, Status
@@ -234,7 +234,7 @@ class SameOnFrontEndsProbe(BaseProbe):
         if unreachable:
             first = unreachable[0][1]
             status = Status.FAIL if published or first.finding else Status.ERROR
-            fix = METADATA_404_FIX if "HTTP 404" in str(first) else default_remediation(first, self.caller)
+            fix = metadata_404_fix(self.target) if "HTTP 404" in str(first) else default_remediation(first, self.caller)
             return Finding(status, f"Could not read the metadata from {', '.join(a for a, _ in unreachable)} "
                            f"({first}); every Front End must publish it.", fix, tuple(evidence),
                            cause=first.cause)  # a bad answer stays one, however many Front Ends gave it

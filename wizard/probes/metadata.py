@@ -24,13 +24,15 @@ from wizard.topology import Phase
 if TYPE_CHECKING:
     from datetime import datetime
 
-METADATA_404_FIX = (
-    "The SfB metadata URL is https://<Front End pool FQDN>/metadata/json/1 (not a Director, reverse proxy or "
-    "Exchange name). Check that the name reaches the pool's internal web site (IIS 'Skype for Business Server "
-    "Internal Web Site'), that the Front End service runs, and that an OAuthTokenIssuer certificate is assigned "
-    f"({cmd.get_cs_oauth_token_issuer()}). A reader of Jeff Schertz's \"Exchange and Skype for Business "
-    "Integration\" (2015) reports the same 404 without an answer there; these causes are the wizard's own "
-    "reading of how the metadata document is served.")
+def metadata_404_fix(url: str) -> str:
+    """What to check when a pool's metadata URL answers 404: the URL the check used, and where it is served."""
+    return (f"The SfB metadata URL is {url}: the Front End pool's own name (not a Director, reverse proxy or "
+            "Exchange name). Check that the name reaches the pool's internal web site (IIS 'Skype for Business "
+            "Server Internal Web Site'), that the Front End service runs, and that an OAuthTokenIssuer certificate "
+            f"is assigned ({cmd.get_cs_oauth_token_issuer()}). A reader of Jeff Schertz's \"Exchange and Skype for "
+            "Business Integration\" (2015) reports the same 404 without an answer there; these causes are the "
+            "wizard's own reading of how the metadata document is served.")
+
 
 REFRESH_ON_EXCHANGE = f"make Exchange re-read the pool's metadata: {cmd.refresh_sfb_metadata()}"
 ASSIGN_OAUTH_SHORT = f"{cmd.set_cs_oauth_token_issuer(Placeholder('thumbprint'))}, then {REFRESH_ON_EXCHANGE}."
@@ -90,7 +92,7 @@ class SfbMetadataProbe(BaseProbe):
         finding = super().on_error(exc)
         if "HTTP 404" in str(exc):
             return Finding(Status.FAIL, f"{exc}: Exchange cannot download the SfB metadata, so "
-                           "Configure-EnterprisePartnerApplication.ps1 fails.", METADATA_404_FIX)
+                           "Configure-EnterprisePartnerApplication.ps1 fails.", metadata_404_fix(self.target))
         return finding
 
     def check(self, scenario: Scenario, ctx: ProbeContext) -> Finding:
