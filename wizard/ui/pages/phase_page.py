@@ -196,7 +196,8 @@ class PhasePage(QWizardPage):
 
     def balance_splitter(self) -> None:
         """Where the admin left the splitter last time; else the values at their natural height, but never more
-        than about two fifths of the page (the checks are what the admin reads)."""
+        than about two fifths of the page (the checks are what the admin reads), unless the step's checks need
+        less: a step with one check leaves its values the room (OAuth configuration at 150 %)."""
         total = self.splitter.height()
         if total <= 0:
             return
@@ -208,7 +209,11 @@ class PhasePage(QWizardPage):
         if wanted < 0:
             wanted = self.top.sizeHint().height()
         wanted += 2
-        top = min(wanted, int(total * self.VALUES_SHARE)) if self.top_scroll.isVisibleTo(self) else 0
+        cards = self.checks.list.widget()
+        chrome = max(0, self.tabs.height() - self.checks.list.viewport().height())  # tab bar, buttons, margins
+        checks_need = chrome + (cards.sizeHint().height() if cards is not None else 0)
+        share = max(int(total * self.VALUES_SHARE), total - checks_need)
+        top = min(wanted, share) if self.top_scroll.isVisibleTo(self) else 0
         self.splitter.setSizes([top, total - top])
 
     def cleanupPage(self) -> None:

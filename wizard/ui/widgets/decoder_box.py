@@ -51,7 +51,7 @@ class DecoderBox(QWidget):
         self.output.setAccessibleName("Decoded errors")
         self.output.setPlaceholderText("The cause and the fix of each known error in the text appear here.")
         self.output.setMinimumHeight(lines * 3 + 8)
-        layout.addWidget(self.output, 1)
+        layout.addWidget(self.output, 3)  # the answer is what is read: it takes most of the height
         self.decoded: list[DecodedError] = []
 
     def decode(self) -> None:
