@@ -18,7 +18,7 @@ from wizard.playbook.script_file import comment, title_line, write_scripts
 from wizard.playbook.step import Shell
 from wizard.policy import CLOUD_VOICEMAIL_APP_ID, EXCHANGE_SERVICE_ID, SFB_SERVICE_ID, TEAMS_SCHEDULER_APP_ID
 from wizard.scenario import Scenario
-from wizard.topology import SfbVersion
+from wizard.topology import SfbVersion, Topology
 
 # The setting override that switches Exchange Server to the dedicated hybrid application, and the name prefix
 # ConfigureExchangeHybridApplication.ps1 gives that application ("ExchangeServerApp-<organization GUID>"),
@@ -70,6 +70,14 @@ def collector_scripts(scenario: Scenario) -> list[CollectorScript]:
     if topology.exchange_online_mailboxes:
         scripts.append(_exo(scenario))
     return scripts
+
+
+def collector_places(topology: Topology) -> str:
+    """Where this topology's collectors run, in words: 'Exchange, SfB Server and the tenant'."""
+    places = [name for name, needed in (("Exchange", topology.exchange_on_prem or topology.exchange_online_mailboxes),
+                                        ("SfB Server", topology.sfb_on_prem), ("the tenant", topology.involves_tenant))
+              if needed]
+    return ", ".join(places[:-1]) + " and " + places[-1] if len(places) > 1 else "".join(places)
 
 
 def test_addresses(scenario: Scenario) -> list[str]:

@@ -239,8 +239,11 @@ class InsidePanel(QWidget):
         result = self._inside.result
         self.save_plan_button.setEnabled(result is not None and not result.plan.is_empty)
         if result is None:
-            self.summary.setText("Run the collector scripts inside Exchange, SfB and the tenant, then import "
-                                 "their JSON files to see which certificates each side trusts.")
+            from wizard.inside.collectors import collector_places
+
+            places = collector_places(self._services.model.scenario.topology_or_default)
+            self.summary.setText(f"Run the collector scripts inside {places}, then import their JSON files to see "
+                                 "which certificates each side trusts.")
             from wizard.inside.trust_graph import TrustGraph
 
             self.graph.set_graph(TrustGraph((), (), ()))
