@@ -167,7 +167,8 @@ FIELDS: tuple[FieldSpec, ...] = (
               Phase.PARTNER_APPLICATIONS, lambda v: validation.ps_identity(v, what="site name"),
               relevant=_sfb_onprem),
     FieldSpec("pool_external_web_fqdns", "Pool external web FQDN(s)", Kind.LIST,
-              "Each pool's external web services name, added to the 00000004 service principal in a hybrid.",
+              "Each pool's external web services name, added in a hybrid to the tenant's legacy Skype for "
+              "Business Online service principal (00000004-0000-0ff1-ce00-000000000000).",
               Phase.HYBRID, validation.fqdn, relevant=lambda t: t.sfb_on_prem and t.involves_tenant),
 )
 

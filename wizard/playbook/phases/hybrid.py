@@ -48,6 +48,7 @@ from wizard.playbook.wellknown import (
 from wizard.settled import Settled
 from wizard.topology import ExchangeVersion, Phase, Topology
 
+SFB_ONLINE_PRINCIPAL = "the legacy Skype for Business Online service principal (00000004-0000-0ff1-ce00-000000000000)"
 PHASE = Phase.HYBRID
 
 EXCHANGE_CERT_FILE = "(Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig\\OAuthCert.cer')"
@@ -268,7 +269,7 @@ def upload_sfb_certificate(scenario: Settled) -> Step:
         phase=PHASE,
         title=f"Upload the OAuthTokenIssuer certificate to {where}",
         why="Exchange Online and the online services trust tokens from Skype for Business Server only when its "
-            f"signing certificate is a key of {'these service principals' if both else 'the 00000004 principal'}.",
+            f"signing certificate is a key of {'these service principals' if both else SFB_ONLINE_PRINCIPAL}.",
         shell=Shell.GRAPH,
         command=graph_upload_certificate(tenant, path, principals, step=step_id),
         check="The script reports 'certificate added' or 'already there'"
