@@ -79,3 +79,17 @@ def test_the_three_rules_follow_the_certificate_checks(lab, make_wizard, qtbot):
     for rule in ("subject", "same", "key"):
         tip = page.panel.rule_icons[rule].toolTip()
         assert tip and tip != "Not run yet", rule
+
+
+def test_a_path_being_typed_is_read_once_typing_pauses(lab, make_wizard, qtbot):
+    wizard, page = _certificates_page(make_wizard, lab)
+    wait_for_checks(qtbot, wizard)
+    qtbot.waitUntil(lambda: "Reading" not in page.panel.message.text(), timeout=10000)
+    first = page._loader
+    path = lab.scenario.oauth_certificate
+    for extra in ("x", "xy", "xyz"):  # three keys typed in quick succession
+        wizard.model.set("oauth_certificate", path + extra)
+    assert page._loader is first and page._load_later.isActive()  # nothing read per key
+    qtbot.waitUntil(lambda: page._loader is not first, timeout=5000)
+    qtbot.waitUntil(lambda: "Cannot read" in page.panel.message.text(), timeout=10000)
+    assert "xyz" in page.panel.message.text()

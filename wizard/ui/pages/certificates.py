@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from wizard.fields import FieldSpec
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # the certificate parser is imported on first use, to keep st
 
 CERT_FILTER = "Certificates (*.cer *.crt *.pem *.pfx *.p12);;All files (*)"
 PFX_SUFFIXES = (".pfx", ".p12")
+TYPING_PAUSE_MS = 250  # a certificate path is read once typing pauses this long
 
 
 def _load_file(path: str, password: bytes | None) -> object:
@@ -69,6 +71,10 @@ class CertificatesPage(PhasePage):
         self.panel.from_store.setEnabled(sys.platform == "win32")
         self.panel.password.clicked.connect(self.ask_password)
         self._loader: Worker | None = None
+        self._load_later = QTimer(self)
+        self._load_later.setSingleShot(True)
+        self._load_later.setInterval(TYPING_PAUSE_MS)
+        self._load_later.timeout.connect(self.load_certificate)
         self._loaded_key: tuple[str, bool] | None = None
         services.session.resultsChanged.connect(coalesced(self, self._show_rules))
         services.model.fieldChanged.connect(self._field_changed)
@@ -129,8 +135,10 @@ class CertificatesPage(PhasePage):
         self._show_rules()
 
     def _field_changed(self, name: str) -> None:
+        """A path being typed is read once typing pauses: each key would otherwise start a read of a file that
+        does not exist yet and redraw the panel twice (the worst keystroke during a verification)."""
         if name == "oauth_certificate" and self.isVisible():
-            self.load_certificate()
+            self._load_later.start()
 
     def load_certificate(self, *, force: bool = False) -> None:
         scenario = self.services.model.scenario
