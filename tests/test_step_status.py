@@ -64,3 +64,11 @@ def test_counts_read_as_words_not_as_check_s():
     assert one.headline == "Ready: the check passed"
     failed = summarise_step(["a", "b"], {"a": result("a", Status.FAIL), "b": result("b", Status.PASS)})
     assert failed.headline == "Not ready: 1 problem found in 2 checks"
+
+
+def test_a_step_whose_checks_another_steps_problem_blocked_shows_blocked_not_skipped():
+    results = {"a": result("a", Status.PASS), "b": result("b", Status.BLOCKED, ("elsewhere",))}
+    summary = summarise_step(["a", "b"], results)
+    assert summary.status == Status.BLOCKED.value and summary.headline == "Not every check ran (1 of 2 checks passed)"
+    results["c"] = result("c", Status.NOT_RUN)
+    assert summarise_step(["a", "b", "c"], results).status == Status.NOT_RUN.value

@@ -89,7 +89,9 @@ def summarise_step(planned: Sequence[str], results: Mapping[str, ProbeResult], s
         status = Status.FAIL.value if counts[Status.FAIL.value] else Status.ERROR.value
         headline = f"Not ready: {counted(causes, 'problem')} found in {counted(len(ids), 'check')}"
     elif counts[Status.NOT_RUN.value] or counts[Status.BLOCKED.value]:
-        status = Status.WARN.value if warned else Status.NOT_RUN.value
+        # Kept from running by a problem found in another step is not "not needed": it has the blocked badge.
+        blocked_only = not counts[Status.NOT_RUN.value]
+        status = Status.WARN.value if warned else Status.BLOCKED.value if blocked_only else Status.NOT_RUN.value
         headline = f"Not every check ran ({passed} of {counted(len(ids), 'check')} passed)"
     elif warned:
         status, headline = Status.WARN.value, f"Ready, with {counted(warned, 'warning')} to review"

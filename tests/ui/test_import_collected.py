@@ -291,3 +291,6 @@ def test_a_finding_about_a_step_shows_on_its_page_and_in_its_status_everywhere(q
     qtbot.waitUntil(lambda: entry(Phase.VERIFICATION).status == summary.status, timeout=WAIT_MS)
     assert page.banner.status == summary.status == "fail"
     assert page.checks.state.text() == summary.headline  # not "Ready: all N checks passed" beside a failure
+    live = summary.planned - len(wizard.inside.findings())
+    assert page.checks.progress.format() == (f"{live} of {live} checks + {len(wizard.inside.findings())} imported "
+                                             "findings")  # together the headline's count, not 33 beside 49

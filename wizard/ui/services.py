@@ -27,11 +27,18 @@ class Services:
     next_gate: NextGate = field(default_factory=NextGate)  # when Next asks before leaving failed checks
     splitters: dict[str, str] = field(default_factory=dict)  # each page's remembered splitter (base64 state)
 
-    def step_summary(self, phase: Phase | None) -> StepSummary:
-        """A step's one status, for its step-list entry, its banner and its checklist alike: the step's planned
-        checks and the imported collected data's findings about that step (every finding for the verification
-        step, which stands for every check, and for None)."""
+    def findings_for(self, phase: Phase | None) -> list[Any]:
+        """The imported collected data's findings about a step: every one for the verification step (it stands
+        for every check) and for None."""
         findings = list(self.inside.findings()) if self.inside is not None else []
         if phase is None or phase.value == "verification":
+            return findings
+        return [f for f in findings if f.phase is phase]
+
+    def step_summary(self, phase: Phase | None) -> StepSummary:
+        """A step's one status, for its step-list entry, its banner and its checklist alike: the step's planned
+        checks and the imported findings about that step (findings_for)."""
+        findings = self.findings_for(phase)
+        if phase is None or phase.value == "verification":
             return self.session.summary(None, findings)
-        return self.session.summary(phase, [f for f in findings if f.phase is phase])
+        return self.session.summary(phase, findings)

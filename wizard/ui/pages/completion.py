@@ -32,7 +32,7 @@ def next_steps(mode: str, status: str) -> list[str]:
         steps.append("Fix the root causes listed first on Verification (each says what to do), then check again.")
     elif status == "stale":
         steps.append("Values changed since the checks ran: check again on Verification before relying on them.")
-    elif status in ("pending", "not-run"):
+    elif status in ("pending", "not-run", "blocked"):
         steps.append("Not every check ran: run them on Verification before relying on the result.")
     steps.append("Save the report and attach it to the change request or the ticket.")
     return steps

@@ -8,6 +8,7 @@ import html
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import plan
@@ -161,8 +162,10 @@ class ChecksPanel(QWidget):
                 self.progress.setFormat("Stopped")
                 self.state.setText(self._outcome)
             else:
-                self.progress.setFormat(f"{len(done)} of {len(self.list.cards)} checks" if self.list.cards
-                                        else "No checks")
+                findings = len(self._services.findings_for(self.phase))
+                self.progress.setFormat((f"{len(done)} of {counted(len(self.list.cards), 'check')}" if self.list.cards
+                                         else "No checks")
+                                        + (f" + {counted(findings, 'imported finding')}" if findings else ""))
                 self._show_summary()
 
     def _show_summary(self) -> None:
