@@ -34,17 +34,20 @@ class DecoderBox(QWidget):
         intro.setBuddy(self.input)
         lines = self.input.fontMetrics().lineSpacing()
         self.input.setMinimumHeight(lines * 3 + 8)  # both boxes grow with the tab; short tabs (150 %) still fit
-        layout.addWidget(self.input, 1)
+        # The buttons beside the pasted text, not under it: a row less for the answer on a short (150 %) tab.
         row = QHBoxLayout()
+        row.addWidget(self.input, 1)
+        buttons = QVBoxLayout()
         self.decode_button = QPushButton("&Decode")
         self.decode_button.setObjectName("decode_button")
         self.decode_button.clicked.connect(self.decode)
         self.clear_button = QPushButton("C&lear")
         self.clear_button.clicked.connect(self._clear)
-        row.addWidget(self.decode_button)
-        row.addWidget(self.clear_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        buttons.addWidget(self.decode_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        row.addLayout(buttons)
+        layout.addLayout(row, 1)
         self.output = QTextBrowser()
         self.output.setObjectName("decoder_output")
         self.output.setOpenExternalLinks(False)
@@ -75,7 +78,7 @@ class DecoderBox(QWidget):
                 f"<h4 style='color:{colour}; margin-bottom:2px'>{html.escape(item.title)}</h4>"
                 f"<p style='margin:2px 0'><b>Cause:</b> {html.escape(for_window(item.cause))}</p>"
                 f"<p style='margin:2px 0'><b>Fix:</b> {html.escape(for_window(item.fix))}</p>"
-                f"<p style='margin:2px 0'><small>Matched: <code>{html.escape(item.excerpt)}</code> · "
+                f"<p style='margin:2px 0'><small>Matched: <code>{html.escape(item.excerpt.rstrip(',;. '))}</code> · "
                 f"Source: {html.escape(item.source)}</small></p>")
         self.output.setHtml("".join(parts))
 
