@@ -100,3 +100,14 @@ def test_empty_graph_shows_what_to_do_and_describes_itself(view) -> None:
     assert "No collected data" in view.accessibleDescription()
     texts = [item.text() for item in view.scene().items() if hasattr(item, "text")]
     assert any("Import collected data" in t for t in texts)
+
+
+def test_a_short_view_keeps_the_text_readable_and_scrolls_the_worst_problem_into_view(view) -> None:
+    from wizard.ui.widgets.trust_graph import MIN_SCALE
+
+    view.resize(420, 120)  # the Trust graph tab of a 1366 x 768 laptop at 125 %
+    view.set_graph(analysed(samples.faulty("token-issuer-differs")).graph)
+    assert view.transform().m11() >= MIN_SCALE  # not shrunk to unreadable text
+    red = view.box("sfb:front-end:fe02.contoso.com")
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert shown.intersects(red.sceneBoundingRect())  # the failing Front End is in view, not scrolled away

@@ -161,6 +161,17 @@ class TrustGraphView(QGraphicsView):
             if scale < MIN_SCALE or scale > MAX_SCALE:
                 self.resetTransform()
                 self.scale(*(2 * (min(max(scale, MIN_SCALE), MAX_SCALE),)))
+            worst = self._worst_box()
+            if worst is not None:  # when it scrolls, the worst problem is what is in view
+                self.ensureVisible(worst, 24, 24)
+
+    def _worst_box(self) -> QGraphicsRectItem | None:
+        graph = getattr(self, "graph", None)
+        if graph is None or graph.is_empty:
+            return None
+        items = [(c.thumbprint, c.status) for c in graph.certificates] + [(h.id, h.status) for h in graph.holders]
+        bad = [(status.severity, key) for key, status in items if status.severity > 0 and key in self._boxes]
+        return self._boxes[max(bad)[1]] if bad else None
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
