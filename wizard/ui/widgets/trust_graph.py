@@ -8,7 +8,7 @@ this only lays it out and colours it). Tooltips carry the model's explanations.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen, QResizeEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPalette, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
@@ -23,7 +23,7 @@ from wizard.inside.trust_graph import HolderKind, TrustGraph, TrustStatus
 from wizard.probes.result import Status
 from wizard.ui.status_style import STATUS_COLOURS
 
-BOX_WIDTH = 290.0
+BOX_WIDTH = 340.0  # 'SfB OAuthTokenIssuer (one Front End only)' whole at the default font
 BOX_HEIGHT = 46.0
 ROW_GAP = 16.0
 COLUMN_GAP = 110.0
@@ -144,7 +144,7 @@ class TrustGraphView(QGraphicsView):
         box.setData(KIND_ROLE, kind)
         box.setData(KEY_ROLE, key)
         box.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        label = QGraphicsSimpleTextItem(_elide(text), box)
+        label = QGraphicsSimpleTextItem(_elide(text, QFontMetrics(self.font()), int(BOX_WIDTH) - 16), box)
         label.setBrush(self.palette().color(QPalette.ColorRole.Text))
         label.setPos(rect.left() + 8, rect.top() + 5)
         self._boxes[key] = box
@@ -188,7 +188,9 @@ def _tint(base: QColor, colour: QColor, amount: float = 0.16) -> QColor:
         (base.redF(), colour.redF()), (base.greenF(), colour.greenF()), (base.blueF(), colour.blueF()))))
 
 
-def _elide(text: str, width: int = 38) -> str:
-    """Two short lines fit a box; the tooltip carries the whole text."""
-    lines = text.splitlines()[:2]
-    return "\n".join(line if len(line) <= width else line[: width - 1] + "\u2026" for line in lines)
+def _elide(text: str, metrics: QFontMetrics, width: int) -> str:
+    """Two lines fit a box, each cut to the box's width as drawn (not a count of characters); the tooltip
+    carries the whole text."""
+    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in text.splitlines()[:2])
+
+
