@@ -30,6 +30,7 @@ def test_teams_only_pages_show_no_skype_for_business_server_values(make_wizard, 
     oauth = visit(wizard, Phase.OAUTH)
     assert "Skype" not in oauth.subTitle() and oauth.subTitle() != SUBTITLES[Phase.OAUTH]
     assert oauth.derived.isHidden()  # its three values are SfB Server's own
+    assert oauth.top_scroll.isHidden()  # and no empty values band above the checks
     assert "SfB" not in " ".join(label for label, value in oauth.derived.values.items() if not value.isHidden())
     oauth.checks.start()
     assert "not started" not in oauth.checks.blocked.text() and "PowerShell tab" in oauth.checks.blocked.text()
@@ -44,6 +45,6 @@ def test_with_sfb_server_the_same_pages_show_its_values(make_wizard, dead_resolv
     assert not visit(wizard, Phase.CERTIFICATES).panel.isHidden()
     oauth = visit(wizard, Phase.OAUTH)
     assert oauth.subTitle() == SUBTITLES[Phase.OAUTH]
-    assert not oauth.derived.isHidden()
+    assert not oauth.derived.isHidden() and not oauth.top_scroll.isHidden()
     assert not oauth.derived.values["ExchangeAutodiscoverUrl (SfB)"].isHidden()
     assert oauth.derived.values["ExchangeAutodiscoverUrl (SfB)"].text().endswith("autodiscover.svc</code>")

@@ -187,7 +187,11 @@ class PhasePage(QWizardPage):
         self.ensure_built()
         self.form.read_model()
         self.form_box.setVisible(bool(self.form.visible_specs()))
-        self.top_scroll.setVisible(self.form_box.isVisibleTo(self) or self.extra_layout.count() > 0)
+        extras = [item.widget() for item in map(self.extra_layout.itemAt, range(self.extra_layout.count()))
+                  if item is not None]
+        # An empty band above the checks says nothing: the values area shows only when something in it does.
+        self.top_scroll.setVisible(self.form_box.isVisibleTo(self)
+                                   or any(w is not None and not w.isHidden() for w in extras))
         self._commands_stale = True  # rendered when its tab is shown
         self.checks.refresh_plan()
         self.checks.start()
