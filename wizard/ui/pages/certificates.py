@@ -128,9 +128,11 @@ class CertificatesPage(PhasePage):
 
     # ---- loading ---------------------------------------------------------------------------
     def initializePage(self) -> None:
-        super().initializePage()
+        self.ensure_built()
         # The OAuthTokenIssuer is Skype for Business Server's: without it (Teams only) there is none to choose.
+        # Decided before the page lays out its values area, which shows only when something in it does.
         self.panel.setVisible(self.services.model.scenario.topology_or_default.sfb_on_prem)
+        super().initializePage()
         self.load_certificate()
         self._show_rules()
 
