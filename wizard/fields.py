@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from wizard import validation
+from wizard.policy import SFB_SERVICE_ID
 from wizard.topology import (
     LEGACY_SFB_KINDS,
     ExchangeKind,
@@ -168,7 +169,7 @@ FIELDS: tuple[FieldSpec, ...] = (
               relevant=_sfb_onprem),
     FieldSpec("pool_external_web_fqdns", "Pool external web FQDN(s)", Kind.LIST,
               "Each pool's external web services name, added in a hybrid to the tenant's legacy Skype for "
-              "Business Online service principal (00000004-0000-0ff1-ce00-000000000000).",
+              f"Business Online service principal ({SFB_SERVICE_ID}).",
               Phase.HYBRID, validation.fqdn, relevant=lambda t: t.sfb_on_prem and t.involves_tenant),
 )
 

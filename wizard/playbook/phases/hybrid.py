@@ -48,7 +48,7 @@ from wizard.playbook.wellknown import (
 from wizard.settled import Settled
 from wizard.topology import ExchangeVersion, Phase, Topology
 
-SFB_ONLINE_PRINCIPAL = "the legacy Skype for Business Online service principal (00000004-0000-0ff1-ce00-000000000000)"
+SFB_ONLINE_PRINCIPAL = f"the legacy Skype for Business Online service principal ({SFB_SERVICE_ID})"
 PHASE = Phase.HYBRID
 
 EXCHANGE_CERT_FILE = "(Join-Path -Path $env:SYSTEMDRIVE -ChildPath 'OAuthConfig\\OAuthCert.cer')"
