@@ -57,7 +57,7 @@ def test_nothing_yet_is_pending_and_nothing_planned_is_skipped():
 
 
 def test_counts_read_as_words_not_as_check_s():
-    from wizard.step_status import counted
+    from wizard.words import counted
 
     assert (counted(1, "check"), counted(0, "check"), counted(2, "problem")) == ("1 check", "0 checks", "2 problems")
     one = summarise_step(["a"], {"a": result("a", Status.PASS)})
@@ -72,3 +72,9 @@ def test_a_step_whose_checks_another_steps_problem_blocked_shows_blocked_not_ski
     assert summary.status == Status.BLOCKED.value and summary.headline == "Not every check ran (1 of 2 checks passed)"
     results["c"] = result("c", Status.NOT_RUN)
     assert summarise_step(["a", "b", "c"], results).status == Status.NOT_RUN.value
+
+
+def test_the_cli_summary_counts_in_words_too():
+    from wizard.probes.summary import headline
+
+    assert headline([result("a", Status.PASS)]).startswith("1 check, 1 passed")

@@ -17,7 +17,7 @@ from wizard import COMMANDS, __version__
 from wizard.fields import FIELDS, Kind
 from wizard.safe_text import shown
 from wizard.scenario import Scenario, ScenarioFileError
-from wizard.step_status import counted
+from wizard.words import counted
 
 
 class UsageError(Exception):

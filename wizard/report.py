@@ -23,8 +23,8 @@ from wizard.probes.result import ProbeResult, Status, summarise
 from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, root_causes, verdict
 from wizard.run_document import DiscoveredValue, TargetRun, run_document
 from wizard.scenario import Scenario
-from wizard.step_status import counted
 from wizard.topology import Phase
+from wizard.words import counted
 
 STATUS_CSS = """
 .status { display: inline-block; min-width: 3.5em; text-align: center; border-radius: 3px; padding: 0 .4em;
@@ -166,7 +166,7 @@ def render_check_html(targets: list[tuple[Scenario, TargetRun]], *, generated_at
     when = _when(generated_at)
     rows = "".join(f'<tr><td><a href="#q{i}">{e(t.query)}</a></td><td>{e(VERDICT_WORDS[t.verdict])}</td>'
                    f"<td>{e(s.topology_or_default.label)}</td></tr>" for i, (s, t) in enumerate(targets))
-    sections = [f"<h1>Quick check: {len(targets)} address(es)</h1>",
+    sections = [f"<h1>Quick check: {counted(len(targets), 'address', 'addresses')}</h1>",
                 f'<p class="meta">Generated {e(when.isoformat(timespec="seconds"))} by the SfB-Exchange integration '
                 f"wizard {e(__version__)}.</p>",
                 f"<table><tr><th>Address</th><th>Verdict</th><th>Deployment</th></tr>{rows}</table>"]

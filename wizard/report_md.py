@@ -16,8 +16,8 @@ from wizard.probes.summary import CAUSE_WORDS, VERDICT_WORDS, headline, root_cau
 from wizard.run_document import TargetRun
 from wizard.safe_text import markdown_escape as m
 from wizard.scenario import Scenario
-from wizard.step_status import counted
 from wizard.topology import Phase
+from wizard.words import counted
 
 
 def _result_lines(result: ProbeResult) -> list[str]:
@@ -79,7 +79,8 @@ def render_report_md(scenario: Scenario, target: TargetRun, *, generated_at: dat
 
 
 def render_check_md(targets: list[tuple[Scenario, TargetRun]], *, generated_at: datetime) -> str:
-    lines = [*_header(f"Quick check: {len(targets)} address(es)", generated_at), "| Address | Verdict |", "|---|---|"]
+    title = f"Quick check: {counted(len(targets), 'address', 'addresses')}"
+    lines = [*_header(title, generated_at), "| Address | Verdict |", "|---|---|"]
     lines += [f"| {m(t.query)} | {VERDICT_WORDS[t.verdict]} |" for _, t in targets]
     for scenario, target in targets:
         lines += ["", f"## {m(target.query)}", "", *target_markdown(scenario, target, level=3)]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from wizard.probes.result import ProbeResult, Status
 from wizard.probes.summary import RootCause, root_causes
+from wizard.words import counted
 
 RUNNING = "running"
 PENDING = "pending"  # nothing ran yet
@@ -23,11 +24,6 @@ STALE = "stale"  # values changed since the checks ran
 _ORDER = (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR, Status.BLOCKED, Status.NOT_RUN, Status.SKIP)
 _WORDS = {Status.PASS: "passed", Status.WARN: "warnings", Status.FAIL: "failed", Status.ERROR: "could not check",
           Status.BLOCKED: "not checked: blocked by a problem", Status.NOT_RUN: "not run", Status.SKIP: "skipped"}
-
-
-def counted(count: int, word: str, plural: str = "") -> str:
-    """'1 check', '3 checks': a count with its noun, as an admin reads it (no "check(s)")."""
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 @dataclass(frozen=True)

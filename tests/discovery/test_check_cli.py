@@ -58,7 +58,7 @@ def test_several_addresses_from_a_file_give_one_verdict_line_each_and_a_summary(
     assert main(["check", "--from-file", str(users), "--demo"]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert sorted(line.split(":")[0] for line in lines[:2]) == ["adele@contoso.com", "nobody@fabrikam.com"]
-    assert lines[-1].startswith("2 address(es) in ") and "1 successful" in lines[-1] and "1 failed" in lines[-1]
+    assert lines[-1].startswith("2 addresses in ") and "1 successful" in lines[-1] and "1 failed" in lines[-1]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".html", ".md"])

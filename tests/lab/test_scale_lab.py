@@ -92,7 +92,7 @@ def test_the_healthy_organisation_passes_every_check_per_host(org: Lab) -> None:
     for server in org.scenario.exchange_fqdns:
         assert {ids.on(check, server) for check in per_exchange} <= found
     same = next(r for r in results if r.id == "certificates.oauth.same-on-front-ends:pool02.contoso.com")
-    assert "All 2 Front End address(es)" in same.detail
+    assert "All 2 Front End addresses" in same.detail
     sfb_dns = next(r for r in results if r.id == "prerequisites.sfb-dns")
     assert {"_sip._tls.region02.contoso.com", "_sipinternaltls._tcp.region02.contoso.com"} <= {
         e.label for e in sfb_dns.evidence}

@@ -11,10 +11,10 @@ from tests.ui.helpers import click, wait_for_checks
 from wizard.lab import Lab
 from wizard.probes.result import Status
 from wizard.probes.summary import root_causes
-from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.pages.ids import PHASE_IDS
 from wizard.ui.status_style import STALE, STATUS_COLOURS
+from wizard.words import counted
 
 pytestmark = pytest.mark.gui
 

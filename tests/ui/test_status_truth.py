@@ -12,10 +12,10 @@ from tests.ui.helpers import click, click_next, wait_for_checks
 from wizard.lab import Lab
 from wizard.probes.result import Status
 from wizard.scenario import Scenario
-from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.dialogs import Dialogs
 from wizard.ui.pages.ids import COMPLETION_ID, PHASE_IDS, START_ID
+from wizard.words import counted
 
 pytestmark = pytest.mark.gui
 

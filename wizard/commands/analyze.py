@@ -47,6 +47,7 @@ from wizard.safe_text import clean_line, indented_block, shown
 from wizard.scenario import Scenario, ScenarioFileError
 from wizard.topology import Phase
 from wizard.validation import InvalidValue, thumbprint
+from wizard.words import counted
 
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.ERROR: "35", Status.BLOCKED: "2",
             Status.NOT_RUN: "2", Status.SKIP: "2"}
@@ -138,7 +139,7 @@ def _given_scenario(args: argparse.Namespace) -> tuple[Scenario, dict[str, str]]
     problems = scenario.update(values)
     if problems:
         name, message = next(iter(problems.items()))
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {counted(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
         raise UsageError(f"{FIELD_BY_NAME[name].flag}: {message}{more}")
     given |= {name: "given on the command line" for name in values}
     return scenario, given

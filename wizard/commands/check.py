@@ -32,6 +32,7 @@ from wizard.probes.summary import VERDICT_WORDS, ExitCode, exit_code, root_cause
 from wizard.report_files import check_document
 from wizard.safe_text import clean_line
 from wizard.validation import InvalidValue
+from wizard.words import counted
 
 MAX_CONCURRENT = 8  # addresses checked at once (each already runs its own checks concurrently)
 MAX_ADDRESSES = 1000
@@ -178,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
         tally: dict[str, int] = {}
         for outcome in outcomes:
             tally[VERDICT_WORDS[outcome.run.verdict]] = tally.get(VERDICT_WORDS[outcome.run.verdict], 0) + 1
-        print(f"\n{len(outcomes)} address(es) in {duration:.1f} s: "
+        print(f"\n{counted(len(outcomes), 'address', 'addresses')} in {duration:.1f} s: "
               + ", ".join(f"{n} {word.lower()}" for word, n in tally.items()))
     if output:
         save_report(output, "check", pairs, started_at, duration)

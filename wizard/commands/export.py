@@ -14,6 +14,7 @@ from typing import Any
 from wizard.cli import UsageError, add_scenario_arguments, scenario_from_args
 from wizard.playbook.export import export_bundle
 from wizard.scenario import example_scenario
+from wizard.words import counted
 
 
 def add_parser(subparsers: Any) -> None:
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         written = export_bundle(scenario, Path(args.out))
     except OSError as exc:
         raise UsageError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
-    print(f"Wrote {len(written)} file(s) for {scenario.topology.label}:")
+    print(f"Wrote {counted(len(written), 'file')} for {scenario.topology.label}:")
     for path in written:
         print(f"  {path}")
     return 0

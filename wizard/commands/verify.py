@@ -36,6 +36,7 @@ from wizard.run_document import TargetRun
 from wizard.safe_text import clean_line, indented_block
 from wizard.scenario import Scenario
 from wizard.topology import Phase
+from wizard.words import counted
 
 PFX_PASSWORD_ENV = "SFB_WIZARD_PFX_PASSWORD"
 
@@ -198,7 +199,8 @@ def print_table(scenario: Scenario, results: list[ProbeResult], stream: TextIO) 
                 line(f"{pad}Fix: {indented_block(result.remediation, pad + '     ')}")
             if cause.blocked:
                 shown = "; ".join(clean_line(r.title) for r in cause.blocked[:5])
-                line(f"{pad}Blocks {len(cause.blocked)} check(s): {shown}" + ("; …" if len(cause.blocked) > 5 else ""))
+                more = "; …" if len(cause.blocked) > 5 else ""
+                line(f"{pad}Blocks {counted(len(cause.blocked), 'check')}: {shown}{more}")
     roots = {c.result.id for c in causes}
     for phase in Phase:
         rows = [r for r in results if r.phase is phase]

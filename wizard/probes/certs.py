@@ -31,6 +31,7 @@ from wizard.probes.oauth_certificate import ChosenCertificate, chosen_certificat
 from wizard.probes.result import Evidence, Status
 from wizard.scenario import Scenario
 from wizard.topology import Phase
+from wizard.words import counted
 
 WEAK_HASHES = {"md5": Status.FAIL, "md2": Status.FAIL, "sha1": Status.WARN}
 
@@ -245,7 +246,8 @@ class SameOnFrontEndsProbe(BaseProbe):
                           ASSIGN_OAUTH, *evidence)
         suffix = "" if len(addresses) > 1 else (
             " (the pool name has only one address; if the pool has several Front Ends, their addresses belong in DNS)")
-        return passed(f"All {len(published)} Front End address(es) publish the same certificate {only}{suffix}.",
+        return passed(f"All {counted(len(published), 'Front End address', 'Front End addresses')} publish the same "
+                          f"certificate {only}{suffix}.",
                       *evidence)
 
 

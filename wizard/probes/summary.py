@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from wizard.probes.result import Cause, ProbeResult, Status
+from wizard.words import counted
 
 CAUSE_WORDS: dict[Cause, str] = {
     Cause.FINDING: "a finding about the deployment",
@@ -113,11 +114,12 @@ def headline(results: Sequence[ProbeResult]) -> str:
     """One line: how many checks, how many root causes, how many could not be made."""
     tally = counts(results)
     roots = root_causes(results)
-    parts = [f"{len(results)} check(s)", f"{tally['pass']} passed"]
+    parts = [counted(len(results), "check"), f"{tally['pass']} passed"]
     if tally["warn"]:
-        parts.append(f"{tally['warn']} warning(s)")
+        parts.append(counted(tally["warn"], "warning"))
     if roots:
-        parts.append(f"{len(roots)} root cause(s) ({tally['fail']} failed, {tally['error']} could not be checked)")
+        parts.append(f"{counted(len(roots), 'root cause')} "
+                     f"({tally['fail']} failed, {tally['error']} could not be checked)")
     if tally["blocked"]:
         parts.append(f"{tally['blocked']} blocked by them")
     if tally["not-run"]:

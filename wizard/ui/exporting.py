@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from wizard.probes.result import ProbeResult
 from wizard.scenario import ScenarioInvalid
-from wizard.step_status import counted
 from wizard.ui.services import Services
+from wizard.words import counted
 
 if TYPE_CHECKING:
     from wizard.inside.rotation import RotationPlan

@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 
 from wizard.policy import EXPIRY_REMINDER_DAYS, EXPIRY_WARNING_DAYS
 from wizard.probes.result import Status
-from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.probe_session import PlannedProbe
 from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS
 from wizard.ui.widgets.probe_list import ProbeCard
 from wizard.ui.widgets.trust_graph import TrustGraphView
+from wizard.words import counted
 
 if TYPE_CHECKING:  # the analysis is imported on first use, to keep start-up short
     from wizard.inside.analysis import AnalysisResult

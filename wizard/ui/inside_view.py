@@ -19,10 +19,10 @@ from PySide6.QtCore import QObject, Signal
 
 from wizard.probes import ids
 from wizard.probes.result import ProbeResult
-from wizard.step_status import counted
 from wizard.ui.probe_session import snapshot
 from wizard.ui.services import Services
 from wizard.ui.worker import Worker
+from wizard.words import counted
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -121,7 +121,7 @@ class InsideView(QObject):
         self._worker = worker
         self.last_directory = str(Path(names[0]).parent)
         self.busyChanged.emit(True)
-        self._services.status(f"Analysing {len(names)} collected file(s)…")
+        self._services.status(f"Analysing {counted(len(names), 'collected file')}…")
         worker.start(session.pool)
         return True
 

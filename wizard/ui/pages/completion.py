@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
-from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS
+from wizard.words import counted
 
 if TYPE_CHECKING:
     from wizard.step_status import StepSummary

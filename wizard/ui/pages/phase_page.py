@@ -246,7 +246,8 @@ class PhasePage(QWizardPage):
 
     def _ask_before_leaving(self) -> bool:
         from wizard.probes.result import Status
-        from wizard.step_status import STALE, counted
+        from wizard.step_status import STALE
+        from wizard.words import counted
 
         summary = self.services.step_summary(self.phase)
         if summary.status not in (Status.FAIL.value, Status.ERROR.value, STALE):

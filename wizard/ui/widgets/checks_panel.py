@@ -8,13 +8,13 @@ import html
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from wizard.step_status import counted
 from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import plan
 from wizard.ui.services import Services
 from wizard.ui.status_style import STATUS_COLOURS
 from wizard.ui.widgets.probe_list import ProbeListView
+from wizard.words import counted
 
 
 class ChecksPanel(QWidget):

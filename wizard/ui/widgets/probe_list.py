@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from wizard.probes.result import ProbeResult, Status
 from wizard.probes.summary import RootCause, root_causes
-from wizard.step_status import PENDING, RUNNING, STALE, counted
+from wizard.step_status import PENDING, RUNNING, STALE
 from wizard.topology import Phase
 from wizard.ui.coalesce import coalesced
 from wizard.ui.probe_session import PlannedProbe, ProbeSession
 from wizard.ui.status_style import STATUS_COLOURS, STATUS_WORDS, status_pixmap
 from wizard.where_to import for_window
+from wizard.words import counted
 
 ICON_SIZE = 18
 STALE_WORD = "Out of date"
