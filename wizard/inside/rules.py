@@ -749,8 +749,9 @@ def rule_sfb_token_issuer_consistency(ctx: RuleContext, spec: RuleSpec) -> list[
         elif active.thumbprint != pool_cert.thumbprint:
             problems.append(f"{name} signs with {short(active.thumbprint)} while the pool uses "
                             f"{short(pool_cert.thumbprint)}")
-        if active is None or active.thumbprint != pool_cert.thumbprint:
-            behind.append(name)
+        else:
+            continue
+        behind.append(name)
     if problems:
         return [finding(rule, phase, Status.FAIL, title,
                         "; ".join(problems) + "; tokens signed on that server fail validation at Exchange.",

@@ -65,6 +65,7 @@ class InsideFindingsGroup(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None, *, phase: Phase | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inside_findings" if phase is None else f"inside_findings_{phase.value}")
+        self._services = services
         self._inside = services.inside
         self._phase = phase
         layout = QVBoxLayout(self)
@@ -88,8 +89,7 @@ class InsideFindingsGroup(QWidget):
 
     def refresh(self) -> None:
         result = self._inside.result
-        findings = [f for f in (result.findings if result is not None else ())
-                    if self._phase is None or f.phase is self._phase]
+        findings = self._services.findings_for(self._phase)  # the ones the step's status counts
         planned = [PlannedProbe(f.id, f.phase, f.title) for f in findings]
         if [c.planned for c in self.cards.values()] != planned:
             for card in self.cards.values():

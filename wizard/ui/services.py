@@ -31,14 +31,15 @@ class Services:
         """The imported collected data's findings about a step: every one for the verification step (it stands
         for every check) and for None."""
         findings = list(self.inside.findings()) if self.inside is not None else []
-        if phase is None or phase.value == "verification":
-            return findings
-        return [f for f in findings if f.phase is phase]
+        every = _every_check(phase)
+        return [f for f in findings if every or f.phase is phase]
 
     def step_summary(self, phase: Phase | None) -> StepSummary:
         """A step's one status, for its step-list entry, its banner and its checklist alike: the step's planned
         checks and the imported findings about that step (findings_for)."""
-        findings = self.findings_for(phase)
-        if phase is None or phase.value == "verification":
-            return self.session.summary(None, findings)
-        return self.session.summary(phase, findings)
+        return self.session.summary(None if _every_check(phase) else phase, self.findings_for(phase))
+
+
+def _every_check(phase: Phase | None) -> bool:
+    """None and the verification step stand for every check of every step."""
+    return phase is None or phase.value == "verification"

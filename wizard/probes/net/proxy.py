@@ -4,7 +4,7 @@ Enterprise PCs often reach Microsoft 365 only through a proxy, while the organis
 are reached directly (a proxy on the way out could not reach them at all, and an environment proxy
 set for other tools must not change what the check sees). So only requests for Microsoft's online
 endpoints are ever proxied: the hosts of ProbeSettings.login_base_url and autodiscover_v2_base_url,
-and every host under MICROSOFT_SUFFIXES. The proxy is the explicit one (`--proxy`, Tools > Proxy in
+and every host of Microsoft 365 (wizard.microsoft_online). The proxy is the explicit one (`--proxy`, Tools > Proxy in
 the window) or, unless `system_proxy` is off, this PC's own: urllib.request.getproxies() reads the
 Internet Settings in the registry on Windows and HTTPS_PROXY / ALL_PROXY elsewhere, and its bypass
 list (ProxyOverride on Windows, NO_PROXY elsewhere) is honoured. A proxy set only by an automatic
@@ -24,12 +24,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
-from wizard.microsoft_online import SUFFIXES, is_microsoft_online
+from wizard.microsoft_online import is_microsoft_online
 
 if TYPE_CHECKING:
     from wizard.probes.context import ProbeSettings
 
-MICROSOFT_SUFFIXES = SUFFIXES  # Microsoft 365's online endpoints (wizard.microsoft_online)
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -151,7 +150,7 @@ def host_of(url: str) -> str:
 
 def is_microsoft_endpoint(host: str, settings: ProbeSettings) -> bool:
     """True for the hosts of Microsoft 365's online endpoints: the settings' login and Autodiscover v2
-    hosts (stand-ins in labs and tests) and every host under MICROSOFT_SUFFIXES."""
+    hosts (stand-ins in labs and tests) and every host of Microsoft 365 (wizard.microsoft_online)."""
     host = host.lower().rstrip(".")
     if not host:
         return False
@@ -211,5 +210,5 @@ def proxy_for(url: str, settings: ProbeSettings, *, proxies: Mapping[str, str] |
     return parse_proxy_url(text, source=ProxySource.SYSTEM, default_port=80)
 
 
-__all__ = ["MICROSOFT_SUFFIXES", "InvalidProxyError", "Proxy", "ProxySource", "is_loopback", "is_microsoft_endpoint",
+__all__ = ["InvalidProxyError", "Proxy", "ProxySource", "is_loopback", "is_microsoft_endpoint",
            "parse_proxy_url", "proxy_for", "redacted", "system_bypass", "system_proxies"]
